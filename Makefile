@@ -1,0 +1,78 @@
+# blastradius: see README.md. `make` builds, `make check` tests, `make run` runs.
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+           -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation -Wundef -Wvla
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Ilib -MMD -MP
+LDSTATIC := -static
+LIBS    := -lseccomp -lcap
+
+# Debian packages by name, each with a file that proves it is installed.
+BUILD_DEPS := libseccomp-dev:/usr/include/seccomp.h libcap-dev:/usr/include/sys/capability.h \
+              libjson-c-dev:/usr/include/json-c/json.h
+
+LIB_SRCS    := $(wildcard lib/*.c)
+LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB         := $(BUILD)/libblastradius.a
+CLI_SRCS    := $(wildcard runners/*.c)
+CLI_OBJS    := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+CLI         := $(BUILD)/blastradius
+SUITE_SRCS  := $(wildcard suites/*/*.c)
+SUITE_BINS  := $(SUITE_SRCS:%.c=$(BUILD)/%)
+TEST_SRCS   := $(wildcard tests/*.c)
+TEST_BINS   := $(TEST_SRCS:%.c=$(BUILD)/%)
+DEPS_STAMP  := $(BUILD)/.deps
+
+all: $(LIB) $(CLI) $(SUITE_BINS) $(TEST_BINS)
+
+$(DEPS_STAMP): runners/deps.sh
+	@sh runners/deps.sh $(BUILD_DEPS)
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DBR_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(CLI): $(CLI_OBJS) $(LIB)
+	$(CC) $(LDSTATIC) -o $@ $(CLI_OBJS) $(LIB) -ljson-c $(LIBS)
+
+# One static binary per suite source: build/suites/<suite>/<file>.
+$(BUILD)/suites/%: suites/%.c $(LIB) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DBR_SUITE='"$(word 2,$(subst /, ,$<))"' \
+		-DBR_FILE='"$(basename $(notdir $<))"' $(LDSTATIC) -o $@ $< $(LIB) $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DBR_SUITE='"selftest"' -DBR_FILE='"$*"' $(LDSTATIC) -o $@ $< $(LIB) $(LIBS)
+
+run: all
+	$(CLI) run
+
+check: all
+	prove -f tests/
+
+clean:
+	rm -rf $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/include/blastradius $(DESTDIR)$(PREFIX)/libexec/blastradius
+	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 lib/*.h $(DESTDIR)$(PREFIX)/include/blastradius/
+	cp -r $(BUILD)/suites $(DESTDIR)$(PREFIX)/libexec/blastradius/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' lib/blastradius.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/blastradius.pc
+
+.PHONY: all run check clean install
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(SUITE_BINS:=.d) $(TEST_BINS:=.d)

@@ -1,0 +1,24 @@
+/* Exit codes and verdicts: part of the public contract (README "Output contract"). */
+#ifndef BR_CODES_H
+#define BR_CODES_H
+
+/* Process exit statuses. Suite binaries use the kselftest values. */
+enum br_exit {
+	BR_EXIT_PASS = 0,  /* everything held / nothing failed */
+	BR_EXIT_FAIL = 1,  /* a verdict failed, or a claim did not hold */
+	BR_EXIT_USAGE = 2, /* bad input: usage, claims or profile syntax */
+	BR_EXIT_SKIP = 4,  /* kselftest KSFT_SKIP: every case skipped */
+};
+
+/* Verdict of one test case. */
+enum br_verdict {
+	BR_PASS,
+	BR_FAIL,
+	BR_SKIP,
+	BR_XFAIL,
+	BR_XPASS,
+	BR_ERROR, /* the harness could not run the case */
+	BR_NVERDICTS
+};
+
+#endif

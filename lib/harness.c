@@ -1,0 +1,695 @@
+/*
+ * The harness runner: one fork and one process group per case, captured
+ * output, a private verdict pipe, timeouts that kill every descendant.
+ */
+#include "harness.h"
+
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <grp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BR_DEFAULT_TIMEOUT_MS 5000
+#define BR_NOBODY 65534
+#define BR_REC_MAX 1024       /* < PIPE_BUF: one record is one atomic write */
+#define BR_DIAG_LINE_MAX 2000
+#define BR_DIAG_TOTAL_MAX (64 * 1024)
+
+static struct br_test **tests;
+static size_t ntests, captests;
+static struct br_variant **variants;
+static size_t nvariants, capvariants;
+
+void br_register(struct br_test *t)
+{
+	if (ntests == captests) {
+		captests = captests ? 2 * captests : 64;
+		tests = realloc(tests, captests * sizeof(*tests));
+		if (!tests)
+			abort();
+	}
+	tests[ntests++] = t;
+}
+
+void br_register_variant(struct br_variant *v)
+{
+	if (nvariants == capvariants) {
+		capvariants = capvariants ? 2 * capvariants : 16;
+		variants = realloc(variants, capvariants * sizeof(*variants));
+		if (!variants)
+			abort();
+	}
+	variants[nvariants++] = v;
+}
+
+/* ---- state of the running case, valid in the case's processes ---- */
+
+struct br_meta {
+	const struct br_test *t;
+	void *self;
+	const void *variant;
+	bool setup_done, in_teardown;
+};
+
+static int rec_fd = -1;    /* write end of the verdict pipe */
+static pid_t case_pid;     /* the case's main process */
+static struct br_meta cur; /* copy for br_fail_now() */
+
+const char *br_errname(int e)
+{
+	static _Thread_local char buf[16];
+	const char *n = strerrorname_np(e);
+
+	if (n)
+		return n;
+	snprintf(buf, sizeof(buf), "E%d", e);
+	return buf;
+}
+
+const char *br_signame(int s)
+{
+	static _Thread_local char buf[24];
+	const char *n = sigabbrev_np(s);
+
+	if (n)
+		snprintf(buf, sizeof(buf), "SIG%s", n);
+	else
+		snprintf(buf, sizeof(buf), "SIG%d", s);
+	return buf;
+}
+
+static void record(char kind, const char *fmt, va_list ap)
+{
+	char buf[BR_REC_MAX];
+	int saved = errno;
+	int n = snprintf(buf, sizeof(buf), "%c\t", kind);
+
+	vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
+	for (char *p = buf + n; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	strcat(buf, "\n");
+	if (rec_fd >= 0) {
+		ssize_t w = write(rec_fd, buf, strlen(buf));
+		(void)w;
+	} else {
+		fputs(buf, stderr);
+	}
+	errno = saved;
+}
+
+static void record_f(char kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void record_f(char kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(kind, fmt, ap);
+	va_end(ap);
+}
+
+void br_fact(const char *key, const char *fmt, ...)
+{
+	char val[BR_REC_MAX - 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	record_f('F', "%s=%s", key, val);
+}
+
+void br_fail(const char *file, int line, const char *fmt, ...)
+{
+	char msg[BR_REC_MAX - 128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	record_f('E', "%s:%d: %s", file, line, msg);
+}
+
+void br_log(const char *file, int line, const char *fmt, ...)
+{
+	char msg[BR_REC_MAX - 128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	record_f('L', "%s:%d: %s", file, line, msg);
+}
+
+/* Leave the case: teardown first when the main process leaves after setup. */
+static _Noreturn void leave(int status)
+{
+	if (getpid() == case_pid && cur.setup_done && !cur.in_teardown && cur.t->teardown) {
+		cur.in_teardown = true;
+		cur.t->teardown(&cur, cur.self, cur.variant);
+	}
+	_exit(status);
+}
+
+_Noreturn void br_fail_now(void)
+{
+	leave(BR_EXIT_FAIL);
+}
+
+_Noreturn void br_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record('S', fmt, ap);
+	va_end(ap);
+	leave(BR_EXIT_SKIP);
+}
+
+_Noreturn void br_xfail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record('X', fmt, ap);
+	va_end(ap);
+	leave(BR_EXIT_PASS);
+}
+
+bool br_is_root(void)
+{
+	return geteuid() == 0;
+}
+
+bool br_in_guest(void)
+{
+	static int cached = -1;
+	char buf[4096];
+	int fd;
+	ssize_t n;
+
+	if (cached >= 0)
+		return cached;
+	cached = 0;
+	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n > 0) {
+		buf[n] = 0;
+		for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n"))
+			if (!strcmp(tok, "blastradius.guest=1"))
+				cached = 1;
+	}
+	return cached;
+}
+
+/* ---- the runner (parent side) ---- */
+
+struct br_case {
+	const struct br_test *t;
+	const struct br_variant *v;
+	char id[256];
+};
+
+struct outcome {
+	enum br_verdict verdict;
+	char reason[BR_REC_MAX];
+	bool has_fail, done;
+	size_t diag_bytes;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	const struct br_test *x = *(struct br_test *const *)a, *y = *(struct br_test *const *)b;
+
+	return x->line - y->line;
+}
+
+static int cmp_vline(const void *a, const void *b)
+{
+	const struct br_variant *x = *(struct br_variant *const *)a;
+	const struct br_variant *y = *(struct br_variant *const *)b;
+
+	return x->line - y->line;
+}
+
+/* Kill every remaining descendant: we are their subreaper. */
+static void kill_descendants(pid_t pgid)
+{
+	char path[64], buf[4096];
+
+	if (pgid > 0)
+		kill(-pgid, SIGKILL);
+	for (int round = 0; round < 1000; round++) {
+		bool any = false;
+		int fd;
+		ssize_t n;
+
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		snprintf(path, sizeof(path), "/proc/self/task/%ld/children", (long)syscall(SYS_gettid));
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return;
+		buf[n] = 0;
+		for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n")) {
+			kill(atoi(tok), SIGKILL);
+			any = true;
+		}
+		if (!any)
+			return;
+		/* Reap at least one killed child before looking again. */
+		waitpid(-1, NULL, 0);
+	}
+}
+
+static void emit_diag(struct outcome *o, const char *line)
+{
+	if (o->diag_bytes > BR_DIAG_TOTAL_MAX)
+		return;
+	o->diag_bytes += strlen(line);
+	if (o->diag_bytes > BR_DIAG_TOTAL_MAX)
+		printf("# (output truncated)\n");
+	else
+		printf("# %s\n", line);
+}
+
+static void handle_record(struct outcome *o, char *line)
+{
+	char kind = line[0];
+	const char *payload = line[0] && line[1] == '\t' ? line + 2 : line;
+
+	switch (kind) {
+	case 'F':
+		printf("# fact %s\n", payload);
+		break;
+	case 'L':
+		emit_diag(o, payload);
+		break;
+	case 'E':
+		printf("# %s\n", payload);
+		if (!o->has_fail)
+			snprintf(o->reason, sizeof(o->reason), "%s", payload);
+		o->has_fail = true;
+		break;
+	case 'S':
+	case 'X':
+		if (o->verdict == BR_PASS) {
+			o->verdict = kind == 'S' ? BR_SKIP : BR_XFAIL;
+			snprintf(o->reason, sizeof(o->reason), "%s", payload);
+		}
+		break;
+	case 'P':
+		o->done = true;
+		break;
+	default:
+		emit_diag(o, line);
+	}
+}
+
+/* Split a pipe's bytes into lines; flush a partial line when eof. */
+struct linebuf {
+	char buf[BR_DIAG_LINE_MAX + 1];
+	size_t len;
+};
+
+static void feed(struct linebuf *lb, const char *data, size_t n, bool eof,
+		 void (*fn)(struct outcome *, char *), struct outcome *o)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = data[i];
+
+		if (c == '\n' || lb->len == BR_DIAG_LINE_MAX) {
+			lb->buf[lb->len] = 0;
+			fn(o, lb->buf);
+			lb->len = 0;
+			if (c == '\n')
+				continue;
+		}
+		lb->buf[lb->len++] = (c == '\r' || c == 0) ? ' ' : c;
+	}
+	if (eof && lb->len) {
+		lb->buf[lb->len] = 0;
+		fn(o, lb->buf);
+		lb->len = 0;
+	}
+}
+
+static void on_output(struct outcome *o, char *line)
+{
+	emit_diag(o, line);
+}
+
+/* Read what is there; return false at eof. */
+static bool drain(int fd, struct linebuf *lb, void (*fn)(struct outcome *, char *),
+		  struct outcome *o)
+{
+	char data[4096];
+
+	for (;;) {
+		ssize_t n = read(fd, data, sizeof(data));
+
+		if (n > 0) {
+			feed(lb, data, n, false, fn, o);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return true;
+		feed(lb, NULL, 0, true, fn, o);
+		return false;
+	}
+}
+
+static void drop_to_nobody(void)
+{
+	/* setuid from 0 clears every capability set (no KEEP_CAPS). */
+	if (setgroups(0, NULL) || setresgid(BR_NOBODY, BR_NOBODY, BR_NOBODY) ||
+	    setresuid(BR_NOBODY, BR_NOBODY, BR_NOBODY)) {
+		record_f('E', "harness: cannot drop to uid %d: %s", BR_NOBODY, br_errname(errno));
+		_exit(BR_EXIT_FAIL);
+	}
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	/* setuid made us non-dumpable, which would make /proc/self root-owned. */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
+static _Noreturn void child_main(const struct br_case *c, int outw, int recw)
+{
+	int null = open("/dev/null", O_RDONLY);
+
+	setpgid(0, 0);
+	if (null >= 0)
+		dup2(null, 0);
+	dup2(outw, 1);
+	dup2(outw, 2);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setvbuf(stderr, NULL, _IONBF, 0);
+	rec_fd = recw;
+	case_pid = getpid();
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (c->t->as == BR_UNPRIV && geteuid() == 0)
+		drop_to_nobody();
+
+	cur.t = c->t;
+	cur.variant = c->v ? c->v->data : NULL;
+	cur.self = c->t->self_size ? calloc(1, c->t->self_size) : NULL;
+	if (c->t->setup)
+		c->t->setup(&cur, cur.self, cur.variant);
+	cur.setup_done = true;
+	c->t->fn(&cur, cur.self, cur.variant);
+	if (c->t->teardown) {
+		cur.in_teardown = true;
+		c->t->teardown(&cur, cur.self, cur.variant);
+	}
+	record_f('P', "done");
+	_exit(BR_EXIT_PASS);
+}
+
+static int timeout_for(const struct br_test *t)
+{
+	int ms = t->timeout_ms > 0 ? t->timeout_ms : BR_DEFAULT_TIMEOUT_MS;
+	const char *scale = getenv("BR_TIMEOUT_SCALE");
+
+	if (scale && atof(scale) > 0)
+		ms = (int)(ms * atof(scale));
+	return ms;
+}
+
+static void run_case(const struct br_case *c, struct outcome *o)
+{
+	int out[2], rec[2], pidfd, status = 0;
+	int tmo = timeout_for(c->t);
+	long long deadline;
+	bool out_open = true, rec_open = true, exited = false, timed_out = false;
+	struct linebuf outlb = {0}, reclb = {0};
+	pid_t pid;
+
+	memset(o, 0, sizeof(*o));
+	o->verdict = BR_PASS;
+	if (c->t->guest_only && !br_in_guest()) {
+		o->verdict = BR_SKIP;
+		snprintf(o->reason, sizeof(o->reason),
+			 "guest-only: changes global state; runs in the QEMU matrix (blastradius.guest=1)");
+		return;
+	}
+	if (c->t->as == BR_ROOT && geteuid() != 0) {
+		o->verdict = BR_SKIP;
+		snprintf(o->reason, sizeof(o->reason), "needs root (running as uid %d)", (int)geteuid());
+		return;
+	}
+	if (pipe2(out, O_CLOEXEC) || pipe2(rec, O_CLOEXEC)) {
+		o->verdict = BR_ERROR;
+		snprintf(o->reason, sizeof(o->reason), "pipe: %s", br_errname(errno));
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		o->verdict = BR_ERROR;
+		snprintf(o->reason, sizeof(o->reason), "fork: %s", br_errname(errno));
+		close(out[0]), close(out[1]), close(rec[0]), close(rec[1]);
+		return;
+	}
+	if (pid == 0) {
+		close(out[0]);
+		close(rec[0]);
+		child_main(c, out[1], rec[1]);
+	}
+	setpgid(pid, pid);
+	close(out[1]);
+	close(rec[1]);
+	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	fcntl(rec[0], F_SETFL, O_NONBLOCK);
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	deadline = now_ms() + tmo;
+
+	while (!exited) {
+		struct pollfd p[3] = {{out_open ? out[0] : -1, POLLIN, 0},
+				      {rec_open ? rec[0] : -1, POLLIN, 0},
+				      {pidfd, POLLIN, 0}};
+		long long left = deadline - now_ms();
+		/* Without pidfds (pre-5.3 kernels) poll in short steps. */
+		int wait_ms = left < 0 ? 0 : (pidfd < 0 && left > 10 ? 10 : (int)left);
+
+		if (left <= 0) {
+			timed_out = true;
+			break;
+		}
+		if (poll(p, 3, wait_ms) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents)
+			out_open = drain(out[0], &outlb, on_output, o);
+		if (p[1].revents)
+			rec_open = drain(rec[0], &reclb, handle_record, o);
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			exited = true;
+	}
+	kill_descendants(pid);
+	if (!exited)
+		waitpid(pid, &status, 0);
+	/* Every writer is gone now: read to eof. */
+	fcntl(out[0], F_SETFL, 0);
+	fcntl(rec[0], F_SETFL, 0);
+	while (out_open && drain(out[0], &outlb, on_output, o))
+		;
+	while (rec_open && drain(rec[0], &reclb, handle_record, o))
+		;
+	close(out[0]);
+	close(rec[0]);
+	if (pidfd >= 0)
+		close(pidfd);
+
+	if (timed_out) {
+		o->verdict = BR_FAIL;
+		snprintf(o->reason, sizeof(o->reason), "TIMEOUT after %d ms; process group killed", tmo);
+	} else if (o->has_fail) {
+		o->verdict = BR_FAIL;
+	} else if (o->verdict == BR_SKIP || o->verdict == BR_XFAIL) {
+		/* reason already set */
+	} else if (c->t->signal) {
+		if (WIFSIGNALED(status) && WTERMSIG(status) == c->t->signal)
+			o->verdict = BR_PASS;
+		else {
+			o->verdict = BR_FAIL;
+			if (WIFSIGNALED(status))
+				snprintf(o->reason, sizeof(o->reason), "expected death by %s, killed by %s",
+					 br_signame(c->t->signal), br_signame(WTERMSIG(status)));
+			else
+				snprintf(o->reason, sizeof(o->reason), "expected death by %s, exited with status %d",
+					 br_signame(c->t->signal), WEXITSTATUS(status));
+		}
+	} else if (WIFSIGNALED(status)) {
+		o->verdict = BR_FAIL;
+		snprintf(o->reason, sizeof(o->reason), "killed by %s", br_signame(WTERMSIG(status)));
+	} else if (!o->done) {
+		o->verdict = BR_FAIL;
+		snprintf(o->reason, sizeof(o->reason),
+			 "exited with status %d before reporting a result", WEXITSTATUS(status));
+	}
+}
+
+static const char *file_part(const char *prefix)
+{
+	const char *dot = strrchr(prefix, '.');
+
+	return dot ? dot + 1 : prefix;
+}
+
+static struct br_case *expand(const char *prefix, size_t *ncases)
+{
+	struct br_case *cs = NULL;
+	size_t n = 0;
+
+	qsort(tests, ntests, sizeof(*tests), cmp_line);
+	qsort(variants, nvariants, sizeof(*variants), cmp_vline);
+	for (size_t i = 0; i < ntests; i++) {
+		const struct br_test *t = tests[i];
+		const char *fix = t->fixture && strcmp(t->fixture, file_part(prefix)) ? t->fixture : NULL;
+		bool any = false;
+
+		for (size_t j = 0; j <= nvariants; j++) {
+			const struct br_variant *v = j < nvariants ? variants[j] : NULL;
+			struct br_case *c;
+
+			if (v && (!t->fixture || strcmp(v->fixture, t->fixture)))
+				continue;
+			if (!v && any)
+				break;
+			any = true;
+			cs = realloc(cs, (n + 1) * sizeof(*cs));
+			if (!cs)
+				abort();
+			c = &cs[n++];
+			c->t = t;
+			c->v = v;
+			snprintf(c->id, sizeof(c->id), "%s.%s%s%s%s%s", prefix, fix ? fix : "",
+				 fix ? "." : "", v ? v->name : "", v ? "." : "", t->name);
+		}
+	}
+	*ncases = n;
+	return cs;
+}
+
+static bool selected(const char *id, char **pats, int npats)
+{
+	if (!npats)
+		return true;
+	for (int i = 0; i < npats; i++)
+		if (!fnmatch(pats[i], id, 0) || !strcmp(pats[i], id))
+			return true;
+	return false;
+}
+
+static void usage(FILE *f, const char *argv0)
+{
+	fprintf(f,
+		"usage: %s [-l] [-r ID|GLOB]...\n"
+		"  -l        list case ids and exit\n"
+		"  -r PAT    run only cases whose id matches PAT (repeatable)\n"
+		"Prints KTAP on stdout; exit 0 pass, 1 fail, 4 all skipped.\n",
+		argv0);
+}
+
+int br_main(int argc, char **argv, const char *prefix)
+{
+	size_t ncases, nsel = 0, idx = 0;
+	struct br_case *cs;
+	char **pats = calloc(argc, sizeof(*pats));
+	int npats = 0, opt;
+	bool list = false;
+	unsigned counts[BR_NVERDICTS] = {0};
+
+	while ((opt = getopt(argc, argv, "lr:h")) != -1) {
+		switch (opt) {
+		case 'l':
+			list = true;
+			break;
+		case 'r':
+			pats[npats++] = optarg;
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return BR_EXIT_PASS;
+		default:
+			usage(stderr, argv[0]);
+			return BR_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr, argv[0]);
+		return BR_EXIT_USAGE;
+	}
+	cs = expand(prefix, &ncases);
+	for (size_t i = 0; i < ncases; i++)
+		if (selected(cs[i].id, pats, npats)) {
+			if (list)
+				printf("%s\n", cs[i].id);
+			nsel++;
+		}
+	if (list)
+		return BR_EXIT_PASS;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	printf("KTAP version 1\n1..%zu\n", nsel);
+	for (size_t i = 0; i < ncases; i++) {
+		struct outcome o;
+
+		if (!selected(cs[i].id, pats, npats))
+			continue;
+		run_case(&cs[i], &o);
+		counts[o.verdict]++;
+		idx++;
+		switch (o.verdict) {
+		case BR_PASS:
+			printf("ok %zu %s\n", idx, cs[i].id);
+			break;
+		case BR_SKIP:
+			printf("ok %zu %s # SKIP %s\n", idx, cs[i].id, o.reason);
+			break;
+		case BR_XFAIL:
+			printf("ok %zu %s # XFAIL %s\n", idx, cs[i].id, o.reason);
+			break;
+		case BR_ERROR:
+			printf("# ERROR %s: %s\nnot ok %zu %s # ERROR %s\n", cs[i].id, o.reason, idx,
+			       cs[i].id, o.reason);
+			break;
+		default:
+			printf("# FAIL %s: %s\nnot ok %zu %s\n", cs[i].id, o.reason, idx, cs[i].id);
+		}
+	}
+	printf("# Totals: pass:%u fail:%u xfail:%u xpass:%u skip:%u error:%u\n", counts[BR_PASS],
+	       counts[BR_FAIL], counts[BR_XFAIL], counts[BR_XPASS], counts[BR_SKIP], counts[BR_ERROR]);
+	free(pats);
+	free(cs);
+	if (counts[BR_FAIL] || counts[BR_ERROR])
+		return BR_EXIT_FAIL;
+	if (counts[BR_SKIP] && !counts[BR_PASS] && !counts[BR_XFAIL])
+		return BR_EXIT_SKIP;
+	return BR_EXIT_PASS;
+}

@@ -1,0 +1,37 @@
+/* The blastradius CLI: one table of subcommands, one file each. */
+#ifndef BR_CLI_H
+#define BR_CLI_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct json_object;
+
+struct br_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+
+/* Prints "blastradius: <msg>" and exits 2 (bad input) or 1 (failure). */
+_Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Suite binaries, sorted; caller frees with free_strv(). */
+char **suite_binaries(size_t *n);
+void free_strv(char **v);
+/* "ns.uts" from ".../suites/ns/uts". Static buffer. */
+const char *suite_id(const char *bin);
+
+/* Results: make results/<run-id>/ (or opts' dir) and return its path. */
+char *results_new_run(const char *base, const char *want_id, char **id_out);
+int mkdir_p(const char *path);
+/* Write a JSON object to path atomically (tmp + rename). 0 or -errno. */
+int json_write_file(const char *path, struct json_object *obj);
+char *iso_time_now(void);
+
+#endif

@@ -1,0 +1,477 @@
+/*
+ * `blastradius run` and `blastradius list`: the host runner. Suite binaries
+ * run in parallel; their KTAP is nested, in order, as indented subtests.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "codes.h"
+
+struct job {
+	const char *bin;
+	char id[128];
+	pid_t pid;
+	int fd;
+	char *out;
+	size_t len, cap;
+	int status;
+	bool started, eof, reaped, printed;
+	long long t0, ms;
+	unsigned pass, fail, skip, xfail, error;
+};
+
+struct run_opts {
+	char **suites, **pats;
+	int nsuites, npats, jobs;
+	const char *results;
+	const char *id;
+	bool no_results, quiet;
+};
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static bool suite_wanted(const char *id, const struct run_opts *o)
+{
+	size_t sl;
+
+	if (!o->nsuites)
+		return true;
+	sl = strcspn(id, ".");
+	for (int i = 0; i < o->nsuites; i++)
+		if (!strcmp(o->suites[i], id) ||
+		    (strlen(o->suites[i]) == sl && !strncmp(o->suites[i], id, sl)))
+			return true;
+	return false;
+}
+
+/* argv for a suite binary: bin [-l] [-r pat]... */
+static char **bin_argv(const char *bin, const struct run_opts *o, bool list)
+{
+	char **av = calloc(2 * o->npats + 3, sizeof(*av));
+	int n = 0;
+
+	av[n++] = (char *)bin;
+	if (list)
+		av[n++] = "-l";
+	for (int i = 0; i < o->npats; i++) {
+		av[n++] = "-r";
+		av[n++] = o->pats[i];
+	}
+	return av;
+}
+
+/* Run a binary to completion and return its stdout (for -l). */
+static char *capture(char **av)
+{
+	int p[2];
+	pid_t pid;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execv(av[0], av);
+		_exit(127);
+	}
+	close(p[1]);
+	do {
+		if (len + 4096 > cap)
+			buf = realloc(buf, cap = 2 * cap + 4096);
+		n = read(p[0], buf + len, cap - len - 1);
+		if (n > 0)
+			len += n;
+	} while (n > 0 || (n < 0 && errno == EINTR));
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	buf[len] = 0;
+	return buf;
+}
+
+static void start(struct job *j, const struct run_opts *o)
+{
+	int p[2];
+	char **av = bin_argv(j->bin, o, false);
+
+	if (pipe2(p, O_CLOEXEC))
+		die("pipe: %s", strerror(errno));
+	j->t0 = mono_ms();
+	j->pid = fork();
+	if (j->pid < 0)
+		die("fork: %s", strerror(errno));
+	if (j->pid == 0) {
+		dup2(p[1], 1);
+		execv(av[0], av);
+		fprintf(stderr, "blastradius: exec %s: %s\n", av[0], strerror(errno));
+		_exit(127);
+	}
+	free(av);
+	close(p[1]);
+	j->fd = p[0];
+	j->started = true;
+}
+
+static void count_line(struct job *j, const char *line, json_object *facts)
+{
+	const char *dir;
+
+	if (!strncmp(line, "# fact ", 7)) {
+		const char *kv = line + 7, *eq = strchr(kv, '=');
+
+		if (eq && facts) {
+			char key[256];
+
+			snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
+			if (!json_object_object_get_ex(facts, key, NULL))
+				json_object_object_add(facts, key, json_object_new_string(eq + 1));
+		}
+		return;
+	}
+	if (strncmp(line, "ok ", 3) && strncmp(line, "not ok ", 7))
+		return;
+	dir = strstr(line, " # ");
+	if (!strncmp(line, "not ok ", 7))
+		(dir && !strncmp(dir, " # ERROR", 8)) ? j->error++ : j->fail++;
+	else if (dir && !strncmp(dir, " # SKIP", 7))
+		j->skip++;
+	else if (dir && !strncmp(dir, " # XFAIL", 8))
+		j->xfail++;
+	else
+		j->pass++;
+}
+
+static void for_lines(struct job *j, json_object *facts, FILE *nest)
+{
+	char *s = j->out;
+
+	while (s && *s) {
+		char *nl = strchr(s, '\n');
+
+		if (nl)
+			*nl = 0;
+		count_line(j, s, facts);
+		if (nest)
+			fprintf(nest, "    %s\n", s);
+		if (!nl)
+			break;
+		*nl = '\n';
+		s = nl + 1;
+	}
+}
+
+static void progress(bool tty, size_t done, size_t total, const char *what)
+{
+	if (!tty)
+		return;
+	if (what)
+		fprintf(stderr, "\r\033[K[%zu/%zu] %s", done, total, what);
+	else
+		fprintf(stderr, "\r\033[K");
+}
+
+static void usage_run(FILE *f)
+{
+	fprintf(f,
+		"usage: blastradius run [--suite NAME]... [-r GLOB]... [-j N] [--results DIR]\n"
+		"                       [--id RUN_ID] [--no-results] [--quiet]\n\n"
+		"Runs every suite binary on this host (root covers both privilege levels)\n"
+		"and prints nested KTAP, then 'N passed, N failed, N skipped'.\n\n"
+		"  --suite NAME   only this suite (ns) or binary (ns.uts); repeatable\n"
+		"  -r GLOB        only cases whose id matches (ns.uts.*); repeatable\n"
+		"  -j N           suite binaries in parallel (default: online cpus)\n"
+		"  --results DIR  where run folders go (default: results)\n"
+		"  --id RUN_ID    name of the run folder (default: UTC time)\n"
+		"  --no-results   write nothing, print only\n"
+		"  --quiet        print only the summary\n\n"
+		"Writes DIR/<run-id>/run.json and host/{<suite>.<file>.ktap,facts.json}.\n"
+		"Exit: 0 when nothing failed, 1 otherwise, 2 on bad usage.\n");
+}
+
+static void parse_run_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option lo[] = {
+		{"suite", required_argument, 0, 's'}, {"results", required_argument, 0, 'R'},
+		{"id", required_argument, 0, 'i'},    {"no-results", no_argument, 0, 'n'},
+		{"quiet", no_argument, 0, 'q'},       {"help", no_argument, 0, 'h'},
+		{0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->suites = calloc(argc, sizeof(char *));
+	o->pats = calloc(argc, sizeof(char *));
+	o->results = "results";
+	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:j:hq", lo, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			o->suites[o->nsuites++] = optarg;
+			break;
+		case 'r':
+			o->pats[o->npats++] = optarg;
+			break;
+		case 'j':
+			o->jobs = atoi(optarg);
+			if (o->jobs < 1)
+				die_usage("-j wants a positive number, got '%s'", optarg);
+			break;
+		case 'R':
+			o->results = optarg;
+			break;
+		case 'i':
+			o->id = optarg;
+			break;
+		case 'n':
+			o->no_results = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			usage_run(stdout);
+			exit(BR_EXIT_PASS);
+		default:
+			usage_run(stderr);
+			exit(BR_EXIT_USAGE);
+		}
+	}
+	if (optind < argc)
+		die_usage("run: unexpected argument '%s' (see blastradius run --help)", argv[optind]);
+}
+
+/* Select binaries: by --suite, then (with -r) only those with a matching case. */
+static struct job *select_jobs(const struct run_opts *o, size_t *njobs, char ***bins_out)
+{
+	size_t nbins, n = 0;
+	char **bins = suite_binaries(&nbins);
+	struct job *jobs = calloc(nbins + 1, sizeof(*jobs));
+
+	for (size_t i = 0; i < nbins; i++) {
+		const char *id = suite_id(bins[i]);
+
+		if (!suite_wanted(id, o))
+			continue;
+		if (o->npats) {
+			char **av = bin_argv(bins[i], o, true);
+			char *ids = capture(av);
+			bool any = ids[0] != 0;
+
+			free(av);
+			free(ids);
+			if (!any)
+				continue;
+		}
+		jobs[n].bin = bins[i];
+		snprintf(jobs[n].id, sizeof(jobs[n].id), "%s", id);
+		n++;
+	}
+	*njobs = n;
+	*bins_out = bins;
+	return jobs;
+}
+
+static void write_results(const struct run_opts *o, struct job *jobs, size_t n, json_object *facts,
+			  const char *started, int argc, char **argv, unsigned tot[5])
+{
+	char *id, *dir = results_new_run(o->results, o->id, &id), path[PATH_MAX];
+	json_object *run = json_object_new_object(), *suites = json_object_new_array();
+	json_object *cmd = json_object_new_array(), *totals = json_object_new_object();
+	struct utsname u;
+	char *finished = iso_time_now();
+
+	snprintf(path, sizeof(path), "%s/host", dir);
+	if (mkdir_p(path))
+		die("cannot create %s: %s", path, strerror(errno));
+	for (size_t i = 0; i < n; i++) {
+		json_object *s = json_object_new_object();
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/host/%s.ktap", dir, jobs[i].id);
+		f = fopen(path, "w");
+		if (!f || fputs(jobs[i].out ? jobs[i].out : "", f) < 0 || fclose(f))
+			die("cannot write %s: %s", path, strerror(errno));
+		json_object_object_add(s, "id", json_object_new_string(jobs[i].id));
+		json_object_object_add(s, "exit", json_object_new_int(
+			WIFEXITED(jobs[i].status) ? WEXITSTATUS(jobs[i].status) : 128 + WTERMSIG(jobs[i].status)));
+		json_object_object_add(s, "ms", json_object_new_int64(jobs[i].ms));
+		json_object_object_add(s, "pass", json_object_new_int(jobs[i].pass));
+		json_object_object_add(s, "fail", json_object_new_int(jobs[i].fail + jobs[i].error));
+		json_object_object_add(s, "skip", json_object_new_int(jobs[i].skip));
+		json_object_object_add(s, "xfail", json_object_new_int(jobs[i].xfail));
+		json_object_array_add(suites, s);
+	}
+	snprintf(path, sizeof(path), "%s/host/facts.json", dir);
+	if (json_write_file(path, facts))
+		die("cannot write %s", path);
+	for (int i = 0; i < argc; i++)
+		json_object_array_add(cmd, json_object_new_string(argv[i]));
+	uname(&u);
+	json_object_object_add(run, "id", json_object_new_string(id));
+	json_object_object_add(run, "tool", json_object_new_string("blastradius"));
+	json_object_object_add(run, "version", json_object_new_string(BR_VERSION));
+	json_object_object_add(run, "kind", json_object_new_string("host"));
+	json_object_object_add(run, "command", cmd);
+	json_object_object_add(run, "started", json_object_new_string(started));
+	json_object_object_add(run, "finished", json_object_new_string(finished));
+	json_object_object_add(run, "uid", json_object_new_int((int)geteuid()));
+	json_object_object_add(run, "kernel", json_object_new_string(u.release));
+	json_object_object_add(run, "targets", json_object_new_array_ext(1));
+	json_object_array_add(json_object_object_get(run, "targets"), json_object_new_string("host"));
+	json_object_object_add(totals, "pass", json_object_new_int(tot[0]));
+	json_object_object_add(totals, "fail", json_object_new_int(tot[1]));
+	json_object_object_add(totals, "skip", json_object_new_int(tot[2]));
+	json_object_object_add(totals, "xfail", json_object_new_int(tot[3]));
+	json_object_object_add(totals, "error", json_object_new_int(tot[4]));
+	json_object_object_add(run, "totals", totals);
+	json_object_object_add(run, "suites", suites);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	if (json_write_file(path, run))
+		die("cannot write %s", path);
+	fprintf(stderr, "blastradius: results in %s\n", dir);
+	json_object_put(run);
+	free(finished);
+	free(dir);
+	free(id);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	size_t n, next = 0, done = 0, printed = 0;
+	char **bins;
+	struct job *jobs;
+	json_object *facts = json_object_new_object();
+	bool tty = isatty(2);
+	unsigned tot[5] = {0};
+	int running = 0;
+	char *started = iso_time_now();
+
+	parse_run_opts(argc, argv, &o);
+	jobs = select_jobs(&o, &n, &bins);
+	if (!n)
+		die_usage("run: no suite binary matches the selection");
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (!o.quiet)
+		printf("KTAP version 1\n1..%zu\n", n);
+
+	while (done < n) {
+		struct pollfd *p = calloc(n, sizeof(*p));
+		size_t np = 0;
+
+		while (running < o.jobs && next < n)
+			start(&jobs[next++], &o), running++;
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].started && !jobs[i].eof)
+				p[np++] = (struct pollfd){jobs[i].fd, POLLIN, 0};
+		progress(tty, done, n, jobs[printed < n ? printed : n - 1].id);
+		if (np && poll(p, np, -1) < 0 && errno != EINTR)
+			die("poll: %s", strerror(errno));
+		free(p);
+		for (size_t i = 0; i < n; i++) {
+			struct job *j = &jobs[i];
+			ssize_t r;
+
+			if (!j->started || j->eof)
+				continue;
+			if (j->len + 8192 > j->cap)
+				j->out = realloc(j->out, j->cap = 2 * j->cap + 8192);
+			r = read(j->fd, j->out + j->len, j->cap - j->len - 1);
+			if (r > 0) {
+				j->len += r;
+				j->out[j->len] = 0;
+			} else if (r == 0 || errno != EINTR) {
+				j->eof = true;
+				close(j->fd);
+				waitpid(j->pid, &j->status, 0);
+				j->ms = mono_ms() - j->t0;
+				j->reaped = true;
+				running--;
+				done++;
+			}
+		}
+		/* Print finished binaries in order, so output does not interleave. */
+		while (printed < n && jobs[printed].reaped) {
+			struct job *j = &jobs[printed++];
+			int code = WIFEXITED(j->status) ? WEXITSTATUS(j->status) : -1;
+
+			progress(tty, done, n, NULL);
+			for_lines(j, facts, o.quiet ? NULL : stdout);
+			if (code != BR_EXIT_PASS && code != BR_EXIT_SKIP && !j->fail && !j->error)
+				j->error++; /* crashed or exited oddly without a failing case */
+			tot[0] += j->pass, tot[1] += j->fail, tot[2] += j->skip, tot[3] += j->xfail,
+				tot[4] += j->error;
+			if (o.quiet)
+				continue;
+			if (code == BR_EXIT_PASS)
+				printf("ok %zu %s\n", printed, j->id);
+			else if (code == BR_EXIT_SKIP)
+				printf("ok %zu %s # SKIP every case skipped\n", printed, j->id);
+			else if (code == BR_EXIT_FAIL)
+				printf("not ok %zu %s\n", printed, j->id);
+			else if (WIFSIGNALED(j->status))
+				printf("not ok %zu %s # ERROR killed by signal %d\n", printed, j->id,
+				       WTERMSIG(j->status));
+			else
+				printf("not ok %zu %s # ERROR exit status %d\n", printed, j->id, code);
+			fflush(stdout);
+		}
+	}
+	progress(tty, done, n, NULL);
+	if (!o.no_results)
+		write_results(&o, jobs, n, facts, started, argc, argv, tot);
+	printf("# Totals: pass:%u fail:%u xfail:%u xpass:0 skip:%u error:%u\n", tot[0], tot[1],
+	       tot[3], tot[2], tot[4]);
+	printf("%u passed, %u failed, %u skipped\n", tot[0] + tot[3], tot[1] + tot[4], tot[2]);
+	fflush(stdout);
+	for (size_t i = 0; i < n; i++)
+		free(jobs[i].out);
+	free(jobs);
+	free_strv(bins);
+	json_object_put(facts);
+	free(started);
+	return tot[1] || tot[4] ? BR_EXIT_FAIL : BR_EXIT_PASS;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	struct run_opts o;
+	size_t n;
+	char **bins;
+	struct job *jobs;
+
+	parse_run_opts(argc, argv, &o);
+	jobs = select_jobs(&o, &n, &bins);
+	for (size_t i = 0; i < n; i++) {
+		char **av = bin_argv(jobs[i].bin, &o, true);
+		char *ids = capture(av);
+
+		fputs(ids, stdout);
+		free(ids);
+		free(av);
+	}
+	free(jobs);
+	free_strv(bins);
+	return BR_EXIT_PASS;
+}

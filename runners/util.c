@@ -1,0 +1,193 @@
+/* Shared CLI plumbing: errors, suite discovery, result directories, JSON files. */
+#include <dirent.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "codes.h"
+
+static _Noreturn void vdie(int code, const char *fmt, va_list ap)
+{
+	fputs("blastradius: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdie(BR_EXIT_USAGE, fmt, ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdie(BR_EXIT_FAIL, fmt, ap);
+}
+
+void free_strv(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+/* $BR_SUITES_DIR, else <exe dir>/suites (build tree), else ../libexec (installed). */
+static const char *suites_dir(void)
+{
+	static char dir[PATH_MAX];
+	char exe[PATH_MAX];
+	ssize_t n;
+	struct stat st;
+
+	if (getenv("BR_SUITES_DIR"))
+		return getenv("BR_SUITES_DIR");
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return "suites";
+	exe[n] = 0;
+	*strrchr(exe, '/') = 0;
+	snprintf(dir, sizeof(dir), "%s/suites", exe);
+	if (!stat(dir, &st) && S_ISDIR(st.st_mode))
+		return dir;
+	snprintf(dir, sizeof(dir), "%s/../libexec/blastradius/suites", exe);
+	return dir;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **suite_binaries(size_t *count)
+{
+	const char *base = suites_dir();
+	DIR *top = opendir(base), *sub;
+	struct dirent *d, *e;
+	char **v = NULL, path[PATH_MAX];
+	size_t n = 0;
+
+	if (!top)
+		die("no suite binaries in %s (run make first)", base);
+	while ((d = readdir(top))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", base, d->d_name);
+		sub = opendir(path);
+		if (!sub)
+			continue;
+		while ((e = readdir(sub))) {
+			char bin[PATH_MAX];
+			struct stat st;
+
+			if (e->d_name[0] == '.' || strchr(e->d_name, '.'))
+				continue; /* skip .d and other build droppings */
+			snprintf(bin, sizeof(bin), "%s/%s", path, e->d_name);
+			if (stat(bin, &st) || !S_ISREG(st.st_mode) || !(st.st_mode & S_IXUSR))
+				continue;
+			v = realloc(v, (n + 2) * sizeof(*v));
+			v[n++] = strdup(bin);
+		}
+		closedir(sub);
+	}
+	closedir(top);
+	if (v)
+		qsort(v, n, sizeof(*v), cmp_str), v[n] = NULL;
+	*count = n;
+	return v;
+}
+
+const char *suite_id(const char *bin)
+{
+	static char id[256];
+	const char *file = strrchr(bin, '/');
+	const char *suite = file;
+
+	if (!file)
+		return bin;
+	while (suite > bin && suite[-1] != '/')
+		suite--;
+	snprintf(id, sizeof(id), "%.*s.%s", (int)(file - suite), suite, file + 1);
+	return id;
+}
+
+int mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+char *iso_time_now(void)
+{
+	char buf[32];
+	time_t t = time(NULL);
+
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	return strdup(buf);
+}
+
+char *results_new_run(const char *base, const char *want_id, char **id_out)
+{
+	char id[128], path[PATH_MAX];
+	time_t t = time(NULL);
+
+	if (want_id) {
+		snprintf(id, sizeof(id), "%s", want_id);
+	} else {
+		strftime(id, sizeof(id), "%Y%m%dT%H%M%SZ", gmtime(&t));
+		/* Two runs in one second get -2, -3, ... */
+		for (int i = 2; snprintf(path, sizeof(path), "%s/%s", base, id), !access(path, F_OK); i++) {
+			strftime(id, sizeof(id), "%Y%m%dT%H%M%SZ", gmtime(&t));
+			snprintf(id + strlen(id), sizeof(id) - strlen(id), "-%d", i);
+		}
+	}
+	snprintf(path, sizeof(path), "%s/%s", base, id);
+	if (mkdir_p(path))
+		die("cannot create %s: %s", path, strerror(errno));
+	*id_out = strdup(id);
+	return strdup(path);
+}
+
+int json_write_file(const char *path, struct json_object *obj)
+{
+	char tmp[PATH_MAX];
+	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_NOSLASHESCAPE);
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	fputs(s, f);
+	fputc('\n', f);
+	if (fclose(f)) {
+		unlink(tmp);
+		return -EIO;
+	}
+	return rename(tmp, path) ? -errno : 0;
+}

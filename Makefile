@@ -16,6 +16,10 @@ LIBS    := -lseccomp -lcap
 BUILD_DEPS := libseccomp-dev:/usr/include/seccomp.h libcap-dev:/usr/include/sys/capability.h \
               libjson-c-dev:/usr/include/json-c/json.h
 
+# What `make check` needs beyond the build.
+CHECK_DEPS := perl:/usr/bin/prove pkg-config:/usr/bin/pkg-config iproute2:/usr/sbin/ip \
+              util-linux:/usr/bin/setpriv procps:/usr/bin/pgrep python3:python3
+
 LIB_SRCS    := $(wildcard lib/*.c)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB         := $(BUILD)/libblastradius.a
@@ -59,6 +63,7 @@ run: all
 	$(CLI) run
 
 check: all
+	@sh runners/deps.sh $(CHECK_DEPS)
 	prove -f tests/
 
 clean:

@@ -208,7 +208,15 @@ static void usage_run(FILE *f)
 		"Exit: 0 when nothing failed, 1 otherwise, 2 on bad usage.\n");
 }
 
-static void parse_run_opts(int argc, char **argv, struct run_opts *o)
+static void usage_list(FILE *f)
+{
+	fprintf(f, "usage: blastradius list [--suite NAME]... [-r GLOB]...\n\n"
+		   "Prints every case id (<suite>.<file>.<case>), one per line, in run order.\n"
+		   "  --suite NAME   only this suite (ns) or binary (ns.uts); repeatable\n"
+		   "  -r GLOB        only ids matching GLOB; repeatable\n");
+}
+
+static void parse_run_opts(int argc, char **argv, struct run_opts *o, void (*usage)(FILE *))
 {
 	static const struct option lo[] = {
 		{"suite", required_argument, 0, 's'}, {"results", required_argument, 0, 'R'},
@@ -250,15 +258,15 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o)
 			o->quiet = true;
 			break;
 		case 'h':
-			usage_run(stdout);
+			usage(stdout);
 			exit(BR_EXIT_PASS);
 		default:
-			usage_run(stderr);
+			usage(stderr);
 			exit(BR_EXIT_USAGE);
 		}
 	}
 	if (optind < argc)
-		die_usage("run: unexpected argument '%s' (see blastradius run --help)", argv[optind]);
+		die_usage("%s: unexpected argument '%s' (see --help)", argv[0], argv[optind]);
 }
 
 /* Select binaries: by --suite, then (with -r) only those with a matching case. */
@@ -368,7 +376,7 @@ int cmd_run(int argc, char **argv)
 	int running = 0;
 	char *started = iso_time_now();
 
-	parse_run_opts(argc, argv, &o);
+	parse_run_opts(argc, argv, &o, usage_run);
 	jobs = select_jobs(&o, &n, &bins);
 	if (!n)
 		die_usage("run: no suite binary matches the selection");
@@ -461,7 +469,7 @@ int cmd_list(int argc, char **argv)
 	char **bins;
 	struct job *jobs;
 
-	parse_run_opts(argc, argv, &o);
+	parse_run_opts(argc, argv, &o, usage_list);
 	jobs = select_jobs(&o, &n, &bins);
 	for (size_t i = 0; i < n; i++) {
 		char **av = bin_argv(jobs[i].bin, &o, true);

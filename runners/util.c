@@ -52,7 +52,7 @@ static const char *suites_dir(void)
 	ssize_t n;
 	struct stat st;
 
-	if (getenv("BR_SUITES_DIR"))
+	if (getenv("BR_SUITES_DIR") && *getenv("BR_SUITES_DIR"))
 		return getenv("BR_SUITES_DIR");
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n < 0)

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# `blastradius run` end to end: nested KTAP, summary, results/, exit code,
+# both privilege levels, and a root run leaves the host as it found it.
+. "$(dirname "$0")/tap.sh"
+cli=$BUILD/blastradius
+res=$(mktemp -d)
+trap 'rm -rf "$res" "${NBUILD:-}"' EXIT
+
+volatile='^(fs\.(dentry-state|file-nr|inode-nr|inode-state|aio-nr)|kernel\.(ns_last_pid|random\.[a-z_]+|pty\.nr)) '
+snapshot() {
+	cat /proc/self/mountinfo | awk '{$1=$2=""; print}' | sort
+	ip -o link 2>/dev/null | sed 's/^[0-9]*: //' | sort
+	sysctl -a 2>/dev/null | grep -Ev "$volatile"
+	hostname
+}
+before=$(snapshot)
+t0=$(date +%s%N)
+out=$("$cli" run --results "$res" --id check 2>/dev/null)
+rc=$?
+t1=$(date +%s%N)
+after=$(snapshot)
+
+[ "$rc" = 0 ] && ok "root run exits 0 (no failures)" || not_ok "root run exits 0" "$(grep -B3 '^ *not ok' <<<"$out" | head -40)"
+summary=$(tail -1 <<<"$out")
+grep -Eq '^[0-9]+ passed, 0 failed, [0-9]+ skipped$' <<<"$summary" && ok "summary line: $summary" || not_ok "summary line" "$summary"
+grep -q '^KTAP version 1$' <<<"$out" && grep -Eq '^    KTAP version 1$' <<<"$out" && ok "suite KTAP is nested as indented subtests" || not_ok "nested KTAP"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["id"]=="check" and r["targets"]==["host"] and r["suites"]' "$res/check/run.json" && ok "run.json is valid and complete" || not_ok "run.json"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$res/check/host/facts.json" && ok "host/facts.json is valid JSON" || not_ok "facts.json"
+nk=$(ls "$res"/check/host/*.ktap | wc -l); nb=$(ls "$BUILD"/suites/*/* | grep -v '\.d$' | wc -l)
+[ "$nk" = "$nb" ] && ok "one KTAP file per suite binary ($nk)" || not_ok "KTAP files" "$nk files for $nb binaries"
+echo "# host run: $(( (t1 - t0) / 1000000 )) ms for $(grep -Ec '^    (ok|not ok) ' <<<"$out") cases"
+
+if [ "$before" = "$after" ]; then ok "mounts, links, sysctls and hostname unchanged by a root run"
+else not_ok "host unchanged" "$(diff <(echo "$before") <(echo "$after") | head -20)"; fi
+left=$(pgrep -f "$BUILD/suites/" | wc -l)
+[ "$left" = 0 ] && ok "no suite process outlives the run" || not_ok "leftover processes" "$(pgrep -af "$BUILD/suites/")"
+
+nobody_build
+uout=$(nobody env BR_SUITES_DIR="$NBUILD/suites" "$NBUILD/blastradius" run --no-results 2>&1)
+urc=$?
+[ "$urc" = 0 ] && ok "unprivileged run: $(tail -1 <<<"$uout")" || not_ok "unprivileged run exits 0" "$(grep -B3 '^ *not ok' <<<"$uout" | head -40)"
+
+"$cli" run --suite ns.uts --no-results >/dev/null 2>&1 && ok "--suite selects one binary" || not_ok "--suite"
+sel=$("$cli" run -r 'ns.uts.hostname_*' --no-results 2>/dev/null | grep -Ec '^    ok ')
+[ "$sel" = 2 ] && ok "-r GLOB selects cases" || not_ok "-r GLOB" "selected $sel"
+"$cli" run --suite nosuch >/dev/null 2>&1; [ $? = 2 ] && ok "an empty selection is a usage error (2)" || not_ok "empty selection exit 2"
+"$cli" frobnicate >/dev/null 2>&1; [ $? = 2 ] && ok "unknown command exits 2" || not_ok "unknown command"
+for c in "" run list; do
+	"$cli" $c --help | grep -q usage && ok "blastradius $c --help" || not_ok "blastradius $c --help"
+done
+n=$("$cli" list | wc -l); [ "$n" -gt 0 ] && ok "list prints $n case ids" || not_ok "list"
+"$cli" list | grep -Evq '^[a-z0-9_]+\.[a-z0-9_]+\.[A-Za-z0-9_.]+$' && not_ok "case ids are suite.file.case" "$("$cli" list | grep -Ev '^[a-z0-9_]+\.[a-z0-9_]+\.[A-Za-z0-9_.]+$' | head)" || ok "case ids are suite.file.case"
+dups=$("$cli" list | sort | uniq -d)
+[ -z "$dups" ] && ok "case ids are unique" || not_ok "duplicate case ids" "$dups"
+done_testing

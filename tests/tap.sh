@@ -1,0 +1,22 @@
+# Tiny TAP emitter for tests/*.t (bash). Source it, call ok/fail/skip, then done_testing.
+_tap_n=0
+failed=0
+ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1"; }
+not_ok() { _tap_n=$((_tap_n + 1)); failed=$((failed + 1)); echo "not ok $_tap_n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1 # SKIP $2"; }
+# check DESC CMD...: ok when CMD exits 0
+check() { local d=$1; shift; if "$@" >/tmp/br-tap.$$ 2>&1; then ok "$d"; else not_ok "$d" "$(tail -5 /tmp/br-tap.$$)"; fi; rm -f /tmp/br-tap.$$; }
+done_testing() { echo "1..$_tap_n"; exit 0; }
+# The repository root and its build dir, whatever the cwd.
+top=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$top/build}
+nobody() { (cd / && setpriv --reuid=65534 --regid=65534 --clear-groups "$@"); }
+# A copy of the build that uid 65534 can execute, wherever the checkout lives.
+nobody_build() {
+	if [ -z "${NBUILD:-}" ]; then
+		NBUILD=$(mktemp -d /tmp/br-nobody.XXXXXX)
+		cp -a "$BUILD"/. "$NBUILD"/
+		chmod -R a+rX "$NBUILD"
+		trap 'rm -rf "$NBUILD"' EXIT
+	fi
+}

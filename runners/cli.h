@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 struct json_object;
+struct br_facts;
 
 struct br_cmd {
 	const char *name;
@@ -16,6 +17,7 @@ struct br_cmd {
 
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_facts(int argc, char **argv);
 
 /* Prints "blastradius: <msg>" and exits 2 (bad input) or 1 (failure). */
 _Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -33,5 +35,7 @@ int mkdir_p(const char *path);
 /* Write a JSON object to path atomically (tmp + rename). 0 or -errno. */
 int json_write_file(const char *path, struct json_object *obj);
 char *iso_time_now(void);
+/* The facts as one JSON object of strings; caller puts it. */
+struct json_object *facts_json(const struct br_facts *f);
 
 #endif

@@ -9,6 +9,7 @@
 static const struct br_cmd cmds[] = {
 	{"run", cmd_run, "run the suites on this host and write results/"},
 	{"list", cmd_list, "print every case id"},
+	{"facts", cmd_facts, "print the environment fingerprint (kernel, LSMs, ABIs, sysctls)"},
 	{0},
 };
 

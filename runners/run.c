@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "codes.h"
+#include "facts.h"
 
 struct job {
 	const char *bin;
@@ -364,6 +365,18 @@ static void write_results(const struct run_opts *o, struct job *jobs, size_t n, 
 	free(id);
 }
 
+/* The runner's own fingerprint goes first; suites' "# fact" lines add keys. */
+static void gather_host_facts(json_object *facts)
+{
+	struct br_facts f = {0};
+
+	if (br_facts_gather(&f))
+		die("run: out of memory gathering facts");
+	for (size_t i = 0; i < f.n; i++)
+		json_object_object_add(facts, f.kv[i].key, json_object_new_string(f.kv[i].value));
+	br_facts_free(&f);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
@@ -378,6 +391,7 @@ int cmd_run(int argc, char **argv)
 
 	parse_run_opts(argc, argv, &o, usage_run);
 	jobs = select_jobs(&o, &n, &bins);
+	gather_host_facts(facts);
 	if (!n)
 		die_usage("run: no suite binary matches the selection");
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);

@@ -1,0 +1,418 @@
+/*
+ * Environment facts. Everything here only reads, except the securityfs
+ * fallback, which mounts in a forked child's private mount namespace.
+ */
+#include "facts.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+/* UAPI newer than the installed 6.1 headers. TODO(landlock): move to
+ * lib/compat.h once it lands on main. */
+#ifndef LANDLOCK_CREATE_RULESET_VERSION
+#define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+#endif
+#ifndef LANDLOCK_CREATE_RULESET_ERRATA
+#define LANDLOCK_CREATE_RULESET_ERRATA (1U << 1) /* 6.15 */
+#endif
+#ifndef __NR_lsm_list_modules
+#define __NR_lsm_list_modules 461 /* 6.8, same number on every arch */
+#endif
+#define BR_X32_SYSCALL_BIT 0x40000000
+#define BR_IA32_GETPID 20
+
+int br_facts_add(struct br_facts *f, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	char *val;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&val, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->kv[i].key, key)) {
+			free(f->kv[i].value);
+			f->kv[i].value = val;
+			return 0;
+		}
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 64;
+		struct br_fact_kv *kv = realloc(f->kv, cap * sizeof(*kv));
+
+		if (!kv)
+			goto err_free_val;
+		f->kv = kv;
+		f->cap = cap;
+	}
+	f->kv[f->n].key = strdup(key);
+	if (!f->kv[f->n].key)
+		goto err_free_val;
+	f->kv[f->n++].value = val;
+	return 0;
+err_free_val:
+	free(val);
+	return -ENOMEM;
+}
+
+const char *br_facts_get(const struct br_facts *f, const char *key)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->kv[i].key, key))
+			return f->kv[i].value;
+	return NULL;
+}
+
+void br_facts_free(struct br_facts *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->kv[i].key);
+		free(f->kv[i].value);
+	}
+	free(f->kv);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Read a one-line file, trimmed. 1 when read, 0 when absent, -errno. */
+static int read_line(const char *path, char *buf, size_t size)
+{
+	ssize_t n = br_read_file(path, buf, size);
+
+	if (n == -ENOENT)
+		return 0;
+	if (n < 0)
+		return (int)n;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = 0;
+	for (char *p = buf; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	return 1;
+}
+
+/* Add a file's content as a fact when the file exists. */
+static int add_file(struct br_facts *f, const char *key, const char *path)
+{
+	char buf[4096];
+	int r = read_line(path, buf, sizeof(buf));
+
+	if (r == 0)
+		return 0;
+	if (r < 0)
+		return br_facts_add(f, key, "unreadable(%s)", strerrorname_np(-r));
+	return br_facts_add(f, key, "%s", buf);
+}
+
+/* Run fn in a forked child with an alarm; status as br_wait(). */
+static int child_status(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		alarm(5);
+		_exit(fn(arg));
+	}
+	return br_wait(pid);
+}
+
+enum { ABI_LIVE = 0, ABI_ENOSYS = 1, ABI_OTHER = 2, ABI_WRONG = 3 };
+
+/* Child exit code: errno of a failed call is passed as 10+errno. */
+static int x32_getpid(void *arg)
+{
+	long r;
+
+	(void)arg;
+	errno = 0;
+	r = syscall(SYS_getpid | BR_X32_SYSCALL_BIT);
+	if (r == getpid())
+		return ABI_LIVE;
+	if (r == -1 && errno == ENOSYS)
+		return ABI_ENOSYS;
+	return r == -1 && errno < 100 ? 10 + errno : ABI_WRONG;
+}
+
+static int ia32_getpid(void *arg)
+{
+	(void)arg;
+#if defined(__x86_64__)
+	long r;
+
+	/* int $0x80 enters the i386 table; r8-r11 are not preserved. */
+	__asm__ volatile("int $0x80"
+			 : "=a"(r)
+			 : "a"((long)BR_IA32_GETPID)
+			 : "r8", "r9", "r10", "r11", "memory", "cc");
+	if (r == getpid())
+		return ABI_LIVE;
+	if (r == -ENOSYS)
+		return ABI_ENOSYS;
+	return r < 0 && r > -100 ? 10 + (int)-r : ABI_WRONG;
+#else
+	return ABI_OTHER;
+#endif
+}
+
+static void abi_state(char *buf, size_t size, int st, int sig_disabled)
+{
+	if (st == ABI_LIVE)
+		snprintf(buf, size, "enabled");
+	else if (st == ABI_ENOSYS || st == 128 + sig_disabled)
+		snprintf(buf, size, "disabled");
+	else if (st == ABI_OTHER)
+		snprintf(buf, size, "not-applicable");
+	else if (st == 128 + SIGSYS)
+		snprintf(buf, size, "unknown(killed by SIGSYS: seccomp)");
+	else if (st > 128)
+		snprintf(buf, size, "unknown(killed by signal %d)", st - 128);
+	else if (st >= 10 && st < 110)
+		snprintf(buf, size, "unknown(%s: seccomp?)", strerrorname_np(st - 10));
+	else
+		snprintf(buf, size, "unknown(status %d)", st);
+}
+
+void br_fact_x32(char *buf, size_t size)
+{
+#if defined(__x86_64__)
+	abi_state(buf, size, child_status(x32_getpid, NULL), 0);
+#else
+	abi_state(buf, size, ABI_OTHER, 0);
+#endif
+}
+
+void br_fact_ia32(char *buf, size_t size)
+{
+	/* Without ia32 emulation (CONFIG_IA32_EMULATION=n or ia32_emulation=0,
+	 * 6.7+) int $0x80 has no gate and faults: SIGSEGV. */
+	abi_state(buf, size, child_status(ia32_getpid, NULL), SIGSEGV);
+}
+
+struct lsm_pipe {
+	int fd;
+};
+
+/* Root only: securityfs is not mountable from a user namespace. */
+static int lsm_private_mount(void *arg)
+{
+	struct lsm_pipe *p = arg;
+	char buf[1024];
+	ssize_t n;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return 1;
+	if (mount("securityfs", "/sys/kernel/security", "securityfs",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		return 2;
+	n = br_read_file("/sys/kernel/security/lsm", buf, sizeof(buf));
+	if (n <= 0)
+		return 3;
+	return write(p->fd, buf, n) == n ? 0 : 4;
+}
+
+static const char *lsm_name(uint64_t id)
+{
+	static const char *const names[] = {
+		"capability", "selinux", "smack", "tomoyo", "apparmor", "yama", "loadpin",
+		"safesetid", "lockdown", "bpf", "landlock", "ima", "evm", "ipe",
+	};
+
+	return id >= 100 && id - 100 < sizeof(names) / sizeof(*names) ? names[id - 100] : NULL;
+}
+
+const char *br_fact_lsm(char *buf, size_t size)
+{
+	int p[2];
+	uint64_t ids[64];
+	uint32_t bytes = sizeof(ids);
+	long n;
+
+	if (read_line("/sys/kernel/security/lsm", buf, size) > 0)
+		return "securityfs";
+	if (geteuid() == 0 && !pipe2(p, O_CLOEXEC)) {
+		struct lsm_pipe lp = {p[1]};
+		int st = child_status(lsm_private_mount, &lp);
+		ssize_t r;
+
+		close(p[1]);
+		r = st == 0 ? read(p[0], buf, size - 1) : -1;
+		close(p[0]);
+		if (r > 0) {
+			buf[r] = 0;
+			buf[strcspn(buf, "\n")] = 0;
+			return "securityfs-private";
+		}
+	}
+	n = syscall(__NR_lsm_list_modules, ids, &bytes, 0);
+	if (n <= 0)
+		return NULL;
+	buf[0] = 0;
+	for (long i = 0; i < n && i < 64; i++) {
+		const char *name = lsm_name(ids[i]);
+		size_t len = strlen(buf);
+
+		snprintf(buf + len, size - len, "%s%s", i ? "," : "",
+			 name ? name : "unknown");
+	}
+	return "lsm_list_modules";
+}
+
+static int add_landlock(struct br_facts *f)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	long errata;
+	int r;
+
+	if (abi < 0)
+		/* ENOSYS: not built (CONFIG_SECURITY_LANDLOCK); EOPNOTSUPP: not in lsm=. */
+		return br_facts_add(f, "landlock.abi", "%s", errno == ENOSYS ? "unsupported" :
+				    errno == EOPNOTSUPP ? "disabled" : strerrorname_np(errno));
+	r = br_facts_add(f, "landlock.abi", "%ld", abi);
+	errata = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_ERRATA);
+	if (!r && errata >= 0)
+		r = br_facts_add(f, "landlock.errata", "0x%lx", errata);
+	return r;
+}
+
+/* Our namespace identities, "dev:inode", as the kernel's nsfs shows them. */
+static int add_ns(struct br_facts *f)
+{
+	static const char *const types[] = {
+		"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children",
+		"time", "time_for_children", "user", "uts",
+	};
+	int r = 0;
+
+	for (size_t i = 0; !r && i < sizeof(types) / sizeof(*types); i++) {
+		char path[64], key[64];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", types[i]);
+		snprintf(key, sizeof(key), "ns.%s", types[i]);
+		if (stat(path, &st))
+			continue; /* absent type, or pid_for_children before a fork */
+		r = br_facts_add(f, key, "%lu:%lu", (unsigned long)st.st_dev,
+				 (unsigned long)st.st_ino);
+	}
+	return r;
+}
+
+static int add_status(struct br_facts *f)
+{
+	static const char *const fields[] = {
+		"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb",
+		"NoNewPrivs", "Seccomp", "Seccomp_filters",
+	};
+	char buf[8192];
+	int r = 0;
+
+	if (br_read_file("/proc/self/status", buf, sizeof(buf)) < 0)
+		return 0;
+	for (size_t i = 0; !r && i < sizeof(fields) / sizeof(*fields); i++) {
+		size_t len = strlen(fields[i]);
+		char key[64];
+
+		for (char *line = buf; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+			if (strncmp(line, fields[i], len) || line[len] != ':')
+				continue;
+			line += len + 1;
+			line += strspn(line, " \t");
+			snprintf(key, sizeof(key), "self.%s", fields[i]);
+			r = br_facts_add(f, key, "%.*s", (int)strcspn(line, "\n"), line);
+			break;
+		}
+	}
+	if (!r)
+		r = br_facts_add(f, "self.uid", "%u", (unsigned)getuid());
+	if (!r)
+		r = br_facts_add(f, "self.euid", "%u", (unsigned)geteuid());
+	return r;
+}
+
+/* Sysctls that shape what an unprivileged process can reach; the fact key is
+ * "sysctl." plus the dotted name. Only those this kernel has are reported. */
+static const char *const sysctls[] = {
+	"user.max_user_namespaces",
+	"kernel.unprivileged_userns_clone",           /* Debian/Ubuntu patch */
+	"kernel.apparmor_restrict_unprivileged_userns", /* Ubuntu 23.10+ */
+	"kernel.yama.ptrace_scope",
+	"kernel.unprivileged_bpf_disabled",
+	"vm.unprivileged_userfaultfd",
+	"kernel.perf_event_paranoid",
+	"kernel.io_uring_disabled",                   /* 6.6 */
+	"dev.tty.legacy_tiocsti",                     /* 6.2 */
+	"kernel.dmesg_restrict",
+	"kernel.kptr_restrict",
+	"fs.protected_symlinks",
+	"fs.protected_hardlinks",
+	"kernel.modules_disabled",
+	"kernel.kexec_load_disabled",
+};
+
+int br_facts_gather(struct br_facts *f)
+{
+	struct utsname u;
+	char buf[4096], key[128], path[160];
+	const char *src;
+	int r = 0;
+
+	if (!uname(&u)) {
+		r = br_facts_add(f, "kernel.release", "%s", u.release);
+		if (!r)
+			r = br_facts_add(f, "kernel.version", "%s", u.version);
+		if (!r)
+			r = br_facts_add(f, "arch", "%s", u.machine);
+	}
+	if (!r)
+		r = add_file(f, "kernel.cmdline", "/proc/cmdline");
+	src = br_fact_lsm(buf, sizeof(buf));
+	if (!r && src) {
+		r = br_facts_add(f, "lsm", "%s", buf);
+		if (!r)
+			r = br_facts_add(f, "lsm.source", "%s", src);
+	}
+	if (!r)
+		r = add_landlock(f);
+	br_fact_x32(buf, sizeof(buf));
+	if (!r)
+		r = br_facts_add(f, "x32", "%s", buf);
+	br_fact_ia32(buf, sizeof(buf));
+	if (!r)
+		r = br_facts_add(f, "ia32", "%s", buf);
+	if (!r)
+		r = add_file(f, "seccomp.actions_avail", "/proc/sys/kernel/seccomp/actions_avail");
+	if (!r)
+		r = add_file(f, "cap_last_cap", "/proc/sys/kernel/cap_last_cap");
+	for (size_t i = 0; !r && i < sizeof(sysctls) / sizeof(*sysctls); i++) {
+		snprintf(key, sizeof(key), "sysctl.%s", sysctls[i]);
+		snprintf(path, sizeof(path), "/proc/sys/%s", sysctls[i]);
+		for (char *p = path + strlen("/proc/sys/"); *p; p++)
+			if (*p == '.')
+				*p = '/';
+		r = add_file(f, key, path);
+	}
+	if (!r)
+		r = add_ns(f);
+	if (!r)
+		r = add_status(f);
+	return r;
+}

@@ -1,0 +1,452 @@
+/* Probes: forked, timed, classified crossing attempts; raw syscalls per ABI. */
+#include "probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h" /* br_errname, br_signame */
+
+#define BR_PROBE_DEFAULT_MS 2000
+
+const char *br_outcome_kind_name(enum br_outcome_kind k)
+{
+	switch (k) {
+	case BR_ALLOWED:
+		return "allowed";
+	case BR_DENIED:
+		return "denied";
+	case BR_KILLED:
+		return "killed";
+	case BR_TRAPPED:
+		return "trapped";
+	case BR_UNSUPPORTED:
+		return "unsupported";
+	case BR_PROBE_ERROR:
+		return "error";
+	default:
+		return "?";
+	}
+}
+
+static const char *arch_name(unsigned arch)
+{
+	switch (arch) {
+	case AUDIT_ARCH_X86_64:
+		return "x86_64";
+	case AUDIT_ARCH_I386:
+		return "i386";
+	default:
+		return "other";
+	}
+}
+
+const char *br_outcome_str(const struct br_outcome *o, char *buf, size_t size)
+{
+	switch (o->kind) {
+	case BR_DENIED:
+		snprintf(buf, size, "denied(%s)", br_errname(o->err));
+		break;
+	case BR_KILLED:
+		snprintf(buf, size, "killed(%s)", br_signame(o->sig));
+		break;
+	case BR_TRAPPED:
+		snprintf(buf, size, "trapped(nr=%d arch=%s)", o->trap_nr, arch_name(o->trap_arch));
+		break;
+	case BR_PROBE_ERROR:
+		snprintf(buf, size, "error(%s)", o->detail);
+		break;
+	default:
+		snprintf(buf, size, "%s", br_outcome_kind_name(o->kind));
+	}
+	return buf;
+}
+
+/* ---- the probe child ---- */
+
+/* Shared with the child: it survives whatever kills the child. */
+struct probe_shm {
+	volatile int done;    /* fn returned; ret is valid */
+	volatile long ret;
+	volatile int trapped; /* the SIGSYS handler ran */
+	volatile int trap_nr, trap_errno;
+	volatile unsigned trap_arch;
+	volatile int broken_errno;
+};
+
+static struct probe_shm *shm;
+
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	shm->trap_nr = si->si_syscall;
+	shm->trap_arch = si->si_arch;
+	shm->trap_errno = si->si_errno;
+	shm->trapped = 1;
+	/* If the filter traps exit_group too, SIGSYS is blocked here, so the
+	 * kernel forces the default action: the parent still sees "trapped". */
+	syscall(SYS_exit_group, 0);
+}
+
+static _Noreturn void probe_child(br_probe_fn fn, void *arg)
+{
+	struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
+	long ret;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSYS, &sa, NULL);
+	errno = 0;
+	ret = fn(arg);
+	if (ret == BR_PROBE_BROKEN)
+		shm->broken_errno = errno;
+	shm->ret = ret;
+	shm->done = 1;
+	syscall(SYS_exit_group, 0);
+	_exit(0);
+}
+
+/* Wait for pid for at most ms; true if it was reaped (status in *st). */
+static bool wait_for(pid_t pid, int ms, int *st)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct timespec step = {0, 1000000};
+
+	if (pidfd >= 0) {
+		struct pollfd p = {pidfd, POLLIN, 0};
+		int r;
+
+		while ((r = poll(&p, 1, ms)) < 0 && errno == EINTR)
+			;
+		close(pidfd);
+		if (r == 0)
+			return false;
+		return waitpid(pid, st, 0) == pid;
+	}
+	/* Before pidfds (5.3): poll in 1 ms steps. */
+	for (int i = 0; i < ms; i++) {
+		if (waitpid(pid, st, WNOHANG) == pid)
+			return true;
+		nanosleep(&step, NULL);
+	}
+	return waitpid(pid, st, WNOHANG) == pid;
+}
+
+static void set_error(struct br_outcome *o, const char *fmt, const char *what, int val)
+{
+	o->kind = BR_PROBE_ERROR;
+	snprintf(o->detail, sizeof(o->detail), fmt, what, val);
+}
+
+enum br_outcome_kind br_probe(struct br_outcome *o, br_probe_fn fn, void *arg, int sentinel,
+			      int timeout_ms)
+{
+	int st = 0, ms = timeout_ms > 0 ? timeout_ms : BR_PROBE_DEFAULT_MS;
+	struct probe_shm *s;
+	pid_t pid;
+
+	memset(o, 0, sizeof(*o));
+	s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s == MAP_FAILED) {
+		set_error(o, "%s: %d", "mmap", errno);
+		return o->kind;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		set_error(o, "%s: errno %d", "fork", errno);
+		munmap(s, sizeof(*s));
+		return o->kind;
+	}
+	if (pid == 0) {
+		shm = s;
+		probe_child(fn, arg);
+	}
+	if (!wait_for(pid, ms, &st)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		set_error(o, "%s after %d ms", "timeout", ms);
+	} else if (s->trapped) {
+		o->kind = BR_TRAPPED;
+		o->err = s->trap_errno;
+		o->trap_nr = s->trap_nr;
+		o->trap_arch = s->trap_arch;
+		snprintf(o->detail, sizeof(o->detail), "si_syscall=%d si_arch=0x%x si_errno=%d",
+			 s->trap_nr, s->trap_arch, s->trap_errno);
+	} else if (s->done && s->ret == BR_PROBE_BROKEN) {
+		set_error(o, "%s: %d", "probe setup failed, errno", s->broken_errno);
+	} else if (s->done) {
+		o->ret = s->ret;
+		if (o->ret >= 0 || (sentinel && o->ret == -sentinel)) {
+			o->kind = BR_ALLOWED;
+		} else if (o->ret == -ENOSYS) {
+			o->kind = BR_UNSUPPORTED;
+			o->err = ENOSYS;
+		} else {
+			o->kind = BR_DENIED;
+			o->err = (int)-o->ret;
+		}
+	} else if (WIFSIGNALED(st)) {
+		o->kind = BR_KILLED;
+		o->sig = WTERMSIG(st);
+	} else {
+		set_error(o, "%s %d before reporting", "exited with status", WEXITSTATUS(st));
+	}
+	munmap(s, sizeof(*s));
+	return o->kind;
+}
+
+/* ---- raw syscalls ---- */
+
+const char *br_abi_name(enum br_abi abi)
+{
+	switch (abi) {
+	case BR_ABI_NATIVE:
+		return "native";
+	case BR_ABI_X32:
+		return "x32";
+	case BR_ABI_IA32:
+		return "ia32";
+	default:
+		return "?";
+	}
+}
+
+static long sys64(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+	register long r9 __asm__("r9") = a6;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory", "cc");
+	return ret;
+}
+
+/*
+ * int $0x80 from 64-bit code: the i386 table, args in ebx ecx edx esi edi
+ * ebp. rbp may be the frame pointer, so it is saved by hand; the red zone
+ * below rsp is stepped over before the push. Kernels before 4.17 zeroed
+ * r8-r11 on this path, hence the clobbers.
+ */
+static long sys32(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	register long r12 __asm__("r12") = a6;
+	int ret;
+
+	__asm__ volatile("lea -128(%%rsp), %%rsp\n\t"
+			 "push %%rbp\n\t"
+			 "mov %%r12d, %%ebp\n\t"
+			 "int $0x80\n\t"
+			 "pop %%rbp\n\t"
+			 "lea 128(%%rsp), %%rsp"
+			 : "=a"(ret)
+			 : "a"(nr), "b"(a1), "c"(a2), "d"(a3), "S"(a4), "D"(a5), "r"(r12)
+			 : "r8", "r9", "r10", "r11", "memory", "cc");
+	return ret; /* eax, sign-extended: -errno stays negative */
+}
+
+long br_sys(enum br_abi abi, long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	switch (abi) {
+	case BR_ABI_NATIVE:
+		return sys64(nr, a1, a2, a3, a4, a5, a6);
+	case BR_ABI_X32:
+		return sys64(nr | BR_X32_BIT, a1, a2, a3, a4, a5, a6);
+	case BR_ABI_IA32:
+		return sys32(nr, a1, a2, a3, a4, a5, a6);
+	default:
+		return -EINVAL;
+	}
+}
+
+void *br_low_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
+		       -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* ---- the probe table ---- */
+
+/*
+ * Numbers from the 6.1 UAPI headers (asm/unistd_64.h, unistd_x32.h,
+ * unistd_32.h); x32 numbers are stored without the bit. Arguments are
+ * chosen so that an allowed call fails after seccomp and before it could
+ * change anything, even as root (kexec_load: bad arch flags and too many
+ * segments, never the 0-segment "unload" form; io_uring_register: fd -1
+ * selects the 6.x "blind" registration path, so a large fd). suites/lib/probe.c checks
+ * each sentinel against a control.
+ */
+#define NR3(n64, x32, i386) {n64, x32, i386}
+const struct br_sysprobe br_sysprobes[] = {
+	{"open_by_handle_at", NR3(304, 304, 342), {-1, 0, 0}, EFAULT, false},
+	{"name_to_handle_at", NR3(303, 303, 341), {-1, 0, 0, 0, 0}, EFAULT, false},
+	{"io_uring_setup", NR3(425, 425, 425), {1, 0}, EFAULT, false},
+	{"io_uring_enter", NR3(426, 426, 426), {-1, 0, 0, 0, 0, 0}, EBADF, false},
+	{"io_uring_register", NR3(427, 427, 427), {1000000, 0, 0, 0}, EBADF, false},
+	{"keyctl", NR3(250, 250, 288), {0x7fff, 0, 0, 0, 0}, EOPNOTSUPP, false},
+	{"add_key", NR3(248, 248, 286), {0, 0, 0, 0, 0}, EFAULT, false},
+	{"bpf", NR3(321, 321, 357), {-1, 0, 0}, EINVAL, false},
+	{"perf_event_open", NR3(298, 298, 336), {0, 0, -1, -1, 0}, EFAULT, false},
+	{"userfaultfd", NR3(323, 323, 374), {-1}, EINVAL, false},
+	{"ptrace", NR3(101, 521, 26), {0x7fff, -1, 0, 0}, ESRCH, false},
+	{"process_vm_readv", NR3(310, 539, 347), {0, 0, 0, 0, 0, -1}, EINVAL, false},
+	{"mount", NR3(165, 165, 21), {0, 0, 0, 0, 0}, EFAULT, false},
+	{"umount2", NR3(166, 166, 52), {0, 0}, EFAULT, false},
+	{"pivot_root", NR3(155, 155, 217), {0, 0}, EFAULT, true},
+	{"unshare", NR3(272, 272, 310), {1}, EINVAL, false},
+	{"setns", NR3(308, 308, 346), {-1, 0}, EBADF, false},
+	{"init_module", NR3(175, 175, 128), {0, 0, 0}, ENOEXEC, true},
+	{"finit_module", NR3(313, 313, 350), {-1, 0, 0}, EBADF, true},
+	{"kexec_load", NR3(246, 528, 283), {0, 1000, 0, 0x00ff0000}, EINVAL, true},
+	{"reboot", NR3(169, 169, 88), {0, 0, 0, 0}, EINVAL, true},
+	{"swapon", NR3(167, 167, 87), {0, 0}, EFAULT, true},
+	{"iopl", NR3(172, 172, 110), {4}, EINVAL, false},
+	{"ioperm", NR3(173, 173, 101), {0x10000, 1, 0}, EINVAL, false},
+	{"socket", NR3(41, 41, 359), {-1, 0, 0}, EAFNOSUPPORT, false},
+	{"clone3", NR3(435, 435, 435), {0, 0}, EINVAL, false},
+	{"personality", NR3(135, 135, 136), {0xffffffff}, 0, false},
+	{"getpid", NR3(39, 39, 20), {0}, 0, false},
+	{"openat", NR3(257, 257, 295), {-1, 0, 0, 0}, EFAULT, false},
+	{"write", NR3(1, 1, 4), {-1, 0, 0}, EBADF, false},
+	{"getuid", NR3(102, 102, 24), {0}, 0, false},
+	{"socketcall", NR3(-1, -1, 102), {-1, 0}, EINVAL, false},
+	{"chroot", NR3(161, 161, 61), {0}, EFAULT, false},
+	{"seccomp", NR3(317, 317, 354), {-1, 0, 0}, EINVAL, false},
+	{0},
+};
+
+const struct br_sysprobe *br_sysprobe_find(const char *name)
+{
+	for (const struct br_sysprobe *sp = br_sysprobes; sp->name; sp++)
+		if (!strcmp(sp->name, name))
+			return sp;
+	return NULL;
+}
+
+struct sys_call {
+	const struct br_sysprobe *sp;
+	enum br_abi abi;
+};
+
+static long run_sysprobe(void *arg)
+{
+	const struct sys_call *c = arg;
+	const long *a = c->sp->args;
+
+	return br_sys(c->abi, c->sp->nr[c->abi], a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+enum br_outcome_kind br_probe_sys(struct br_outcome *o, const struct br_sysprobe *sp,
+				  enum br_abi abi, int timeout_ms)
+{
+	struct sys_call c = {sp, abi};
+
+	if (abi >= BR_NABIS || sp->nr[abi] < 0) {
+		memset(o, 0, sizeof(*o));
+		o->kind = BR_UNSUPPORTED;
+		o->err = ENOSYS;
+		snprintf(o->detail, sizeof(o->detail), "no %s on %s", sp->name, br_abi_name(abi));
+		return o->kind;
+	}
+	return br_probe(o, run_sysprobe, &c, sp->sentinel, timeout_ms);
+}
+
+/* ---- ABI state ---- */
+
+const char *br_abi_state_name(enum br_abi_state s)
+{
+	switch (s) {
+	case BR_ABI_ENABLED:
+		return "enabled";
+	case BR_ABI_DISABLED:
+		return "disabled";
+	case BR_ABI_ABSENT:
+		return "absent";
+	default:
+		return "unavailable";
+	}
+}
+
+/*
+ * Is the ABI's entry code built? Symbol names in /proc/kallsyms are
+ * readable by anyone (kptr_restrict hides only the addresses). 1 yes,
+ * 0 no, -1 unknown.
+ */
+static int kallsyms_has(const char *const *prefixes)
+{
+	char line[512];
+	int found = 0;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f)) {
+		const char *name = strrchr(line, ' ');
+
+		if (!name)
+			continue;
+		name++;
+		for (const char *const *p = prefixes; *p; p++)
+			if (!strncmp(name, *p, strlen(*p)))
+				found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+static long getpid_on(void *abi)
+{
+	enum br_abi a = *(enum br_abi *)abi;
+
+	return br_sys(a, a == BR_ABI_IA32 ? 20 : 39, 0, 0, 0, 0, 0, 0);
+}
+
+static enum br_abi_state measure(enum br_abi abi)
+{
+	/* x32_sys_call (6.9+), x32_sys_call_table (older); ia32 likewise. */
+	static const char *const x32_syms[] = {"x32_sys_call", "__x32_compat_sys_", NULL};
+	static const char *const ia32_syms[] = {"ia32_sys_call", "__ia32_sys_", NULL};
+	struct br_outcome o;
+	int built;
+
+	if (abi == BR_ABI_NATIVE)
+		return BR_ABI_ENABLED;
+	br_probe(&o, getpid_on, &abi, 0, 0);
+	/* The child's getpid is positive; any pid proves the call ran. */
+	if (o.kind == BR_ALLOWED && o.ret > 0)
+		return BR_ABI_ENABLED;
+	built = kallsyms_has(abi == BR_ABI_X32 ? x32_syms : ia32_syms);
+	if (built == 0)
+		return BR_ABI_ABSENT;
+	/* ia32 off: int 0x80 is a #GP, SIGSEGV. x32 off: ENOSYS. */
+	if (abi == BR_ABI_IA32 && o.kind == BR_KILLED && o.sig == SIGSEGV)
+		return built > 0 ? BR_ABI_DISABLED : BR_ABI_UNAVAILABLE;
+	if (abi == BR_ABI_X32 && o.kind == BR_UNSUPPORTED)
+		return built > 0 ? BR_ABI_DISABLED : BR_ABI_UNAVAILABLE;
+	return BR_ABI_UNAVAILABLE; /* killed by a filter, or something else */
+}
+
+enum br_abi_state br_abi_state(enum br_abi abi)
+{
+	static int cached[BR_NABIS] = {-1, -1, -1};
+
+	if (abi >= BR_NABIS)
+		return BR_ABI_UNAVAILABLE;
+	if (cached[abi] < 0)
+		cached[abi] = measure(abi);
+	return (enum br_abi_state)cached[abi];
+}

@@ -210,6 +210,20 @@ int br_landlock_init(struct br_landlock *ll, const struct br_landlock_access *wa
 	return ll->fd < 0 ? -errno : 0;
 }
 
+/* A rule whose rights were all masked away is counted, not sent: the kernel
+ * would answer ENOMSG, and those rights are allowed everywhere anyway. */
+static int add_rule(struct br_landlock *ll, int type, const void *attr, uint64_t keep)
+{
+	if (!keep) {
+		ll->report.rules_empty++;
+		return 0;
+	}
+	if (br_landlock_add_rule(ll->fd, type, attr, 0))
+		return -errno;
+	ll->report.rules_added++;
+	return 0;
+}
+
 int br_landlock_allow_fd(struct br_landlock *ll, int fd, uint64_t fs)
 {
 	struct landlock_path_beneath_attr pb = {.parent_fd = fd};
@@ -225,15 +239,8 @@ int br_landlock_allow_fd(struct br_landlock *ll, int fd, uint64_t fs)
 	if (!S_ISDIR(st.st_mode))
 		keep &= BR_LANDLOCK_FS_FILE;
 	ll->report.rule_fs_masked |= fs & ~keep;
-	if (!keep) {
-		ll->report.rules_empty++;
-		return 0;
-	}
 	pb.allowed_access = keep;
-	if (br_landlock_add_rule(ll->fd, BR_LANDLOCK_RULE_PATH_BENEATH, &pb, 0))
-		return -errno;
-	ll->report.rules_added++;
-	return 0;
+	return add_rule(ll, BR_LANDLOCK_RULE_PATH_BENEATH, &pb, keep);
 }
 
 int br_landlock_allow_path(struct br_landlock *ll, const char *path, uint64_t fs)
@@ -258,15 +265,8 @@ int br_landlock_allow_port(struct br_landlock *ll, uint64_t port, uint64_t net)
 	if (ll->fd < 0)
 		return -EBADF;
 	ll->report.rule_net_masked |= net & ~keep;
-	if (!keep) {
-		ll->report.rules_empty++;
-		return 0;
-	}
 	np.allowed_access = keep;
-	if (br_landlock_add_rule(ll->fd, BR_LANDLOCK_RULE_NET_PORT, &np, 0))
-		return -errno;
-	ll->report.rules_added++;
-	return 0;
+	return add_rule(ll, BR_LANDLOCK_RULE_NET_PORT, &np, keep);
 }
 
 int br_landlock_restrict(struct br_landlock *ll, uint32_t flags)

@@ -300,31 +300,36 @@ bool br_landlock_complete(const struct br_landlock_report *r)
 	       !r->flags_dropped;
 }
 
+/* Append "<sep>label fs=.. net=.. scoped=.." at buf+n; returns the new n. */
+static int append_set(char *buf, size_t len, int n, const char *label,
+		      const struct br_landlock_access *a)
+{
+	char f[512], t[256], c[128];
+
+	return n + snprintf(buf + n, (size_t)n < len ? len - n : 0, "%s fs=%s net=%s scoped=%s",
+			    label, br_landlock_names('f', a->fs, f, sizeof(f)),
+			    br_landlock_names('n', a->net, t, sizeof(t)),
+			    br_landlock_names('s', a->scoped, c, sizeof(c)));
+}
+
+static bool any(const struct br_landlock_access *a)
+{
+	return a->fs || a->net || a->scoped;
+}
+
 int br_landlock_report_text(const struct br_landlock_report *r, char *buf, size_t len)
 {
-	char abi[32], a[512], b[512], c[512];
-	int n;
+	char abi[32], flags[128];
+	int n = snprintf(buf, len, "abi=%s", br_landlock_abi_str(r->abi, abi, sizeof(abi)));
 
-	br_landlock_abi_str(r->abi, abi, sizeof(abi));
-	n = snprintf(buf, len, "abi=%s handled fs=%s net=%s scoped=%s", abi,
-		     br_landlock_names('f', r->handled.fs, a, sizeof(a)),
-		     br_landlock_names('n', r->handled.net, b, sizeof(b)),
-		     br_landlock_names('s', r->handled.scoped, c, sizeof(c)));
-	if (r->dropped.fs || r->dropped.net || r->dropped.scoped)
-		n += snprintf(buf + n, (size_t)n < len ? len - n : 0,
-			      "; dropped (kernel lacks) fs=%s net=%s scoped=%s",
-			      br_landlock_names('f', r->dropped.fs, a, sizeof(a)),
-			      br_landlock_names('n', r->dropped.net, b, sizeof(b)),
-			      br_landlock_names('s', r->dropped.scoped, c, sizeof(c)));
-	if (r->unhandled.fs || r->unhandled.net || r->unhandled.scoped)
-		n += snprintf(buf + n, (size_t)n < len ? len - n : 0,
-			      "; left allowed (not requested) fs=%s net=%s scoped=%s",
-			      br_landlock_names('f', r->unhandled.fs, a, sizeof(a)),
-			      br_landlock_names('n', r->unhandled.net, b, sizeof(b)),
-			      br_landlock_names('s', r->unhandled.scoped, c, sizeof(c)));
+	n = append_set(buf, len, n, " handled", &r->handled);
+	if (any(&r->dropped))
+		n = append_set(buf, len, n, "; dropped (kernel lacks)", &r->dropped);
+	if (any(&r->unhandled))
+		n = append_set(buf, len, n, "; left allowed (not requested)", &r->unhandled);
 	if (r->flags_dropped)
 		n += snprintf(buf + n, (size_t)n < len ? len - n : 0, "; flags dropped=%s",
-			      br_landlock_names('r', r->flags_dropped, a, sizeof(a)));
+			      br_landlock_names('r', r->flags_dropped, flags, sizeof(flags)));
 	return n;
 }
 

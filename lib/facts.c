@@ -21,19 +21,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "compat.h"
+#include "landlock.h"
 #include "proc.h"
 
-/* UAPI newer than the installed 6.1 headers. TODO(landlock): move to
- * lib/compat.h once it lands on main. */
-#ifndef LANDLOCK_CREATE_RULESET_VERSION
-#define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
-#endif
-#ifndef LANDLOCK_CREATE_RULESET_ERRATA
-#define LANDLOCK_CREATE_RULESET_ERRATA (1U << 1) /* 6.15 */
-#endif
-#ifndef __NR_lsm_list_modules
-#define __NR_lsm_list_modules 461 /* 6.8, same number on every arch */
-#endif
 #define BR_X32_SYSCALL_BIT 0x40000000
 #define BR_IA32_GETPID 20
 
@@ -278,16 +269,13 @@ const char *br_fact_lsm(char *buf, size_t size)
 
 static int add_landlock(struct br_facts *f)
 {
-	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	char abi[32];
 	long errata;
 	int r;
 
-	if (abi < 0)
-		/* ENOSYS: not built (CONFIG_SECURITY_LANDLOCK); EOPNOTSUPP: not in lsm=. */
-		return br_facts_add(f, "landlock.abi", "%s", errno == ENOSYS ? "unsupported" :
-				    errno == EOPNOTSUPP ? "disabled" : strerrorname_np(errno));
-	r = br_facts_add(f, "landlock.abi", "%ld", abi);
-	errata = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_ERRATA);
+	/* "none": not built (CONFIG_SECURITY_LANDLOCK); "disabled": not in lsm=. */
+	r = br_facts_add(f, "landlock.abi", "%s", br_landlock_abi_str(br_landlock_abi(), abi, sizeof(abi)));
+	errata = br_landlock_errata(); /* the query exists from ABI 7 */
 	if (!r && errata >= 0)
 		r = br_facts_add(f, "landlock.errata", "0x%lx", errata);
 	return r;

@@ -164,4 +164,9 @@ struct br_landlock_net_port_attr {
 #define LSM_ID_LANDLOCK 110
 #endif
 
+/* ---- file handles (fs/nsfs.c) ---- */
+#ifndef FD_NSFS_ROOT
+#define FD_NSFS_ROOT (-10003) /* 6.18: open_by_handle_at's mount_fd for nsfs handles */
+#endif
+
 #endif

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,10 +22,9 @@
 
 #include "compat.h"
 #include "landlock.h"
+#include "probe.h"
 #include "proc.h"
 
-#define BR_X32_SYSCALL_BIT 0x40000000
-#define BR_IA32_GETPID 20
 
 int br_facts_add(struct br_facts *f, const char *key, const char *fmt, ...)
 {
@@ -124,78 +122,6 @@ static int child_status(int (*fn)(void *), void *arg)
 		_exit(fn(arg));
 	}
 	return br_wait(pid);
-}
-
-enum { ABI_LIVE = 0, ABI_ENOSYS = 1, ABI_OTHER = 2, ABI_WRONG = 3 };
-
-/* Child exit code: errno of a failed call is passed as 10+errno. */
-static int x32_getpid(void *arg)
-{
-	long r;
-
-	(void)arg;
-	errno = 0;
-	r = syscall(SYS_getpid | BR_X32_SYSCALL_BIT);
-	if (r == getpid())
-		return ABI_LIVE;
-	if (r == -1 && errno == ENOSYS)
-		return ABI_ENOSYS;
-	return r == -1 && errno < 100 ? 10 + errno : ABI_WRONG;
-}
-
-static int ia32_getpid(void *arg)
-{
-	(void)arg;
-#if defined(__x86_64__)
-	long r;
-
-	/* int $0x80 enters the i386 table; r8-r11 are not preserved. */
-	__asm__ volatile("int $0x80"
-			 : "=a"(r)
-			 : "a"((long)BR_IA32_GETPID)
-			 : "r8", "r9", "r10", "r11", "memory", "cc");
-	if (r == getpid())
-		return ABI_LIVE;
-	if (r == -ENOSYS)
-		return ABI_ENOSYS;
-	return r < 0 && r > -100 ? 10 + (int)-r : ABI_WRONG;
-#else
-	return ABI_OTHER;
-#endif
-}
-
-static void abi_state(char *buf, size_t size, int st, int sig_disabled)
-{
-	if (st == ABI_LIVE)
-		snprintf(buf, size, "enabled");
-	else if (st == ABI_ENOSYS || st == 128 + sig_disabled)
-		snprintf(buf, size, "disabled");
-	else if (st == ABI_OTHER)
-		snprintf(buf, size, "not-applicable");
-	else if (st == 128 + SIGSYS)
-		snprintf(buf, size, "unknown(killed by SIGSYS: seccomp)");
-	else if (st > 128)
-		snprintf(buf, size, "unknown(killed by signal %d)", st - 128);
-	else if (st >= 10 && st < 110)
-		snprintf(buf, size, "unknown(%s: seccomp?)", strerrorname_np(st - 10));
-	else
-		snprintf(buf, size, "unknown(status %d)", st);
-}
-
-void br_fact_x32(char *buf, size_t size)
-{
-#if defined(__x86_64__)
-	abi_state(buf, size, child_status(x32_getpid, NULL), 0);
-#else
-	abi_state(buf, size, ABI_OTHER, 0);
-#endif
-}
-
-void br_fact_ia32(char *buf, size_t size)
-{
-	/* Without ia32 emulation (CONFIG_IA32_EMULATION=n or ia32_emulation=0,
-	 * 6.7+) int $0x80 has no gate and faults: SIGSEGV. */
-	abi_state(buf, size, child_status(ia32_getpid, NULL), SIGSEGV);
 }
 
 struct lsm_pipe {
@@ -380,12 +306,10 @@ int br_facts_gather(struct br_facts *f)
 	}
 	if (!r)
 		r = add_landlock(f);
-	br_fact_x32(buf, sizeof(buf));
 	if (!r)
-		r = br_facts_add(f, "x32", "%s", buf);
-	br_fact_ia32(buf, sizeof(buf));
+		r = br_facts_add(f, "x32", "%s", br_abi_state_name(br_abi_state(BR_ABI_X32)));
 	if (!r)
-		r = br_facts_add(f, "ia32", "%s", buf);
+		r = br_facts_add(f, "ia32", "%s", br_abi_state_name(br_abi_state(BR_ABI_IA32)));
 	if (!r)
 		r = add_file(f, "seccomp.actions_avail", "/proc/sys/kernel/seccomp/actions_avail");
 	if (!r)

@@ -37,11 +37,7 @@ const char *br_facts_get(const struct br_facts *f, const char *key);
 
 void br_facts_free(struct br_facts *f);
 
-/* Single facts, usable alone. Each writes a NUL-terminated value into buf. */
-/* "enabled", "disabled" (ENOSYS/SIGSEGV), or "unknown(...)" when a seccomp
- * filter hides the answer. */
-void br_fact_x32(char *buf, size_t size);
-void br_fact_ia32(char *buf, size_t size);
+/* x32 and ia32 come from lib/probe's br_abi_state(). */
 /* Comma-separated LSM names in kernel order (as lsm= takes them), from securityfs, a private
  * securityfs mount (root), or lsm_list_modules(2) (6.8+). Returns the
  * source used ("securityfs", "securityfs-private", "lsm_list_modules"),

@@ -124,53 +124,6 @@ TEST(nnp_tracks_prctl)
 	br_facts_free(&f);
 }
 
-/* A filter that kills every non-x86_64 arch and every x32 number. */
-static void kill_compat_abis(void)
-{
-	struct sock_filter insns[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = {sizeof(insns) / sizeof(*insns), insns};
-
-	ASSERT_OK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
-	ASSERT_OK(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog));
-}
-
-TEST(compat_abis_behind_a_filter_are_unknown_not_disabled)
-{
-	char x32[128], ia32[128];
-
-#if !defined(__x86_64__)
-	SKIP("x32 and ia32 exist only on x86_64");
-#endif
-	kill_compat_abis();
-	br_fact_x32(x32, sizeof(x32));
-	br_fact_ia32(ia32, sizeof(ia32));
-	EXPECT_STREQ("unknown(killed by SIGSYS: seccomp)", x32);
-	EXPECT_STREQ("unknown(killed by SIGSYS: seccomp)", ia32);
-}
-
-TEST(compat_abis_unfiltered_control)
-{
-	char x32[128], ia32[128];
-
-#if !defined(__x86_64__)
-	SKIP("x32 and ia32 exist only on x86_64");
-#endif
-	br_fact_x32(x32, sizeof(x32));
-	br_fact_ia32(ia32, sizeof(ia32));
-	br_fact("x32", "%s", x32);
-	br_fact("ia32", "%s", ia32);
-	EXPECT_TRUE(!strcmp(x32, "enabled") || !strcmp(x32, "disabled"));
-	EXPECT_TRUE(!strcmp(ia32, "enabled") || !strcmp(ia32, "disabled"));
-}
-
 /* The private securityfs mount and lsm_list_modules(2) must agree. */
 TEST(lsm_sources_agree, .as = BR_ROOT)
 {

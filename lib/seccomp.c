@@ -40,6 +40,9 @@ long br_seccomp_load(const struct sock_filter *prog, size_t len, unsigned flags)
 
 	if (len > 0xffff)
 		return -EINVAL;
+	if ((flags & BR_SECCOMP_NNP) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	flags &= ~BR_SECCOMP_NNP;
 	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fp);
 	return r < 0 ? -errno : r;
 }
@@ -295,6 +298,22 @@ int br_bpf_parse_file(const char *path, struct sock_filter **prog, size_t *len, 
 	fclose(f);
 	ret = br_bpf_parse(text, path, prog, len, err, errsize);
 	free(text);
+	return ret;
+}
+
+long br_seccomp_load_text(const char *text, unsigned flags)
+{
+	struct sock_filter *prog;
+	size_t len;
+	char err[256];
+	long ret = br_bpf_parse(text, "bpf", &prog, &len, err, sizeof(err));
+
+	if (ret) {
+		fprintf(stderr, "%s\n", err);
+		return ret;
+	}
+	ret = br_seccomp_load(prog, len, flags);
+	free(prog);
 	return ret;
 }
 

@@ -41,6 +41,8 @@ int br_seccomp_action_avail(uint32_t action);
  * without it and without CAP_SYS_ADMIN the kernel gives -EACCES.
  */
 long br_seccomp_load(const struct sock_filter *prog, size_t len, unsigned flags);
+/* A flag for br_seccomp_load*() only: set no_new_privs first. */
+#define BR_SECCOMP_NNP (1u << 31)
 
 /*
  * BPF text: one instruction per line, '#' starts a comment.
@@ -59,6 +61,9 @@ int br_bpf_parse(const char *text, const char *name, struct sock_filter **prog, 
 /* Same, reading a file (NAME is the path). -errno if it cannot be read. */
 int br_bpf_parse_file(const char *path, struct sock_filter **prog, size_t *len, char *err,
 		      size_t errsize);
+/* Parse text and br_seccomp_load() it: the load's result, or -EINVAL with
+ * the parse error printed to stderr. For tests and fixtures. */
+long br_seccomp_load_text(const char *text, unsigned flags);
 /* Print prog as BPF text (parseable again), each line with its index and
  * raw {code, jt, jf, k} in a comment. */
 void br_bpf_print(FILE *f, const struct sock_filter *prog, size_t len);

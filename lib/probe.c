@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/io_uring.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -363,6 +364,78 @@ enum br_outcome_kind br_probe_sys(struct br_outcome *o, const struct br_sysprobe
 		return o->kind;
 	}
 	return br_probe(o, run_sysprobe, &c, sp->sentinel, timeout_ms);
+}
+
+/* ---- io_uring ---- */
+
+long br_uring_openat(const char *path, int flags)
+{
+	struct io_uring_params p;
+	size_t sq_size, cq_size, sqe_size;
+	void *sq = MAP_FAILED, *cq = MAP_FAILED;
+	struct io_uring_sqe *sqe = MAP_FAILED;
+	long fd, ret;
+
+	memset(&p, 0, sizeof(p));
+	fd = br_sys(BR_ABI_NATIVE, __NR_io_uring_setup, 1, (long)&p, 0, 0, 0, 0);
+	if (fd < 0)
+		return fd;
+	sq_size = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	cq_size = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	/* One mapping holds both rings since 5.4 (IORING_FEAT_SINGLE_MMAP). */
+	if ((p.features & IORING_FEAT_SINGLE_MMAP) && cq_size > sq_size)
+		sq_size = cq_size;
+	sqe_size = p.sq_entries * sizeof(struct io_uring_sqe);
+	sq = mmap(NULL, sq_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, (int)fd,
+		  IORING_OFF_SQ_RING);
+	cq = (p.features & IORING_FEAT_SINGLE_MMAP)
+		     ? sq
+		     : mmap(NULL, cq_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+			    (int)fd, IORING_OFF_CQ_RING);
+	sqe = mmap(NULL, sqe_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, (int)fd,
+		   IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqe == MAP_FAILED) {
+		ret = -errno;
+		goto out;
+	}
+	{
+		unsigned *tail = (unsigned *)((char *)sq + p.sq_off.tail);
+		unsigned mask = *(unsigned *)((char *)sq + p.sq_off.ring_mask);
+		unsigned *array = (unsigned *)((char *)sq + p.sq_off.array);
+		unsigned *cq_head = (unsigned *)((char *)cq + p.cq_off.head);
+		unsigned *cq_tail = (unsigned *)((char *)cq + p.cq_off.tail);
+		unsigned cq_mask = *(unsigned *)((char *)cq + p.cq_off.ring_mask);
+		struct io_uring_cqe *cqes = (struct io_uring_cqe *)((char *)cq + p.cq_off.cqes);
+		unsigned t = *tail;
+
+		memset(&sqe[0], 0, sizeof(sqe[0]));
+		sqe[0].opcode = IORING_OP_OPENAT;
+		sqe[0].fd = AT_FDCWD;
+		sqe[0].addr = (unsigned long)path;
+		sqe[0].open_flags = (unsigned)(O_RDONLY | O_CLOEXEC | flags);
+		sqe[0].user_data = 0x6272; /* "br" */
+		array[t & mask] = 0;
+		__atomic_store_n(tail, t + 1, __ATOMIC_RELEASE);
+		ret = br_sys(BR_ABI_NATIVE, __NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, 0,
+			     0);
+		if (ret < 0)
+			goto out;
+		if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) == *cq_head) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		ret = cqes[*cq_head & cq_mask].res;
+		__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
+	}
+out:
+	if (sqe != MAP_FAILED)
+		munmap(sqe, sqe_size);
+	if (cq != MAP_FAILED && cq != sq)
+		munmap(cq, cq_size);
+	if (sq != MAP_FAILED)
+		munmap(sq, sq_size);
+	close((int)fd);
+	return ret;
 }
 
 /* ---- ABI state ---- */

@@ -116,6 +116,15 @@ const struct br_sysprobe *br_sysprobe_find(const char *name);
 enum br_outcome_kind br_probe_sys(struct br_outcome *o, const struct br_sysprobe *sp,
 				  enum br_abi abi, int timeout_ms);
 
+/*
+ * io_uring: open path (O_RDONLY | flags) through IORING_OP_OPENAT, which the
+ * kernel runs without any syscall a seccomp filter could see. Uses raw
+ * io_uring_setup/enter and mmap. Returns the new fd, or -errno: from
+ * io_uring_setup (EPERM under kernel.io_uring_disabled, ENOSYS when not
+ * built) or from the operation itself (EINVAL before 5.6: no OPENAT).
+ */
+long br_uring_openat(const char *path, int flags);
+
 /* ---- facts: is an ABI usable here? ---- */
 
 enum br_abi_state {

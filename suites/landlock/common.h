@@ -1,0 +1,128 @@
+/*
+ * Shared by the landlock suite files: ABI gates, enforcement, the private
+ * scratch tree, and outcome checks that print errno names.
+ *
+ * The scratch tree, on a tmpfs in the case's own mount namespace (and user
+ * namespace when not root), so nothing touches the host:
+ *
+ *   /tmp/
+ *   ├── granted/        a rule grants the right under test beneath here
+ *   │   ├── file        "not an executable" 0755 (execve: ENOEXEC = allowed)
+ *   │   ├── dir/        empty
+ *   │   ├── dev         bind of /dev/null (ioctl_dev)
+ *   │   ├── from/moved  (refer: renamed to to/)
+ *   │   └── to/
+ *   └── denied/         the right is handled and no rule grants it
+ *       └── (the same)
+ */
+#ifndef BR_SUITE_LANDLOCK_COMMON_H
+#define BR_SUITE_LANDLOCK_COMMON_H
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "landlock.h"
+#include "mount.h"
+#include "ns.h"
+
+#define TREE "/tmp"
+
+/* Every case gates on the running ABI, never on uname. */
+#define NEED_ABI(n)                                           \
+	do {                                                  \
+		const char *br__why = br_landlock_missing(n); \
+		if (br__why)                                  \
+			SKIP("%s", br__why);                  \
+	} while (0)
+
+/* got/exp are 0 (allowed) or an errno; failures print names. */
+#define ASSERT_OUTCOME(exp, got)                                                      \
+	do {                                                                          \
+		int br__e = (exp), br__g = (got);                                     \
+		if (br__e != br__g) {                                                 \
+			br_fail(__FILE__, __LINE__, "%s: expected %s, got %s", #got,  \
+				br__e ? br_errname(br__e) : "allowed",                \
+				br__g ? br_errname(br__g) : "allowed");               \
+			br_fail_now();                                                \
+		}                                                                     \
+	} while (0)
+
+/* 0 if the call returned >= 0, else errno. */
+static inline int outcome(long ret)
+{
+	return ret < 0 ? errno : 0;
+}
+
+/* NNP, then handle `handle` with the rules of a table ending in {0}; the
+ * case fails unless every requested right is enforced. */
+static inline void enforce_flags(struct br_landlock_access handle,
+				 const struct br_landlock_rule *rules, uint32_t flags)
+{
+	struct br_landlock_report r;
+	char text[1024];
+	int ret;
+
+	ASSERT_OK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	ret = br_landlock_apply(&handle, rules, flags, &r);
+	if (ret || !br_landlock_complete(&r)) {
+		br_landlock_report_text(&r, text, sizeof(text));
+		br_fail(__FILE__, __LINE__, "enforce: %s; %s", ret ? br_errname(-ret) : "ok", text);
+		br_fail_now();
+	}
+}
+
+static inline void enforce(struct br_landlock_access handle, const struct br_landlock_rule *rules)
+{
+	enforce_flags(handle, rules, 0);
+}
+
+static inline void make_file(const char *path, const char *content, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((long)strlen(content), write(fd, content, strlen(content)));
+	ASSERT_OK(close(fd));
+	ASSERT_OK(chmod(path, mode));
+}
+
+/* Build the tree above in a private mount namespace (see the diagram). */
+static inline void scratch(void)
+{
+	static const char *const sides[] = {TREE "/granted", TREE "/denied"};
+	char p[128];
+	int ret = br_ns_private(0);
+
+	if (ret)
+		SKIP("cannot create a user namespace to own a private tmpfs: %s", br_errname(-ret));
+	ret = br_mount_private();
+	if (ret)
+		SKIP("cannot create a private mount namespace: %s", br_errname(-ret));
+	ASSERT_EQ(0, br_mount_tmpfs_root(TREE, NULL));
+	for (int i = 0; i < 2; i++) {
+		const char *s = sides[i];
+
+		ASSERT_OK(mkdir(s, 0755));
+		snprintf(p, sizeof(p), "%s/file", s);
+		make_file(p, "not an executable\n", 0755);
+		snprintf(p, sizeof(p), "%s/dir", s);
+		ASSERT_OK(mkdir(p, 0755));
+		snprintf(p, sizeof(p), "%s/from", s);
+		ASSERT_OK(mkdir(p, 0755));
+		snprintf(p, sizeof(p), "%s/from/moved", s);
+		make_file(p, "x", 0644);
+		snprintf(p, sizeof(p), "%s/to", s);
+		ASSERT_OK(mkdir(p, 0755));
+		snprintf(p, sizeof(p), "%s/dev", s);
+		make_file(p, "", 0644);
+		ASSERT_OK(mount("/dev/null", p, NULL, MS_BIND, NULL));
+	}
+}
+
+#endif

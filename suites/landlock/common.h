@@ -5,7 +5,7 @@
  * The scratch tree, on a tmpfs in the case's own mount namespace (and user
  * namespace when not root), so nothing touches the host:
  *
- *   /tmp/
+ *   (tmpfs from br_scratch, the working directory)
  *   ├── granted/        a rule grants the right under test beneath here
  *   │   ├── file        "not an executable" 0755 (execve: ENOEXEC = allowed)
  *   │   ├── dir/        empty
@@ -28,10 +28,7 @@
 
 #include "harness.h"
 #include "landlock.h"
-#include "mount.h"
-#include "ns.h"
-
-#define TREE "/tmp"
+#include "scratch.h"
 
 /* Every case gates on the running ABI, never on uname. */
 #define NEED_ABI(n)                                           \
@@ -82,45 +79,33 @@ static inline void enforce(struct br_landlock_access handle, const struct br_lan
 	enforce_flags(handle, rules, 0);
 }
 
-static inline void make_file(const char *path, const char *content, mode_t mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-
-	ASSERT_LE(0, fd);
-	ASSERT_EQ((long)strlen(content), write(fd, content, strlen(content)));
-	ASSERT_OK(close(fd));
-	ASSERT_OK(chmod(path, mode));
-}
-
-/* Build the tree above in a private mount namespace (see the diagram). */
+/* Build the tree above on a private tmpfs and chdir there: every path the
+ * cases use is relative to it. */
 static inline void scratch(void)
 {
-	static const char *const sides[] = {TREE "/granted", TREE "/denied"};
-	char p[128];
-	int ret = br_ns_private(0);
+	static const char *const sides[] = {"granted", "denied"};
+	char dir[64], p[128];
+	int ret = br_scratch(0, dir, sizeof(dir));
 
 	if (ret)
-		SKIP("cannot create a user namespace to own a private tmpfs: %s", br_errname(-ret));
-	ret = br_mount_private();
-	if (ret)
-		SKIP("cannot create a private mount namespace: %s", br_errname(-ret));
-	ASSERT_EQ(0, br_mount_tmpfs_root(TREE, NULL));
+		SKIP("cannot mount a private tmpfs (user + mount namespace): %s", br_errname(-ret));
+	ASSERT_OK(chdir(dir));
 	for (int i = 0; i < 2; i++) {
 		const char *s = sides[i];
 
 		ASSERT_OK(mkdir(s, 0755));
 		snprintf(p, sizeof(p), "%s/file", s);
-		make_file(p, "not an executable\n", 0755);
+		ASSERT_EQ(0, br_make_file(p, "not an executable\n", 0755));
 		snprintf(p, sizeof(p), "%s/dir", s);
 		ASSERT_OK(mkdir(p, 0755));
 		snprintf(p, sizeof(p), "%s/from", s);
 		ASSERT_OK(mkdir(p, 0755));
 		snprintf(p, sizeof(p), "%s/from/moved", s);
-		make_file(p, "x", 0644);
+		ASSERT_EQ(0, br_make_file(p, "x", 0644));
 		snprintf(p, sizeof(p), "%s/to", s);
 		ASSERT_OK(mkdir(p, 0755));
 		snprintf(p, sizeof(p), "%s/dev", s);
-		make_file(p, "", 0644);
+		ASSERT_EQ(0, br_make_file(p, "", 0644));
 		ASSERT_OK(mount("/dev/null", p, NULL, MS_BIND, NULL));
 	}
 }

@@ -11,7 +11,6 @@
  * /dev/null gives ENOTTY).
  */
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
@@ -23,7 +22,7 @@ static char path_buf[256];
 
 static const char *at(const char *side, const char *name)
 {
-	snprintf(path_buf, sizeof(path_buf), TREE "/%s/%s", side, name);
+	snprintf(path_buf, sizeof(path_buf), "%s/%s", side, name);
 	return path_buf;
 }
 
@@ -89,7 +88,7 @@ static int op_refer(const char *side)
 {
 	char to[256];
 
-	snprintf(to, sizeof(to), TREE "/%s/to/moved", side);
+	snprintf(to, sizeof(to), "%s/to/moved", side);
 	return outcome(rename(at(side, "from/moved"), to));
 }
 
@@ -194,7 +193,7 @@ FIXTURE_TEARDOWN(fs) {}
 
 static void enforce_right(uint64_t right)
 {
-	struct br_landlock_rule rules[] = {{.path = TREE "/granted", .fs = right}, {0}};
+	struct br_landlock_rule rules[] = {{.path = "granted", .fs = right}, {0}};
 
 	enforce((struct br_landlock_access){.fs = right}, rules);
 }
@@ -224,10 +223,10 @@ TEST(truncate_bound_at_open)
 
 	NEED_ABI(3);
 	scratch();
-	before = open(TREE "/denied/file", O_WRONLY | O_CLOEXEC);
+	before = open("denied/file", O_WRONLY | O_CLOEXEC);
 	ASSERT_LE(0, before);
 	enforce_right(LANDLOCK_ACCESS_FS_TRUNCATE);
-	after = open(TREE "/denied/file", O_WRONLY | O_CLOEXEC);
+	after = open("denied/file", O_WRONLY | O_CLOEXEC);
 	ASSERT_LE(0, after);
 	ASSERT_OUTCOME(EACCES, outcome(ftruncate(after, 0)));
 	ASSERT_OUTCOME(0, outcome(ftruncate(before, 0)));
@@ -238,15 +237,15 @@ TEST(truncate_bound_at_open)
 TEST(refer_needs_both_sides)
 {
 	struct br_landlock_rule rules[] = {
-		{.path = TREE "/granted/from", .fs = LANDLOCK_ACCESS_FS_REFER},
-		{.path = TREE "/granted/to", .fs = LANDLOCK_ACCESS_FS_REFER},
+		{.path = "granted/from", .fs = LANDLOCK_ACCESS_FS_REFER},
+		{.path = "granted/to", .fs = LANDLOCK_ACCESS_FS_REFER},
 		{0}};
 
 	NEED_ABI(2);
 	scratch();
 	enforce((struct br_landlock_access){.fs = LANDLOCK_ACCESS_FS_REFER}, rules);
-	ASSERT_OUTCOME(EXDEV, outcome(rename(TREE "/granted/from/moved", TREE "/denied/to/moved")));
-	ASSERT_OUTCOME(0, outcome(rename(TREE "/granted/from/moved", TREE "/granted/to/moved")));
+	ASSERT_OUTCOME(EXDEV, outcome(rename("granted/from/moved", "denied/to/moved")));
+	ASSERT_OUTCOME(0, outcome(rename("granted/from/moved", "granted/to/moved")));
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,186 @@
+/*
+ * Network rights (TCP: ABI 4, UDP: ABI 10) on loopback, inside a private
+ * network namespace with lo brought up, so no host port is ever touched.
+ * Each ruleset handles one right and grants it for GRANTED_PORT only:
+ *   denied   the operation on OTHER_PORT fails with EACCES;
+ *   granted  the same ruleset; the operation on GRANTED_PORT works;
+ *   control  no Landlock; the operation on OTHER_PORT works.
+ * Listeners for connect are made before enforcement.
+ */
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "common.h"
+#include "ns.h"
+
+#define GRANTED_PORT 4441 /* listeners (connect) */
+#define OTHER_PORT 4442
+#define BIND_GRANTED_PORT 4451 /* free ports (bind) */
+#define BIND_OTHER_PORT 4452
+
+FIXTURE(net) {
+	int unused;
+};
+
+FIXTURE_VARIANT(net) {
+	int family, type;
+	uint64_t bind_right, connect_right;
+};
+
+FIXTURE_VARIANT_ADD(net, tcp4) {
+	.family = AF_INET, .type = SOCK_STREAM,
+	.bind_right = LANDLOCK_ACCESS_NET_BIND_TCP, .connect_right = LANDLOCK_ACCESS_NET_CONNECT_TCP,
+};
+FIXTURE_VARIANT_ADD(net, tcp6) {
+	.family = AF_INET6, .type = SOCK_STREAM,
+	.bind_right = LANDLOCK_ACCESS_NET_BIND_TCP, .connect_right = LANDLOCK_ACCESS_NET_CONNECT_TCP,
+};
+FIXTURE_VARIANT_ADD(net, udp4) {
+	.family = AF_INET, .type = SOCK_DGRAM,
+	.bind_right = LANDLOCK_ACCESS_NET_BIND_UDP,
+	.connect_right = LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
+};
+FIXTURE_VARIANT_ADD(net, udp6) {
+	.family = AF_INET6, .type = SOCK_DGRAM,
+	.bind_right = LANDLOCK_ACCESS_NET_BIND_UDP,
+	.connect_right = LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
+};
+
+static socklen_t loopback(int family, int port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		return sizeof(*in);
+	}
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(port);
+	in6->sin6_addr = in6addr_loopback;
+	return sizeof(*in6);
+}
+
+static int sock(const FIXTURE_VARIANT(net) *v)
+{
+	int s = socket(v->family, v->type | SOCK_CLOEXEC, 0);
+
+	ASSERT_LE(0, s);
+	return s;
+}
+
+static int do_bind(const FIXTURE_VARIANT(net) *v, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(v->family, port, &ss);
+
+	return outcome(bind(sock(v), (struct sockaddr *)&ss, len));
+}
+
+static int do_connect(const FIXTURE_VARIANT(net) *v, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(v->family, port, &ss);
+
+	return outcome(connect(sock(v), (struct sockaddr *)&ss, len));
+}
+
+static void listen_on(const FIXTURE_VARIANT(net) *v, int port)
+{
+	int s = sock(v);
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(v->family, port, &ss);
+
+	ASSERT_OK(bind(s, (struct sockaddr *)&ss, len));
+	if (v->type == SOCK_STREAM)
+		ASSERT_OK(listen(s, 4));
+}
+
+/* A network namespace of our own with lo up, and listeners on both ports. */
+FIXTURE_SETUP(net)
+{
+	struct ifreq ifr = {.ifr_name = "lo"};
+	int ret, s;
+
+	NEED_ABI(br_landlock_abi_of('n', variant->bind_right));
+	ret = br_ns_private(CLONE_NEWNET);
+	if (ret)
+		SKIP("cannot create a network namespace: %s", br_errname(-ret));
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_OK(ioctl(s, SIOCGIFFLAGS, &ifr));
+	ifr.ifr_flags |= IFF_UP;
+	ASSERT_OK(ioctl(s, SIOCSIFFLAGS, &ifr));
+	close(s);
+	s = socket(variant->family, variant->type | SOCK_CLOEXEC, 0);
+	if (s < 0 && errno == EAFNOSUPPORT)
+		SKIP("no IPv6 in this kernel (CONFIG_IPV6 or ipv6.disable=1)");
+	close(s);
+	listen_on(variant, GRANTED_PORT);
+	listen_on(variant, OTHER_PORT);
+}
+
+FIXTURE_TEARDOWN(net) {}
+
+static void enforce_port(uint64_t right, int port)
+{
+	struct br_landlock_rule rules[] = {{.port = port, .net = right}, {0}};
+
+	enforce((struct br_landlock_access){.net = right}, rules);
+}
+
+TEST_F(net, bind_denied)
+{
+	enforce_port(variant->bind_right, BIND_GRANTED_PORT);
+	ASSERT_OUTCOME(EACCES, do_bind(variant, BIND_OTHER_PORT));
+}
+
+TEST_F(net, bind_granted)
+{
+	enforce_port(variant->bind_right, BIND_GRANTED_PORT);
+	ASSERT_OUTCOME(0, do_bind(variant, BIND_GRANTED_PORT));
+}
+
+TEST_F(net, bind_control)
+{
+	ASSERT_OUTCOME(0, do_bind(variant, BIND_OTHER_PORT));
+}
+
+TEST_F(net, connect_denied)
+{
+	enforce_port(variant->connect_right, GRANTED_PORT);
+	ASSERT_OUTCOME(EACCES, do_connect(variant, OTHER_PORT));
+}
+
+TEST_F(net, connect_granted)
+{
+	enforce_port(variant->connect_right, GRANTED_PORT);
+	ASSERT_OUTCOME(0, do_connect(variant, GRANTED_PORT));
+}
+
+TEST_F(net, connect_control)
+{
+	ASSERT_OUTCOME(0, do_connect(variant, OTHER_PORT));
+}
+
+/* Ports above 65535 are the kernel's EINVAL, not a silently wrapped port. */
+TEST(port_above_65535_einval)
+{
+	struct br_landlock ll;
+	struct br_landlock_access h = {.net = LANDLOCK_ACCESS_NET_BIND_TCP};
+
+	NEED_ABI(4);
+	ASSERT_EQ(0, br_landlock_init(&ll, &h));
+	ASSERT_EQ(-EINVAL, br_landlock_allow_port(&ll, 65536, LANDLOCK_ACCESS_NET_BIND_TCP));
+	ASSERT_EQ(0, br_landlock_allow_port(&ll, 65535, LANDLOCK_ACCESS_NET_BIND_TCP));
+	br_landlock_close(&ll);
+}
+
+TEST_HARNESS_MAIN

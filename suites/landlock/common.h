@@ -19,6 +19,7 @@
 #define BR_SUITE_LANDLOCK_COMMON_H
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <stdio.h>
@@ -108,6 +109,59 @@ static inline void scratch(void)
 		ASSERT_EQ(0, br_make_file(p, "", 0644));
 		ASSERT_OK(mount("/dev/null", p, NULL, MS_BIND, NULL));
 	}
+}
+
+/* The common probe: open denied/file for writing; 0 or errno. */
+static inline int try_write(void)
+{
+	int fd = open("denied/file", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * A sibling thread: it waits on a pipe for "go", runs try_write() and
+ * reports the errno on another pipe, so the main thread can enforce in
+ * between and see whether the sibling was covered.
+ */
+struct sibling {
+	int go[2], done[2];
+	pthread_t t;
+};
+
+static inline void *sibling_main(void *arg)
+{
+	struct sibling *s = arg;
+	char c;
+	int e;
+
+	if (read(s->go[0], &c, 1) != 1)
+		return NULL;
+	e = try_write();
+	if (write(s->done[1], &e, sizeof(e)) != sizeof(e))
+		return NULL;
+	return NULL;
+}
+
+static inline void sibling_start(struct sibling *s)
+{
+	ASSERT_OK(pipe2(s->go, O_CLOEXEC));
+	ASSERT_OK(pipe2(s->done, O_CLOEXEC));
+	ASSERT_EQ(0, pthread_create(&s->t, NULL, sibling_main, s));
+}
+
+/* Let the sibling try now; its errno (0: allowed). */
+static inline int sibling_try(struct sibling *s)
+{
+	int e = -1;
+
+	ASSERT_EQ(1, write(s->go[1], "g", 1));
+	ASSERT_EQ((long)sizeof(e), read(s->done[0], &e, sizeof(e)));
+	ASSERT_EQ(0, pthread_join(s->t, NULL));
+	return e;
 }
 
 #endif

@@ -84,6 +84,15 @@ static inline void enforce(struct br_landlock_access handle, const struct br_lan
  * cases use is relative to it. */
 static inline void scratch(void)
 {
+	static const struct {
+		const char *name, *content; /* content NULL: a directory */
+		mode_t mode;
+	} entries[] = {
+		{"", NULL, 0755},          {"/file", "not an executable\n", 0755},
+		{"/dir", NULL, 0755},      {"/from", NULL, 0755},
+		{"/from/moved", "x", 0644}, {"/to", NULL, 0755},
+		{"/dev", "", 0644},
+	};
 	static const char *const sides[] = {"granted", "denied"};
 	char dir[64], p[128];
 	int ret = br_scratch(0, dir, sizeof(dir));
@@ -92,21 +101,14 @@ static inline void scratch(void)
 		SKIP("cannot mount a private tmpfs (user + mount namespace): %s", br_errname(-ret));
 	ASSERT_OK(chdir(dir));
 	for (int i = 0; i < 2; i++) {
-		const char *s = sides[i];
-
-		ASSERT_OK(mkdir(s, 0755));
-		snprintf(p, sizeof(p), "%s/file", s);
-		ASSERT_EQ(0, br_make_file(p, "not an executable\n", 0755));
-		snprintf(p, sizeof(p), "%s/dir", s);
-		ASSERT_OK(mkdir(p, 0755));
-		snprintf(p, sizeof(p), "%s/from", s);
-		ASSERT_OK(mkdir(p, 0755));
-		snprintf(p, sizeof(p), "%s/from/moved", s);
-		ASSERT_EQ(0, br_make_file(p, "x", 0644));
-		snprintf(p, sizeof(p), "%s/to", s);
-		ASSERT_OK(mkdir(p, 0755));
-		snprintf(p, sizeof(p), "%s/dev", s);
-		ASSERT_EQ(0, br_make_file(p, "", 0644));
+		for (size_t e = 0; e < sizeof(entries) / sizeof(entries[0]); e++) {
+			snprintf(p, sizeof(p), "%s%s", sides[i], entries[e].name);
+			if (entries[e].content)
+				ASSERT_EQ(0, br_make_file(p, entries[e].content, entries[e].mode));
+			else
+				ASSERT_OK(mkdir(p, entries[e].mode));
+		}
+		snprintf(p, sizeof(p), "%s/dev", sides[i]);
 		ASSERT_OK(mount("/dev/null", p, NULL, MS_BIND, NULL));
 	}
 }

@@ -136,39 +136,27 @@ static void enforce_port(uint64_t right, int port)
 	enforce((struct br_landlock_access){.net = right}, rules);
 }
 
-TEST_F(net, bind_denied)
+enum mode { DENIED, GRANTED, CONTROL };
+
+/* One operation (bind or connect) in one mode; see the top comment. */
+static void check(const FIXTURE_VARIANT(net) *v, bool bind, enum mode m)
 {
-	enforce_port(variant->bind_right, BIND_GRANTED_PORT);
-	ASSERT_OUTCOME(EACCES, do_bind(variant, BIND_OTHER_PORT));
+	uint64_t right = bind ? v->bind_right : v->connect_right;
+	int granted = bind ? BIND_GRANTED_PORT : GRANTED_PORT;
+	int other = bind ? BIND_OTHER_PORT : OTHER_PORT;
+	int port = m == GRANTED ? granted : other;
+
+	if (m != CONTROL)
+		enforce_port(right, granted);
+	ASSERT_OUTCOME(m == DENIED ? EACCES : 0, bind ? do_bind(v, port) : do_connect(v, port));
 }
 
-TEST_F(net, bind_granted)
-{
-	enforce_port(variant->bind_right, BIND_GRANTED_PORT);
-	ASSERT_OUTCOME(0, do_bind(variant, BIND_GRANTED_PORT));
-}
-
-TEST_F(net, bind_control)
-{
-	ASSERT_OUTCOME(0, do_bind(variant, BIND_OTHER_PORT));
-}
-
-TEST_F(net, connect_denied)
-{
-	enforce_port(variant->connect_right, GRANTED_PORT);
-	ASSERT_OUTCOME(EACCES, do_connect(variant, OTHER_PORT));
-}
-
-TEST_F(net, connect_granted)
-{
-	enforce_port(variant->connect_right, GRANTED_PORT);
-	ASSERT_OUTCOME(0, do_connect(variant, GRANTED_PORT));
-}
-
-TEST_F(net, connect_control)
-{
-	ASSERT_OUTCOME(0, do_connect(variant, OTHER_PORT));
-}
+TEST_F(net, bind_denied) { check(variant, true, DENIED); }
+TEST_F(net, bind_granted) { check(variant, true, GRANTED); }
+TEST_F(net, bind_control) { check(variant, true, CONTROL); }
+TEST_F(net, connect_denied) { check(variant, false, DENIED); }
+TEST_F(net, connect_granted) { check(variant, false, GRANTED); }
+TEST_F(net, connect_control) { check(variant, false, CONTROL); }
 
 /* Ports above 65535 are the kernel's EINVAL, not a silently wrapped port. */
 TEST(port_above_65535_einval)

@@ -11,12 +11,13 @@
 #include "harness.h"
 #include "landlock.h"
 
-#define NEED_ABI(n)                                         \
-	do {                                                \
-		const char *br__why = br_landlock_missing(n); \
-		if (br__why)                                \
-			SKIP("%s", br__why);                \
-	} while (0)
+static void need_abi(int n)
+{
+	const char *why = br_landlock_missing(n);
+
+	if (why)
+		SKIP("%s", why);
+}
 
 static const struct br_landlock_access everything = {.fs = ~0ULL, .net = ~0ULL, .scoped = ~0ULL};
 
@@ -70,7 +71,7 @@ TEST_F(mask, forced_abi_builds_on_kernel)
 	struct br_landlock_access want = {.fs = 0x1ffff, .net = 0xf, .scoped = 0x3};
 	char text[1024];
 
-	NEED_ABI(variant->abi);
+	need_abi(variant->abi);
 	br_landlock_force_abi(variant->abi);
 	ASSERT_EQ(0, br_landlock_init(&ll, &want));
 	ASSERT_LE(0, ll.fd);
@@ -95,7 +96,7 @@ TEST(builder_reports_handled_on_this_kernel)
 	char text[1024];
 	int abi = br_landlock_abi();
 
-	NEED_ABI(1);
+	need_abi(1);
 	has = br_landlock_access_for_abi(abi);
 	ASSERT_EQ(0, br_landlock_init(&ll, &all));
 	br_landlock_report_text(&ll.report, text, sizeof(text));
@@ -122,7 +123,7 @@ TEST(unknown_right_is_einval)
 	struct br_landlock_access has;
 	int next;
 
-	NEED_ABI(1);
+	need_abi(1);
 	/* The first newer ABI that adds a right (8 adds only a flag). */
 	has = br_landlock_access_for_abi(abi);
 	for (next = abi + 1; next <= BR_LANDLOCK_ABI_MAX; next++) {
@@ -175,7 +176,7 @@ TEST(nothing_left_is_enomsg)
 	struct br_landlock ll;
 	struct br_landlock_access want = {.fs = LANDLOCK_ACCESS_FS_TRUNCATE};
 
-	NEED_ABI(1);
+	need_abi(1);
 	br_landlock_force_abi(2);
 	ASSERT_EQ(-ENOMSG, br_landlock_init(&ll, &want));
 	ASSERT_EQ(LANDLOCK_ACCESS_FS_TRUNCATE, ll.report.dropped.fs);
@@ -188,7 +189,7 @@ TEST(rule_rights_masked_by_handled)
 	struct br_landlock ll;
 	struct br_landlock_access want = {.fs = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE};
 
-	NEED_ABI(2);
+	need_abi(2);
 	br_landlock_force_abi(2);
 	ASSERT_EQ(0, br_landlock_init(&ll, &want));
 	ASSERT_EQ(0, br_landlock_allow_path(&ll, "/", LANDLOCK_ACCESS_FS_READ_FILE |
@@ -206,7 +207,7 @@ TEST(dir_rights_masked_on_file)
 	struct br_landlock ll;
 	struct br_landlock_access want = {.fs = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR};
 
-	NEED_ABI(1);
+	need_abi(1);
 	ASSERT_EQ(0, br_landlock_init(&ll, &want));
 	ASSERT_EQ(0, br_landlock_allow_path(&ll, "/proc/self/exe", want.fs));
 	ASSERT_EQ(1, ll.report.rules_added);
@@ -222,7 +223,7 @@ TEST(tsync_dropped_below_abi8)
 	struct br_landlock_access want = {.fs = LANDLOCK_ACCESS_FS_MAKE_DIR};
 	char text[512];
 
-	NEED_ABI(7);
+	need_abi(7);
 	br_landlock_force_abi(7);
 	ASSERT_OK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
 	ASSERT_EQ(0, br_landlock_init(&ll, &want));
@@ -243,7 +244,7 @@ TEST(apply_denies_ungranted)
 	struct br_landlock_rule rules[] = {{.path = "/proc", .fs = LANDLOCK_ACCESS_FS_READ_FILE}, {0}};
 	struct br_landlock_report r;
 
-	NEED_ABI(1);
+	need_abi(1);
 	ASSERT_OK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
 	ASSERT_EQ(0, br_landlock_apply(&h, rules, 0, &r));
 	ASSERT_TRUE(r.enforced);
@@ -255,7 +256,7 @@ TEST(apply_denies_ungranted)
 /* ... and without it, the same open works. */
 TEST(apply_denies_ungranted_control)
 {
-	NEED_ABI(1);
+	need_abi(1);
 	ASSERT_OK(open("/proc/self/exe", O_RDONLY | O_CLOEXEC));
 }
 

@@ -12,11 +12,10 @@
  */
 #include <sched.h>
 #include <stdlib.h>
-#include <sys/capability.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "fhandle.h"
 #include "harness.h"
 #include "scratch.h"
@@ -53,23 +52,6 @@ FIXTURE_TEARDOWN(open)
 	free(self->fh);
 }
 
-/* Clear caps from every set, bounding included: all of them (cap < 0) or one. */
-static void drop_caps(int cap)
-{
-	cap_t c = cap < 0 ? cap_init() : cap_get_proc();
-	cap_value_t v = cap;
-
-	ASSERT_TRUE(c != NULL);
-	if (cap >= 0) {
-		ASSERT_OK(cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_CLEAR));
-		ASSERT_OK(cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_CLEAR));
-		ASSERT_OK(cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_CLEAR));
-		ASSERT_OK(prctl(PR_CAPBSET_DROP, cap, 0, 0, 0));
-	}
-	ASSERT_OK(cap_set_proc(c));
-	cap_free(c);
-}
-
 static void expect_opened(const struct stat *want, int fd)
 {
 	struct stat st;
@@ -92,7 +74,7 @@ TEST_F(open, unprivileged, .as = BR_UNPRIV)
 
 TEST_F(open, all_caps_dropped, .as = BR_ROOT)
 {
-	drop_caps(-1);
+	ASSERT_EQ(0, br_caps_drop_all());
 	ASSERT_EQ(-EPERM, br_fh_open(self->mount_fd, self->fh, variant->flags));
 }
 
@@ -100,7 +82,7 @@ TEST_F(open, dac_read_search_dropped, .as = BR_ROOT)
 {
 	int fd;
 
-	drop_caps(CAP_DAC_READ_SEARCH);
+	ASSERT_EQ(0, br_caps_keep_mask(br_caps_all() & ~BR_CAP(CAP_DAC_READ_SEARCH)));
 	fd = br_fh_open(self->mount_fd, self->fh, variant->flags);
 	if (!variant->dir) {
 		ASSERT_EQ(-EPERM, fd);

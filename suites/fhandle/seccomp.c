@@ -5,15 +5,14 @@
  * open_by_handle_at never returns by itself, so a denial cannot be mistaken
  * for the capability check's EPERM.
  */
-#include <seccomp.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "fhandle.h"
 #include "harness.h"
 #include "scratch.h"
+#include "seccomp.h"
 
 #define FILTER_ERRNO ECANCELED
 
@@ -46,16 +45,15 @@ FIXTURE_TEARDOWN(seccomp)
 	free(self->fh);
 }
 
-/* Allow everything but open_by_handle_at, which gets action. */
-static void deny_open_by_handle(uint32_t action)
+/* A deny-list of one call (lib/seccomp: native-only, io_uring denied too). */
+static void deny_open_by_handle(int err)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	static const char *const calls[] = {"open_by_handle_at", NULL};
+	const struct br_seccomp_profile p = {
+		.name = "deny-open-by-handle", .mode = BR_SECCOMP_DENY_LIST,
+		.syscalls = calls, .deny_errno = err};
 
-	ASSERT_TRUE(ctx != NULL);
-	ASSERT_EQ(0, seccomp_rule_add(ctx, action, SCMP_SYS(open_by_handle_at), 0));
-	ASSERT_OK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
-	ASSERT_EQ(0, seccomp_load(ctx));
-	seccomp_release(ctx);
+	ASSERT_EQ(0, br_seccomp_apply(&p));
 }
 
 TEST_F(seccomp, no_filter_control, .as = BR_ROOT)
@@ -68,14 +66,14 @@ TEST_F(seccomp, no_filter_control, .as = BR_ROOT)
 
 TEST_F(seccomp, errno_even_for_root, .as = BR_ROOT)
 {
-	deny_open_by_handle(SCMP_ACT_ERRNO(FILTER_ERRNO));
+	deny_open_by_handle(FILTER_ERRNO);
 	ASSERT_EQ(-FILTER_ERRNO, br_fh_open(self->mount_fd, self->fh, O_RDONLY));
 }
 
 /* Without the capability too, the filter answers first: not EPERM. */
 TEST_F(seccomp, errno_before_cap_check)
 {
-	deny_open_by_handle(SCMP_ACT_ERRNO(FILTER_ERRNO));
+	deny_open_by_handle(FILTER_ERRNO);
 	ASSERT_EQ(-FILTER_ERRNO, br_fh_open(self->mount_fd, self->fh, O_RDONLY));
 }
 
@@ -86,7 +84,7 @@ TEST_F(seccomp, name_to_handle_still_allowed)
 	struct file_handle *fh;
 	int fd;
 
-	deny_open_by_handle(SCMP_ACT_ERRNO(FILTER_ERRNO));
+	deny_open_by_handle(FILTER_ERRNO);
 	ASSERT_EQ(0, br_fh_encode(AT_FDCWD, self->path, 0, &fh, NULL));
 	EXPECT_EQ(self->fh->handle_bytes, fh->handle_bytes);
 	fd = open(self->path, O_RDONLY | O_CLOEXEC);
@@ -95,10 +93,10 @@ TEST_F(seccomp, name_to_handle_still_allowed)
 	free(fh);
 }
 
-/* A KILL_PROCESS rule stops root dead at the call. */
+/* A KILL_PROCESS rule (deny_errno 0) stops root dead at the call. */
 TEST_F(seccomp, kill_even_for_root, .as = BR_ROOT, .signal = SIGSYS)
 {
-	deny_open_by_handle(SCMP_ACT_KILL_PROCESS);
+	deny_open_by_handle(0);
 	br_fh_open(self->mount_fd, self->fh, O_RDONLY);
 	TH_LOG("open_by_handle_at returned under a KILL_PROCESS filter");
 }

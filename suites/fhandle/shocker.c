@@ -15,15 +15,14 @@
  * pivot_root the jail's "/" is the mount fd.
  */
 #include <stdlib.h>
-#include <sys/capability.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "fhandle.h"
 #include "harness.h"
+#include "mount.h"
 #include "scratch.h"
 
 #define SECRET "host-secret"
@@ -55,10 +54,7 @@ FIXTURE_SETUP(shocker)
 	snprintf(p, sizeof(p), "%s/jail", dir);
 	ASSERT_OK(mkdir(p, 0755));
 	ASSERT_OK(mount(p, p, NULL, MS_BIND, NULL));
-	ASSERT_OK(chdir(p));
-	ASSERT_OK(syscall(SYS_pivot_root, ".", "."));
-	ASSERT_OK(umount2(".", MNT_DETACH));
-	ASSERT_OK(chdir("/"));
+	ASSERT_EQ(0, br_mount_pivot(p));
 	/* The jail holds: the host is out of reach by path. */
 	ASSERT_ERRNO(ENOENT, access("/host/secret", F_OK));
 	ASSERT_ERRNO(ENOENT, access("/../host/secret", F_OK));
@@ -70,23 +66,6 @@ FIXTURE_TEARDOWN(shocker)
 {
 	free(self->secret);
 	free(self->hostdir);
-}
-
-/* As open.c: every set, bounding included; all caps (cap < 0) or one. */
-static void drop_caps(int cap)
-{
-	cap_t c = cap < 0 ? cap_init() : cap_get_proc();
-	cap_value_t v = cap;
-
-	ASSERT_TRUE(c != NULL);
-	if (cap >= 0) {
-		ASSERT_OK(cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_CLEAR));
-		ASSERT_OK(cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_CLEAR));
-		ASSERT_OK(cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_CLEAR));
-		ASSERT_OK(prctl(PR_CAPBSET_DROP, cap, 0, 0, 0));
-	}
-	ASSERT_OK(cap_set_proc(c));
-	cap_free(c);
 }
 
 /* The escape works while the capability is kept: the secret is read. */
@@ -113,7 +92,7 @@ TEST_F(shocker, escape_dir_with_cap_control, .as = BR_ROOT)
 /* Exactly the shocker condition: only CAP_DAC_READ_SEARCH is gone. */
 TEST_F(shocker, escape_dac_read_search_dropped, .as = BR_ROOT)
 {
-	drop_caps(CAP_DAC_READ_SEARCH);
+	ASSERT_EQ(0, br_caps_keep_mask(br_caps_all() & ~BR_CAP(CAP_DAC_READ_SEARCH)));
 	ASSERT_EQ(-EPERM, br_fh_open(self->jail_fd, self->secret, O_RDONLY));
 }
 
@@ -122,7 +101,7 @@ TEST_F(shocker, escape_dac_read_search_dropped, .as = BR_ROOT)
 TEST_F(shocker, escape_caps_dropped)
 {
 	if (br_is_root())
-		drop_caps(-1);
+		ASSERT_EQ(0, br_caps_drop_all());
 	ASSERT_EQ(-EPERM, br_fh_open(self->jail_fd, self->secret, O_RDONLY));
 }
 
@@ -131,7 +110,7 @@ TEST_F(shocker, escape_caps_dropped)
  * fhandle.userns_dir instead: see userns.c). */
 TEST_F(shocker, escape_dir_caps_dropped, .as = BR_ROOT)
 {
-	drop_caps(-1);
+	ASSERT_EQ(0, br_caps_drop_all());
 	ASSERT_EQ(-EPERM, br_fh_open(self->jail_fd, self->hostdir, O_RDONLY | O_DIRECTORY));
 }
 

@@ -28,10 +28,20 @@ int br_drop_to_nobody(void)
 	return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) ? -errno : 0;
 }
 
-int br_scratch(unsigned flags, char *dir, size_t size)
+const char *br_scratch_point(void)
 {
 	static const char *const points[] = {"/tmp", "/mnt", "/run", "/var/tmp", NULL};
 	struct stat st;
+
+	for (const char *const *p = points; *p; p++)
+		if (!stat(*p, &st) && S_ISDIR(st.st_mode))
+			return *p;
+	return NULL;
+}
+
+int br_scratch(unsigned flags, char *dir, size_t size)
+{
+	const char *point = br_scratch_point();
 	int ret;
 
 	if ((flags & BR_SCRATCH_USERNS) && geteuid() == 0 && (ret = br_drop_to_nobody()))
@@ -42,15 +52,12 @@ int br_scratch(unsigned flags, char *dir, size_t size)
 		return ret;
 	if ((ret = br_mount_private()))
 		return ret;
-	for (const char *const *p = points; *p; p++) {
-		if (stat(*p, &st) || !S_ISDIR(st.st_mode))
-			continue;
-		if (mount("br-scratch", *p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=16m"))
-			return -errno;
-		snprintf(dir, size, "%s", *p);
-		return 0;
-	}
-	return -ENOENT;
+	if (!point)
+		return -ENOENT;
+	if (mount("br-scratch", point, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=16m"))
+		return -errno;
+	snprintf(dir, size, "%s", point);
+	return 0;
 }
 
 int br_make_file(const char *path, const char *content, unsigned mode)

@@ -20,6 +20,10 @@ enum br_scratch_flags {
  * dir (size bytes) receives the mount point. 0 or -errno. */
 int br_scratch(unsigned flags, char *dir, size_t size);
 
+/* An existing directory to mount over in a private mount namespace:
+ * /tmp, else /mnt, /run, /var/tmp. NULL if none exists. */
+const char *br_scratch_point(void);
+
 /* Drop the calling process to uid/gid 65534 with no capabilities in any set
  * and stay dumpable (so /proc/self stays ours). 0 or -errno. */
 int br_drop_to_nobody(void);

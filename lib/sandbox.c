@@ -98,7 +98,21 @@ struct record {
 	int err;
 };
 
-static int apply_mounts(const struct ctx *c)
+/* A fresh proc on target. In a user namespace the kernel mounts proc only
+ * while a fully visible proc is still in the mount namespace, so with a
+ * tmpfs root this runs before pivot_root drops the host's. */
+static int mount_proc(const struct br_sandbox *sb, const char *target)
+{
+	char opts[32] = "";
+
+	if (sb->hidepid)
+		snprintf(opts, sizeof(opts), "hidepid=%d", sb->hidepid);
+	if (mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts[0] ? opts : NULL))
+		return -errno;
+	return 0;
+}
+
+static int apply_mounts(const struct ctx *c, enum br_sb_step *step)
 {
 	const struct br_sandbox *sb = c->sb;
 	struct br_bind binds[BR_SB_MAX + 1] = {{0}};
@@ -108,8 +122,10 @@ static int apply_mounts(const struct ctx *c)
 
 	if ((ret = br_mount_private_here(&c->mnt_before)))
 		return ret;
-	if (!sb->tmpfs_root)
-		return 0;
+	if (!sb->tmpfs_root) {
+		*step = BR_SB_STEP_PROC;
+		return sb->proc ? mount_proc(sb, "/proc") : 0;
+	}
 	if (!(point = br_scratch_point()))
 		return -ENOENT;
 	for (int i = 0; i < sb->nbinds; i++) {
@@ -119,23 +135,16 @@ static int apply_mounts(const struct ctx *c)
 	}
 	if ((ret = br_mount_tmpfs_root(point, binds)))
 		return ret;
-	snprintf(path, sizeof(path), "%s/proc", point);
-	if (sb->proc && mkdir(path, 0555) && errno != EEXIST)
-		return -errno;
+	if (sb->proc) {
+		snprintf(path, sizeof(path), "%s/proc", point);
+		if (mkdir(path, 0555) && errno != EEXIST)
+			return -errno;
+		*step = BR_SB_STEP_PROC;
+		if ((ret = mount_proc(sb, path)))
+			return ret;
+		*step = BR_SB_STEP_MOUNTS;
+	}
 	return br_mount_pivot(point);
-}
-
-static int apply_proc(const struct br_sandbox *sb)
-{
-	char opts[32] = "";
-
-	if (sb->hidepid)
-		snprintf(opts, sizeof(opts), "hidepid=%d", sb->hidepid);
-	if (!br_mount_is_private())
-		return -EPERM;
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts[0] ? opts : NULL))
-		return -errno;
-	return 0;
 }
 
 static int apply_landlock(const struct br_sandbox *sb)
@@ -182,9 +191,7 @@ static int apply(const struct ctx *c, enum br_sb_step *step)
 	const struct br_sandbox *sb = c->sb;
 	int ret = 0;
 
-	if ((sb->ns & CLONE_NEWNS) && (*step = BR_SB_STEP_MOUNTS, ret = apply_mounts(c)))
-		return ret;
-	if (sb->proc && (*step = BR_SB_STEP_PROC, ret = apply_proc(sb)))
+	if ((sb->ns & CLONE_NEWNS) && (*step = BR_SB_STEP_MOUNTS, ret = apply_mounts(c, step)))
 		return ret;
 	*step = BR_SB_STEP_HOSTNAME;
 	if (sb->hostname[0] && sethostname(sb->hostname, strlen(sb->hostname)))

@@ -18,6 +18,7 @@ struct br_cmd {
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_facts(int argc, char **argv);
+int cmd_sandbox(int argc, char **argv);
 
 /* Prints "blastradius: <msg>" and exits 2 (bad input) or 1 (failure). */
 _Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -10,6 +10,7 @@ static const struct br_cmd cmds[] = {
 	{"run", cmd_run, "run the suites on this host and write results/"},
 	{"list", cmd_list, "print every case id"},
 	{"facts", cmd_facts, "print the environment fingerprint (kernel, LSMs, ABIs, sysctls)"},
+	{"sandbox", cmd_sandbox, "check a sandbox profile or run a command inside it"},
 	{0},
 };
 

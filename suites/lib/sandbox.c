@@ -24,6 +24,15 @@ static void base(struct br_sandbox *sb)
 	sb->userns = true;
 }
 
+/* base() plus a tmpfs root holding one read-only bind. */
+static void tmpfs_root(struct br_sandbox *sb, const char *bind)
+{
+	base(sb);
+	sb->ns = CLONE_NEWNS;
+	sb->tmpfs_root = true;
+	strcpy(sb->binds[sb->nbinds++].src, bind);
+}
+
 /* Run fn in sb; SKIP when user namespaces are off on this host. */
 static int run(const struct br_sandbox *sb, int (*fn)(void *), void *arg)
 {
@@ -90,10 +99,7 @@ TEST(tmpfs_root_holds_only_binds)
 {
 	struct br_sandbox sb;
 
-	base(&sb);
-	sb.ns = CLONE_NEWNS;
-	sb.tmpfs_root = true;
-	strcpy(sb.binds[sb.nbinds++].src, "/usr");
+	tmpfs_root(&sb, "/usr");
 	ASSERT_EQ(0, run(&sb, sees_only_binds, NULL));
 }
 
@@ -268,10 +274,7 @@ TEST(bad_bind_fails_closed)
 {
 	struct br_sandbox sb;
 
-	base(&sb);
-	sb.ns = CLONE_NEWNS;
-	sb.tmpfs_root = true;
-	strcpy(sb.binds[sb.nbinds++].src, "/nonexistent-br-bind");
+	tmpfs_root(&sb, "/nonexistent-br-bind");
 	expect_fail_closed(&sb, BR_SB_STEP_MOUNTS, ENOENT);
 }
 

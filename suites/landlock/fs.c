@@ -248,4 +248,45 @@ TEST(refer_needs_both_sides)
 	ASSERT_OUTCOME(0, outcome(rename("granted/from/moved", "granted/to/moved")));
 }
 
+/* Reparenting is denied by every domain, whatever it handles: refer is the
+ * one right that is always implicitly handled. A rename within one
+ * directory is not reparenting and stays allowed. */
+TEST(refer_implicitly_handled)
+{
+	NEED_ABI(1);
+	scratch();
+	enforce((struct br_landlock_access){.fs = LANDLOCK_ACCESS_FS_WRITE_FILE}, NULL);
+	ASSERT_OUTCOME(EXDEV, outcome(rename("granted/from/moved", "granted/to/moved")));
+	ASSERT_OUTCOME(0, outcome(rename("granted/from/moved", "granted/from/renamed")));
+}
+
+/* A hard link is a creation: make_reg on the destination decides. */
+TEST(link_needs_make_reg)
+{
+	struct br_landlock_rule rules[] = {{.path = "granted", .fs = LANDLOCK_ACCESS_FS_MAKE_REG}, {0}};
+
+	NEED_ABI(1);
+	scratch();
+	enforce((struct br_landlock_access){.fs = LANDLOCK_ACCESS_FS_MAKE_REG}, rules);
+	ASSERT_OUTCOME(EACCES, outcome(link("denied/file", "denied/link")));
+	ASSERT_OUTCOME(0, outcome(link("granted/file", "granted/link")));
+}
+
+/* Layers intersect: each grants write beneath a different side, so
+ * together they grant nothing there; one layer alone grants its side. */
+TEST(layers_intersect)
+{
+	struct br_landlock_rule g[] = {{.path = "granted", .fs = LANDLOCK_ACCESS_FS_WRITE_FILE}, {0}};
+	struct br_landlock_rule d[] = {{.path = "denied", .fs = LANDLOCK_ACCESS_FS_WRITE_FILE}, {0}};
+	struct br_landlock_access w = {.fs = LANDLOCK_ACCESS_FS_WRITE_FILE};
+
+	NEED_ABI(1);
+	scratch();
+	enforce(w, g);
+	ASSERT_OUTCOME(0, outcome(open("granted/file", O_WRONLY | O_CLOEXEC)));
+	enforce(w, d);
+	ASSERT_OUTCOME(EACCES, outcome(open("granted/file", O_WRONLY | O_CLOEXEC)));
+	ASSERT_OUTCOME(EACCES, outcome(open("denied/file", O_WRONLY | O_CLOEXEC)));
+}
+
 TEST_HARNESS_MAIN

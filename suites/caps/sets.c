@@ -86,6 +86,19 @@ static void set_file_caps(const char *path, const char *text)
 	cap_free(c);
 }
 
+/* Root of a user namespace with a one-line map has no uid 65534 to go to. */
+static void need_uid(unsigned uid)
+{
+	struct br_idmap m[340];
+	int n = br_idmap_read(0, "uid_map", m, 340);
+
+	ASSERT_LE(0, n);
+	for (int i = 0; i < n; i++)
+		if (uid >= m[i].inside && uid - m[i].inside < m[i].count)
+			return;
+	SKIP("uid %u is not mapped in this user namespace: the case needs it", uid);
+}
+
 /* A private mount namespace with a suid-capable tmpfs on /tmp and helpers. */
 static void workspace(void)
 {
@@ -235,6 +248,7 @@ static void exec_case(const struct exec_case *c)
 	char path[64];
 	struct report r;
 
+	need_uid(NOBODY);
 	workspace();
 	snprintf(path, sizeof(path), "/tmp/%s", c->helper);
 	if (!strcmp(c->helper, "suid"))
@@ -360,6 +374,7 @@ static void expect_after_setuid(unsigned bits, bool prm_kept, bool eff_kept)
 {
 	struct br_caps before, after;
 
+	need_uid(NOBODY);
 	ASSERT_EQ(0, br_caps_get(&before));
 	ASSERT_NE(0, before.prm);
 	if (bits)
@@ -507,6 +522,7 @@ TEST(nscaps_v3_from_userns, .as = BR_ROOT)
 	pid_t pid;
 	ssize_t n;
 
+	need_uid(NS_ROOTID);
 	workspace();
 	make_target(NS_ROOTID);
 	pid = br_idmap_spawn(0, map_nsroot, write_v2_inside, NULL, NULL);
@@ -524,6 +540,7 @@ TEST(nscaps_v2_from_init_ns_control, .as = BR_ROOT)
 	struct vfs_ns_cap_data v;
 	ssize_t n;
 
+	need_uid(NS_ROOTID);
 	workspace();
 	make_target(NS_ROOTID);
 	ASSERT_OK(cap_set_file("/tmp/f", cap_from_text("cap_net_raw+p")));

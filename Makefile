@@ -55,6 +55,9 @@ $(BUILD)/suites/%: suites/%.c $(LIB) | $(DEPS_STAMP)
 	$(CC) $(CFLAGS) -DBR_SUITE='"$(word 2,$(subst /, ,$<))"' \
 		-DBR_FILE='"$(basename $(notdir $<))"' $(LDSTATIC) -o $@ $< $(LIB) $(LIBS)
 
+# suites/seccomp/fixtures.c embeds these with .incbin.
+$(BUILD)/suites/seccomp/fixtures: $(wildcard fixtures/seccomp/*.bpf)
+
 $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DBR_SUITE='"selftest"' -DBR_FILE='"$*"' $(LDSTATIC) -o $@ $< $(LIB) $(LIBS)

@@ -1,0 +1,201 @@
+/*
+ * seccomp and ptrace:
+ *  - PTRACE_O_SUSPEND_SECCOMP (for checkpoint/restore) lifts a tracee's
+ *    filters, so it needs CAP_SYS_ADMIN in the initial user namespace: root
+ *    inside a user namespace is refused with EPERM.
+ *  - RET_TRACE stops the tracee for its tracer (PTRACE_EVENT_SECCOMP, the
+ *    filter's data as event message). If the tracer changes the syscall
+ *    number, the filters run again on the new number (4.8+), so a tracer
+ *    cannot be used to smuggle a denied call past them.
+ */
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "probe.h"
+#include "proc.h"
+#include "seccomp.h"
+
+#define DENY_GETPPID "ld nr\njeq getppid 0 1\nret ERRNO(18)\nret ALLOW\n" /* EXDEV */
+
+static long raw(long nr)
+{
+	return br_sys(BR_ABI_NATIVE, nr, 0, 0, 0, 0, 0, 0);
+}
+
+static void yama_fact(void)
+{
+	char v[8];
+
+	if (br_read_file("/proc/sys/kernel/yama/ptrace_scope", v, sizeof(v)) > 0) {
+		v[strcspn(v, "\n")] = 0;
+		br_fact("sysctl.kernel.yama.ptrace_scope", "%s", v);
+	}
+}
+
+/* ---- PTRACE_O_SUSPEND_SECCOMP ---- */
+
+struct pipes {
+	int ready[2], go[2];
+};
+
+/* Tracee: filter on, tell the tracer, wait, call; exit with the errno. */
+static _Noreturn void filtered_tracee(struct pipes *p)
+{
+	char c = 0;
+	long r;
+
+	if (br_seccomp_load_text(DENY_GETPPID, BR_SECCOMP_NNP))
+		_exit(10);
+	if (write(p->ready[1], &c, 1) != 1 || read(p->go[0], &c, 1) != 1)
+		_exit(11);
+	r = raw(SYS_getppid);
+	_exit(r < 0 ? (int)-r : 0);
+}
+
+/* Seize a filtered tracee with SUSPEND_SECCOMP. Returns SEIZE_* for the
+ * seize plus CALL_* for the tracee's getppid. */
+enum { SEIZE_OK = 0, SEIZE_EPERM = 100, SEIZE_EINVAL = 110, SEIZE_OTHER = 120 };
+enum { CALL_RAN = 0, CALL_EXDEV = 1, CALL_OTHER = 2 };
+
+static int seize_suspend(void *new_userns)
+{
+	struct pipes p;
+	char c = 0;
+	int seize_err = 0, st;
+	pid_t pid;
+
+	if (new_userns) {
+		int r = unshare(CLONE_NEWUSER);
+
+		if (r)
+			return 250; /* no user namespace */
+	}
+	if (pipe(p.ready) || pipe(p.go))
+		return 251;
+	pid = fork();
+	if (pid == 0)
+		filtered_tracee(&p);
+	if (read(p.ready[0], &c, 1) != 1)
+		return 252;
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_SUSPEND_SECCOMP))
+		seize_err = errno;
+	if (write(p.go[1], &c, 1) != 1)
+		return 253;
+	while (waitpid(pid, &st, __WALL) == pid && !WIFEXITED(st) && !WIFSIGNALED(st))
+		ptrace(PTRACE_CONT, pid, 0, 0);
+	return (seize_err == 0 ? SEIZE_OK : seize_err == EPERM ? SEIZE_EPERM
+		: seize_err == EINVAL ? SEIZE_EINVAL : SEIZE_OTHER) +
+	       (!WIFEXITED(st) ? CALL_OTHER : WEXITSTATUS(st) == 0 ? CALL_RAN
+		: WEXITSTATUS(st) == EXDEV ? CALL_EXDEV : CALL_OTHER);
+}
+
+TEST(suspend_seccomp_refused_in_user_ns)
+{
+	int r = br_child(seize_suspend, (void *)1);
+
+	if (r == 250)
+		SKIP("cannot create a user namespace here");
+	/* EPERM, and the filter stayed on (EXDEV) */
+	ASSERT_EQ(SEIZE_EPERM + CALL_EXDEV, r);
+}
+
+TEST(suspend_seccomp_refused_unprivileged, .as = BR_UNPRIV)
+{
+	yama_fact();
+	ASSERT_EQ(SEIZE_EPERM + CALL_EXDEV, br_child(seize_suspend, NULL));
+}
+
+/* The control: init-ns root may suspend, and the call then runs. */
+TEST(suspend_seccomp_init_ns_root_control, .as = BR_ROOT)
+{
+	int r = br_child(seize_suspend, NULL);
+
+	if (r == SEIZE_EINVAL + CALL_EXDEV)
+		SKIP("PTRACE_O_SUSPEND_SECCOMP needs CONFIG_CHECKPOINT_RESTORE");
+	ASSERT_EQ(SEIZE_OK + CALL_RAN, r);
+}
+
+/* ---- RET_TRACE and the re-check ---- */
+
+/* getppid -> TRACE(77); getpid -> ERRNO(EXDEV); the rest allowed. */
+#define TRACE_FILTER                                                                               \
+	"ld nr\njeq getppid 0 1\nret TRACE(77)\njeq getpid 0 1\nret ERRNO(18)\nret ALLOW\n"
+
+static _Noreturn void traced_child(void)
+{
+	long r;
+
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0))
+		_exit(20);
+	raise(SIGSTOP);
+	if (br_seccomp_load_text(TRACE_FILTER, BR_SECCOMP_NNP))
+		_exit(21);
+	r = raw(SYS_getppid);
+	/* 0: the rewritten call ran; else its errno */
+	_exit(r < 0 ? (int)-r : 0);
+}
+
+/*
+ * Trace one getppid; at the seccomp stop rewrite it to new_nr. Returns the
+ * child's exit status, or 100 + a step number when tracing went wrong;
+ * 150 when the event message was not the filter's data.
+ */
+static int rewrite_to(void *new_nr)
+{
+	int st;
+	unsigned long msg = 0;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		traced_child();
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 101;
+	if (ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL))
+		return 102;
+	ptrace(PTRACE_CONT, pid, 0, 0);
+	for (;;) {
+		if (waitpid(pid, &st, 0) != pid)
+			return 103;
+		if (WIFEXITED(st))
+			return WEXITSTATUS(st);
+		if (WIFSIGNALED(st))
+			return 128 + WTERMSIG(st);
+		if (st >> 8 == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8))) {
+			if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg) || msg != 77)
+				return 150;
+			if (ptrace(PTRACE_POKEUSER, pid, offsetof(struct user_regs_struct, orig_rax),
+				   (long)new_nr))
+				return 104;
+		}
+		ptrace(PTRACE_CONT, pid, 0, 0);
+	}
+}
+
+TEST(tracer_rewrite_to_denied_call_rechecked)
+{
+	int r = br_child(rewrite_to, (void *)(long)SYS_getpid);
+
+	yama_fact();
+	if (r == 20)
+		SKIP("PTRACE_TRACEME refused (kernel.yama.ptrace_scope=3?)");
+	ASSERT_EQ(EXDEV, r);
+}
+
+TEST(tracer_rewrite_to_allowed_call_runs_control)
+{
+	int r = br_child(rewrite_to, (void *)(long)SYS_gettid);
+
+	if (r == 20)
+		SKIP("PTRACE_TRACEME refused (kernel.yama.ptrace_scope=3?)");
+	ASSERT_EQ(0, r);
+}
+
+TEST_HARNESS_MAIN

@@ -156,12 +156,9 @@ struct br_landlock_net_port_attr {
 	__u64 port; /* host endianness */
 };
 
-/* ---- LSM syscalls (include/uapi/linux/lsm.h), Linux 6.8 ---- */
+/* ---- LSM syscalls (include/uapi/linux/lsm.h) ---- */
 #ifndef __NR_lsm_list_modules
-#define __NR_lsm_list_modules 461
-#endif
-#ifndef LSM_ID_LANDLOCK
-#define LSM_ID_LANDLOCK 110
+#define __NR_lsm_list_modules 461 /* 6.8, one number on every architecture */
 #endif
 
 /* ---- file handles (fs/nsfs.c) ---- */

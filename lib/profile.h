@@ -41,6 +41,13 @@ int br_profile_parse(const char *text, const char *name, struct br_sandbox *sb, 
  * when the file cannot be read. */
 int br_profile_load(const char *path, struct br_sandbox *sb, char *err, size_t errsize);
 
+/* Parse text as a profile and run fn(arg) in it (br_sandbox_run): the
+ * payload's status, or -errno: -EINVAL when the text does not parse (the
+ * message in err), else the sandbox could not be applied (the step in
+ * *failed, which may be NULL; err then says "step: errno"). */
+int br_profile_run(const char *text, int (*fn)(void *), void *arg, enum br_sb_step *failed,
+		   char *err, size_t errsize);
+
 /* Write sb as profile text that parses back to the same struct. */
 void br_profile_print(FILE *f, const struct br_sandbox *sb);
 

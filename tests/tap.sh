@@ -1,8 +1,7 @@
 # Tiny TAP emitter for tests/*.t (bash). Source it, call ok/fail/skip, then done_testing.
 _tap_n=0
-failed=0
 ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1"; }
-not_ok() { _tap_n=$((_tap_n + 1)); failed=$((failed + 1)); echo "not ok $_tap_n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+not_ok() { _tap_n=$((_tap_n + 1)); echo "not ok $_tap_n - $1"; shift; for l in "$@"; do printf '%s\n' "$l" | sed 's/^/# /'; done; }
 skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1 # SKIP $2"; }
 # check DESC CMD...: ok when CMD exits 0
 check() { local d=$1; shift; if "$@" >/tmp/br-tap.$$ 2>&1; then ok "$d"; else not_ok "$d" "$(tail -5 /tmp/br-tap.$$)"; fi; rm -f /tmp/br-tap.$$; }

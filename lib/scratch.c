@@ -54,7 +54,8 @@ int br_scratch(unsigned flags, char *dir, size_t size)
 		return ret;
 	if (!point)
 		return -ENOENT;
-	if (mount("br-scratch", point, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=16m"))
+	if (mount("br-scratch", point, "tmpfs", MS_NODEV | (flags & BR_SCRATCH_SUID ? 0 : MS_NOSUID),
+		  "mode=0755,size=16m"))
 		return -errno;
 	snprintf(dir, size, "%s", point);
 	return 0;

@@ -12,6 +12,9 @@ enum br_scratch_flags {
 	/* Own the mount namespace (and so the tmpfs) from a user namespace,
 	 * even when root: root first drops to uid/gid 65534 with no caps. */
 	BR_SCRATCH_USERNS = 1 << 0,
+	/* Mount the tmpfs without nosuid, for setuid and file-caps helpers
+	 * (it stays nodev). */
+	BR_SCRATCH_SUID = 1 << 1,
 };
 
 /* Enter a private mount namespace (plus a user namespace mapping us to root

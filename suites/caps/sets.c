@@ -3,14 +3,15 @@
  * namespaced file caps.
  *
  * Exec cases run a helper: this binary itself, copied into a private tmpfs
- * (mounted without nosuid, in a private mount namespace) and made setuid-root
- * or given file caps there. Run with REPORT_ARG it prints its ids and sets as
- * one line, which the case reads through a pipe:
+ * (br_scratch without nosuid, in a private mount namespace; it is the case's
+ * working directory) and made setuid-root or given file caps there. Run with
+ * REPORT_ARG it prints its ids and sets as one line, which the case reads
+ * through a pipe:
  *
- *   /tmp/plain    0755, no privilege
- *   /tmp/suid     04755 root:root
- *   /tmp/fcaps    0755 with file caps (cap_chown,cap_net_raw+p, or +ep)
- *   /tmp/f        a file for security.capability (namespaced file caps)
+ *   ./plain    0755, no privilege
+ *   ./suid     04755 root:root
+ *   ./fcaps    0755 with file caps (cap_chown,cap_net_raw+p, or +ep)
+ *   ./f        a file for security.capability (namespaced file caps)
  *
  * Cases that need no other uid run in a user namespace when not root.
  */
@@ -19,7 +20,6 @@
 #include <linux/securebits.h>
 #include <sched.h>
 #include <stdlib.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -30,9 +30,9 @@
 #include "caps.h"
 #include "harness.h"
 #include "idmap.h"
-#include "mount.h"
 #include "ns.h"
 #include "proc.h"
+#include "scratch.h"
 
 #define REPORT_ARG "--caps-report"
 #define NOBODY 65534
@@ -99,24 +99,28 @@ static void need_uid(unsigned uid)
 	SKIP("uid %u is not mapped in this user namespace: the case needs it", uid);
 }
 
-/* A private mount namespace with a suid-capable tmpfs on /tmp and helpers. */
+/* A private mount namespace with a suid-capable tmpfs as cwd, and ./plain. */
 static void workspace(void)
 {
-	ASSERT_EQ(0, br_mount_private());
-	ASSERT_OK(mount("tmpfs", "/tmp", "tmpfs", 0, "mode=0755,size=16m"));
-	copy_self("/tmp/plain", 0755);
+	char dir[64];
+	int ret = br_scratch(BR_SCRATCH_SUID, dir, sizeof(dir));
+
+	if (ret)
+		SKIP("cannot mount a private tmpfs to work in: %s", br_errname(-ret));
+	ASSERT_OK(chdir(dir));
+	copy_self("plain", 0755);
 }
 
 static void helper_suid(void)
 {
-	copy_self("/tmp/suid", 0755);
-	ASSERT_OK(chmod("/tmp/suid", 04755));
+	copy_self("suid", 0755);
+	ASSERT_OK(chmod("suid", 04755));
 }
 
 static void helper_fcaps(const char *caps)
 {
-	copy_self("/tmp/fcaps", 0755);
-	set_file_caps("/tmp/fcaps", caps);
+	copy_self("fcaps", 0755);
+	set_file_caps("fcaps", caps);
 }
 
 /*
@@ -250,7 +254,7 @@ static void exec_case(const struct exec_case *c)
 
 	need_uid(NOBODY);
 	workspace();
-	snprintf(path, sizeof(path), "/tmp/%s", c->helper);
+	snprintf(path, sizeof(path), "./%s", c->helper);
 	if (!strcmp(c->helper, "suid"))
 		helper_suid();
 	else if (!strcmp(c->helper, "fcaps"))
@@ -415,7 +419,7 @@ static void exec_as_root(unsigned bits, bool caps_expected)
 
 	if (br_is_root()) {
 		workspace();
-		r = run_helper("/tmp/plain", before_noroot, &bits);
+		r = run_helper("./plain", before_noroot, &bits);
 	} else {
 		own_caps();
 		r = run_helper("/proc/self/exe", before_noroot, &bits);
@@ -500,16 +504,16 @@ static int write_v2_inside(void *arg)
 
 	(void)arg;
 	v.data[0].permitted = 1u << X;
-	if (setxattr("/tmp/f", "security.capability", &v, XATTR_CAPS_SZ_2, 0))
+	if (setxattr("f", "security.capability", &v, XATTR_CAPS_SZ_2, 0))
 		return 10;
 	/* Inside, our own root's caps read back as plain v2. */
-	n = getxattr("/tmp/f", "security.capability", back, sizeof(back));
+	n = getxattr("f", "security.capability", back, sizeof(back));
 	return n == XATTR_CAPS_SZ_2 ? 0 : 11;
 }
 
 static void make_target(uid_t owner)
 {
-	int fd = open("/tmp/f", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	int fd = open("f", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
 
 	ASSERT_LE(0, fd);
 	ASSERT_OK(fchown(fd, owner, owner));
@@ -528,7 +532,7 @@ TEST(nscaps_v3_from_userns, .as = BR_ROOT)
 	pid = br_idmap_spawn(0, map_nsroot, write_v2_inside, NULL, NULL);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, br_wait(pid));
-	n = getxattr("/tmp/f", "security.capability", &v, sizeof(v));
+	n = getxattr("f", "security.capability", &v, sizeof(v));
 	ASSERT_EQ(XATTR_CAPS_SZ_3, n);
 	EXPECT_EQ(VFS_CAP_REVISION_3, v.magic_etc & VFS_CAP_REVISION_MASK);
 	EXPECT_EQ(NS_ROOTID, v.rootid);
@@ -543,8 +547,8 @@ TEST(nscaps_v2_from_init_ns_control, .as = BR_ROOT)
 	need_uid(NS_ROOTID);
 	workspace();
 	make_target(NS_ROOTID);
-	ASSERT_OK(cap_set_file("/tmp/f", cap_from_text("cap_net_raw+p")));
-	n = getxattr("/tmp/f", "security.capability", &v, sizeof(v));
+	ASSERT_OK(cap_set_file("f", cap_from_text("cap_net_raw+p")));
+	n = getxattr("f", "security.capability", &v, sizeof(v));
 	ASSERT_EQ(XATTR_CAPS_SZ_2, n);
 	EXPECT_EQ(VFS_CAP_REVISION_2, v.magic_etc & VFS_CAP_REVISION_MASK);
 }

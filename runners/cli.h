@@ -19,6 +19,11 @@ int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_facts(int argc, char **argv);
 int cmd_sandbox(int argc, char **argv);
+int cmd_kernels(int argc, char **argv);
+int cmd_initramfs(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* Prints "blastradius: <msg>" and exits 2 (bad input) or 1 (failure). */
 _Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -38,5 +43,14 @@ int json_write_file(const char *path, struct json_object *obj);
 char *iso_time_now(void);
 /* The facts as one JSON object of strings; caller puts it. */
 struct json_object *facts_json(const struct br_facts *f);
+/* Run argv (PATH search) in cwd (NULL: here). With out, stdout is captured into
+ * *out (caller frees); quiet sends stderr (and uncaptured stdout) to /dev/null.
+ * Returns the exit status, 128+signal, or -errno when it could not start. */
+int run_cmd(char *const argv[], const char *cwd, char **out, bool quiet);
+/* Whole file, NUL-terminated (caller frees), or NULL with errno set. */
+char *read_file(const char *path, size_t *len);
+/* Write len bytes to path atomically (tmp + rename). 0 or -errno. */
+int write_file(const char *path, const char *data, size_t len);
+long long mono_ms(void);
 
 #endif

@@ -11,6 +11,7 @@ static const struct br_cmd cmds[] = {
 	{"list", cmd_list, "print every case id"},
 	{"facts", cmd_facts, "print the environment fingerprint (kernel, LSMs, ABIs, sysctls)"},
 	{"sandbox", cmd_sandbox, "check a sandbox profile or run a command inside it"},
+	{"kernels", cmd_kernels, "list and fetch kernels for the matrix (Debian packages, files)"},
 	{0},
 };
 

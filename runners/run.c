@@ -41,14 +41,6 @@ struct run_opts {
 	bool no_results, quiet;
 };
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static bool suite_wanted(const char *id, const struct run_opts *o)
 {
 	size_t sl;
@@ -82,32 +74,12 @@ static char **bin_argv(const char *bin, const struct run_opts *o, bool list)
 /* Run a binary to completion and return its stdout (for -l). */
 static char *capture(char **av)
 {
-	int p[2];
-	pid_t pid;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	ssize_t n;
+	char *out = NULL;
+	int rc = run_cmd(av, NULL, &out, false);
 
-	if (pipe2(p, O_CLOEXEC))
-		die("pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 1);
-		execv(av[0], av);
-		_exit(127);
-	}
-	close(p[1]);
-	do {
-		if (len + 4096 > cap)
-			buf = realloc(buf, cap = 2 * cap + 4096);
-		n = read(p[0], buf + len, cap - len - 1);
-		if (n > 0)
-			len += n;
-	} while (n > 0 || (n < 0 && errno == EINTR));
-	close(p[0]);
-	waitpid(pid, NULL, 0);
-	buf[len] = 0;
-	return buf;
+	if (rc < 0)
+		die("cannot run %s: %s", av[0], strerror(-rc));
+	return out;
 }
 
 static void start(struct job *j, const struct run_opts *o)

@@ -1,12 +1,14 @@
 /* Shared CLI plumbing: errors, suite discovery, result directories, JSON files. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -190,4 +192,98 @@ int json_write_file(const char *path, struct json_object *obj)
 		return -EIO;
 	}
 	return rename(tmp, path) ? -errno : 0;
+}
+
+int run_cmd(char *const argv[], const char *cwd, char **out, bool quiet)
+{
+	int p[2], status;
+	pid_t pid;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (out)
+			dup2(p[1], 1);
+		if (quiet) {
+			int null = open("/dev/null", O_WRONLY);
+
+			dup2(null, 2);
+			if (!out)
+				dup2(null, 1);
+		}
+		if (cwd && chdir(cwd))
+			_exit(127);
+		execvp(argv[0], argv);
+		fprintf(stderr, "blastradius: exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(p[1]);
+	do {
+		if (len + 4096 > cap)
+			buf = realloc(buf, cap = 2 * cap + 4096);
+		n = read(p[0], buf + len, cap - len - 1);
+		if (n > 0)
+			len += n;
+	} while (n > 0 || (n < 0 && errno == EINTR));
+	close(p[0]);
+	buf[len] = 0;
+	if (out)
+		*out = buf;
+	else
+		free(buf);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 65536 > cap)
+			buf = realloc(buf, cap = 2 * cap + 65536);
+		r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+	} while (r > 0);
+	fclose(f);
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+int write_file(const char *path, const char *data, size_t len)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	if (fwrite(data, 1, len, f) != len || fclose(f)) {
+		unlink(tmp);
+		return -EIO;
+	}
+	return rename(tmp, path) ? -errno : 0;
+}
+
+long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }

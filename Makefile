@@ -23,6 +23,7 @@ CHECK_DEPS := perl:/usr/bin/prove pkg-config:/usr/bin/pkg-config iproute2:/usr/s
 LIB_SRCS    := $(wildcard lib/*.c)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB         := $(BUILD)/libblastradius.a
+# runners/*.c only: runners/guest/ holds the guest's PID 1, never linked into the CLI.
 CLI_SRCS    := $(wildcard runners/*.c)
 CLI_OBJS    := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 CLI         := $(BUILD)/blastradius
@@ -30,9 +31,11 @@ SUITE_SRCS  := $(wildcard suites/*/*.c)
 SUITE_BINS  := $(SUITE_SRCS:%.c=$(BUILD)/%)
 TEST_SRCS   := $(wildcard tests/*.c)
 TEST_BINS   := $(TEST_SRCS:%.c=$(BUILD)/%)
+GUEST_INIT  := $(BUILD)/guest/init
+INITRAMFS   := $(BUILD)/initramfs.cpio
 DEPS_STAMP  := $(BUILD)/.deps
 
-all: $(LIB) $(CLI) $(SUITE_BINS) $(TEST_BINS)
+all: $(LIB) $(CLI) $(SUITE_BINS) $(TEST_BINS) $(INITRAMFS)
 
 $(DEPS_STAMP): runners/deps.sh
 	@sh runners/deps.sh $(BUILD_DEPS)
@@ -57,6 +60,14 @@ $(BUILD)/suites/%: suites/%.c $(LIB) | $(DEPS_STAMP)
 
 # suites/seccomp/fixtures.c embeds these with .incbin.
 $(BUILD)/suites/seccomp/fixtures: $(wildcard fixtures/seccomp/*.bpf)
+# The matrix guest's PID 1: static, libc only.
+$(GUEST_INIT): runners/guest/init.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $<
+
+# Reproducible newc cpio: /init, /dev/console, /suites/<suite>/<file>.
+$(INITRAMFS): $(CLI) $(GUEST_INIT) $(SUITE_BINS)
+	SOURCE_DATE_EPOCH=0 $(CLI) initramfs --init $(GUEST_INIT) -o $@
 
 $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -83,4 +94,4 @@ install: all
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/blastradius.pc
 
 .PHONY: all run check clean install
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(SUITE_BINS:=.d) $(TEST_BINS:=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(SUITE_BINS:=.d) $(TEST_BINS:=.d) $(GUEST_INIT).d

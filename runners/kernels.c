@@ -761,8 +761,19 @@ int kernel_resolve(const char *spec, bool fetch, bool update, struct kernel *k)
 		snprintf(k->release, sizeof(k->release), "%s", u.release);
 		snprintf(k->source, sizeof(k->source), "host");
 		snprintf(cfg, sizeof(cfg), "/boot/config-%s", u.release);
-		if (!access(cfg, R_OK))
+		if (!access(cfg, R_OK)) {
 			snprintf(k->config, sizeof(k->config), "%s", cfg);
+		} else if (!access("/proc/config.gz", R_OK)) {
+			/* CONFIG_IKCONFIG_PROC kernels carry their own config. */
+			char dir[PATH_MAX], *text = NULL;
+
+			snprintf(dir, sizeof(dir), "%s/kernels/host-%s", cache_dir(), u.release);
+			snprintf(cfg, sizeof(cfg), "%s/config", dir);
+			if (!mkdir_p(dir) && !run_cmd((char *[]){"gzip", "-dc", "/proc/config.gz", NULL}, NULL, &text, true) &&
+			    !write_file(cfg, text, strlen(text)))
+				snprintf(k->config, sizeof(k->config), "%s", cfg);
+			free(text);
+		}
 		return 0;
 	}
 	for (int i = 0; kernel_aliases[i].name; i++)
@@ -832,7 +843,10 @@ json_object *kernel_facts(const struct kernel *k)
 		if (!v)
 			continue;
 		snprintf(key, sizeof(key), "kconfig.%s", config_facts[i]);
-		json_object_object_add(f, key, json_object_new_string(v));
+		if (v[0] == '"' && strlen(v) > 1)
+			json_object_object_add(f, key, json_object_new_string_len(v + 1, (int)strlen(v) - 2));
+		else
+			json_object_object_add(f, key, json_object_new_string(v));
 		free(v);
 	}
 	return f;

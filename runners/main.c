@@ -11,6 +11,10 @@ static const struct br_cmd cmds[] = {
 	{"list", cmd_list, "print every case id"},
 	{"facts", cmd_facts, "print the environment fingerprint (kernel, LSMs, ABIs, sysctls)"},
 	{"sandbox", cmd_sandbox, "check a sandbox profile or run a command inside it"},
+	{"matrix", cmd_matrix, "run the suites on many kernels in QEMU guests (and the host)"},
+	{"report", cmd_report, "build matrix.{json,md,html} and junit.xml from result dirs"},
+	{"diff", cmd_diff, "every verdict and fact that changed between two runs or cells"},
+	{"initramfs", cmd_initramfs, "write the matrix guest's initramfs (make does this)"},
 	{"kernels", cmd_kernels, "list and fetch kernels for the matrix (Debian packages, files)"},
 	{0},
 };

@@ -1,0 +1,190 @@
+/*
+ * PID 1 of a blastradius matrix guest (static, no libc extras, no modules).
+ *
+ * Mounts what the suites need, runs every /suites/<suite>/<file> as root in
+ * order, and streams their KTAP on the console between markers that carry the
+ * run's nonce from the kernel command line (blastradius.nonce=...), because the
+ * serial line also carries firmware and kernel noise:
+ *
+ *   @@BR:<nonce>:BEGIN uptime_ms=N@@
+ *   @@BR:<nonce>:SUITE ns.uts@@        then that binary's KTAP
+ *   @@BR:<nonce>:EXIT ns.uts status=S ms=N@@
+ *   @@BR:<nonce>:END uptime_ms=N@@
+ *
+ * then powers off (blastradius.trivial=1: no suites, to measure the boot floor).
+ * A suite binary's stderr is re-emitted after its EXIT marker
+ * as "# stderr: " lines, so it cannot break the KTAP stream.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+static char nonce[64] = "0";
+
+static long long uptime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void mnt(const char *src, const char *dir, const char *type, unsigned long flags)
+{
+	mkdir(dir, 0755);
+	/* A filesystem the kernel lacks is not fatal: the suites SKIP what needs it. */
+	if (mount(src, dir, type, flags, NULL) && errno != EBUSY && errno != ENODEV)
+		printf("# init: mount %s on %s: %s\n", type, dir, strerror(errno));
+}
+
+/* blastradius.<key>=VALUE from /proc/cmdline into out (unchanged when absent). */
+static void cmdline_param(const char *key, char *out, size_t len)
+{
+	char buf[4096], pat[64];
+	int fd = open("/proc/cmdline", O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	snprintf(pat, sizeof(pat), "blastradius.%s=", key);
+	for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n"))
+		if (!strncmp(tok, pat, strlen(pat)))
+			snprintf(out, len, "%s", tok + strlen(pat));
+}
+
+static int cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted "<suite>/<file>" names under /suites. */
+static char **suite_list(size_t *n)
+{
+	DIR *top = opendir("/suites"), *sub;
+	struct dirent *d, *e;
+	char **v = NULL, path[512];
+
+	*n = 0;
+	while (top && (d = readdir(top))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/suites/%s", d->d_name);
+		if (!(sub = opendir(path)))
+			continue;
+		while ((e = readdir(sub))) {
+			if (e->d_name[0] == '.')
+				continue;
+			v = realloc(v, (*n + 1) * sizeof(*v));
+			if (asprintf(&v[*n], "%s/%s", d->d_name, e->d_name) < 0)
+				exit(1);
+			(*n)++;
+		}
+		closedir(sub);
+	}
+	if (top)
+		closedir(top);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp);
+	return v;
+}
+
+static void run_suite(const char *rel)
+{
+	char bin[512], id[512], *slash;
+	long long t0 = uptime_ms();
+	int status = 0, err;
+	pid_t pid;
+
+	snprintf(bin, sizeof(bin), "/suites/%s", rel);
+	snprintf(id, sizeof(id), "%s", rel);
+	if ((slash = strchr(id, '/')))
+		*slash = '.';
+	printf("@@BR:%s:SUITE %s@@\n", nonce, id);
+	fflush(stdout);
+	err = open("/tmp/.suite-stderr", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = {bin, NULL};
+
+		if (err >= 0)
+			dup2(err, 2);
+		execv(bin, argv);
+		printf("Bail out! exec %s: %s\n", bin, strerror(errno));
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	printf("@@BR:%s:EXIT %s status=%d ms=%lld@@\n", nonce, id,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), uptime_ms() - t0);
+	if (err >= 0) {
+		FILE *f = fdopen(err, "r");
+		char line[1024];
+
+		rewind(f);
+		while (fgets(line, sizeof(line), f))
+			printf("# stderr: %s%s", line, strchr(line, '\n') ? "" : "\n");
+		fclose(f);
+	}
+	fflush(stdout);
+}
+
+int main(void)
+{
+	char scale[16] = "10", trivial[8] = "0";
+	size_t n;
+	char **suites;
+	long long t_init;
+
+	mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	t_init = uptime_ms();
+	mnt("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	mnt("devtmpfs", "/dev", "devtmpfs", MS_NOSUID);
+	mnt("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC);
+	mnt("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	mnt("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV);
+	mnt("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV);
+	mnt("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV);
+	mnt("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	mnt("securityfs", "/sys/kernel/security", "securityfs", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	{
+		/* Plain \n on the serial line: no \r\n translation in the KTAP. */
+		struct termios t;
+
+		if (!tcgetattr(1, &t)) {
+			t.c_oflag &= ~(tcflag_t)OPOST;
+			tcsetattr(1, TCSANOW, &t);
+		}
+	}
+	cmdline_param("nonce", nonce, sizeof(nonce));
+	cmdline_param("timeout_scale", scale, sizeof(scale));
+	/* blastradius.trivial=1 boots and powers off without suites: the boot floor. */
+	cmdline_param("trivial", trivial, sizeof(trivial));
+	/* TCG runs ~10x slower than the host: scale every case's timeout. */
+	setenv("BR_TIMEOUT_SCALE", scale, 1);
+	setenv("PATH", "/suites:/", 1);
+	setenv("HOME", "/tmp", 1);
+	printf("\n@@BR:%s:BEGIN uptime_ms=%lld@@\n", nonce, t_init);
+	fflush(stdout);
+
+	suites = strcmp(trivial, "1") ? suite_list(&n) : (n = 0, NULL);
+	for (size_t i = 0; i < n; i++)
+		run_suite(suites[i]);
+	printf("@@BR:%s:END uptime_ms=%lld@@\n", nonce, uptime_ms());
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 1; /* not reached: PID 1 exiting panics, which the host reads as incomplete */
+}

@@ -1,0 +1,135 @@
+/*
+ * `blastradius initramfs`: the guest's initramfs, a newc cpio written here so
+ * that it holds /dev/console (char 5,1; without it PID 1 has no stdout) with no
+ * root or mknod needed, and is reproducible: sorted entries, inode numbers in
+ * order, owner root, mtime $SOURCE_DATE_EPOCH (default 0).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "codes.h"
+
+struct cpio {
+	FILE *f;
+	unsigned ino;
+	unsigned long mtime;
+	size_t off;
+};
+
+static void pad4(struct cpio *c)
+{
+	while (c->off % 4)
+		fputc(0, c->f), c->off++;
+}
+
+static void entry(struct cpio *c, const char *name, unsigned mode, unsigned rmaj, unsigned rmin,
+		  const char *data, size_t len)
+{
+	size_t nl = strlen(name) + 1;
+
+	c->off += fprintf(c->f, "070701%08X%08X%08X%08X%08X%08lX%08zX%08X%08X%08X%08X%08zX%08X",
+			  c->ino++, mode, 0, 0, S_ISDIR(mode) ? 2 : 1, c->mtime, len, 0, 0, rmaj,
+			  rmin, nl, 0);
+	fwrite(name, 1, nl, c->f);
+	c->off += nl;
+	pad4(c);
+	if (len) {
+		fwrite(data, 1, len, c->f);
+		c->off += len;
+		pad4(c);
+	}
+}
+
+static void file_entry(struct cpio *c, const char *name, const char *path)
+{
+	size_t len;
+	char *data = read_file(path, &len);
+
+	if (!data)
+		die("initramfs: cannot read %s: %s", path, strerror(errno));
+	entry(c, name, S_IFREG | 0755, 0, 0, data, len);
+	free(data);
+}
+
+static void usage_initramfs(FILE *f)
+{
+	fprintf(f, "usage: blastradius initramfs -o FILE [--init FILE]\n\n"
+		   "Writes the matrix guest's initramfs (newc cpio, reproducible): /init (the\n"
+		   "static guest init, default <build>/guest/init), /dev/console and every suite\n"
+		   "binary as /suites/<suite>/<file>. 'make' builds it as build/initramfs.cpio.\n");
+}
+
+int cmd_initramfs(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"init", required_argument, 0, 'i'}, {"help", no_argument, 0, 'h'}, {0},
+	};
+	const char *out = NULL, *sde = getenv("SOURCE_DATE_EPOCH");
+	char init[PATH_MAX], tmp[PATH_MAX + 8], last[256] = "";
+	struct cpio c = {.ino = 300000, .mtime = sde ? strtoul(sde, NULL, 10) : 0};
+	size_t n;
+	char **bins;
+	int opt;
+
+	init[0] = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+		if (opt == 'o')
+			out = optarg;
+		else if (opt == 'i')
+			snprintf(init, sizeof(init), "%s", optarg);
+		else {
+			usage_initramfs(opt == 'h' ? stdout : stderr);
+			return opt == 'h' ? BR_EXIT_PASS : BR_EXIT_USAGE;
+		}
+	}
+	if (!out)
+		die_usage("initramfs: -o FILE is required");
+	if (!init[0]) {
+		ssize_t l = readlink("/proc/self/exe", init, sizeof(init) - 16);
+
+		if (l < 0)
+			die("initramfs: /proc/self/exe: %s", strerror(errno));
+		init[l] = 0;
+		strcpy(strrchr(init, '/') + 1, "guest/init");
+	}
+	bins = suite_binaries(&n);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+	if (!(c.f = fopen(tmp, "w")))
+		die("initramfs: cannot write %s: %s", tmp, strerror(errno));
+	/* Sorted paths, so parents come before children. */
+	entry(&c, "dev", S_IFDIR | 0755, 0, 0, NULL, 0);
+	entry(&c, "dev/console", S_IFCHR | 0600, 5, 1, NULL, 0);
+	file_entry(&c, "init", init);
+	entry(&c, "proc", S_IFDIR | 0555, 0, 0, NULL, 0);
+	entry(&c, "root", S_IFDIR | 0700, 0, 0, NULL, 0);
+	entry(&c, "run", S_IFDIR | 0755, 0, 0, NULL, 0);
+	entry(&c, "suites", S_IFDIR | 0755, 0, 0, NULL, 0);
+	for (size_t i = 0; i < n; i++) {
+		char name[PATH_MAX], suite[256];
+		const char *id = suite_id(bins[i]);
+
+		snprintf(suite, sizeof(suite), "%.*s", (int)strcspn(id, "."), id);
+		if (strcmp(suite, last)) {
+			snprintf(name, sizeof(name), "suites/%s", suite);
+			entry(&c, name, S_IFDIR | 0755, 0, 0, NULL, 0);
+			snprintf(last, sizeof(last), "%s", suite);
+		}
+		snprintf(name, sizeof(name), "suites/%s/%s", suite, id + strlen(suite) + 1);
+		file_entry(&c, name, bins[i]);
+	}
+	entry(&c, "sys", S_IFDIR | 0555, 0, 0, NULL, 0);
+	entry(&c, "tmp", S_IFDIR | 01777, 0, 0, NULL, 0);
+	entry(&c, "TRAILER!!!", 0, 0, 0, NULL, 0);
+	if (fclose(c.f) || rename(tmp, out))
+		die("initramfs: cannot write %s: %s", out, strerror(errno));
+	free_strv(bins);
+	return BR_EXIT_PASS;
+}

@@ -1,0 +1,910 @@
+/*
+ * `blastradius report` and `blastradius diff`: the matrix of one or more run
+ * dirs as matrix.json, matrix.md, a self-contained matrix.html and junit.xml;
+ * the changes between two runs or cells; baselines to check runs against.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "codes.h"
+#include "report.h"
+
+static const char *const verdicts[] = {"pass", "fail", "skip", "xfail", "error", NULL};
+
+int verdict_rank(const char *v)
+{
+	if (!v)
+		return 0;
+	if (!strcmp(v, "pass") || !strcmp(v, "xfail"))
+		return 3;
+	if (!strcmp(v, "skip"))
+		return 2;
+	return 0;
+}
+
+static json_object *jget(json_object *o, const char *k)
+{
+	json_object *v = NULL;
+
+	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
+}
+
+static size_t alen(json_object *a)
+{
+	return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+static const char *jstr(json_object *o, const char *k)
+{
+	json_object *v = jget(o, k);
+
+	return v ? json_object_get_string(v) : "";
+}
+
+static void set_case(json_object *cases, const char *id, const char *verdict, const char *reason)
+{
+	json_object *c = json_object_new_object();
+
+	json_object_object_add(c, "verdict", json_object_new_string(verdict));
+	json_object_object_add(c, "reason", json_object_new_string(reason ? reason : ""));
+	json_object_object_add(cases, id, c);
+}
+
+/* One suite binary's KTAP: result lines, with "# FAIL id: why" / "# ERROR id: why" as reasons. */
+static void parse_ktap(char *text, json_object *cases)
+{
+	char *save = NULL, last_id[256] = "", last_reason[512] = "";
+
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char id[256], *dir;
+		bool ok = !strncmp(l, "ok ", 3), nok = !strncmp(l, "not ok ", 7);
+
+		if (!strncmp(l, "# FAIL ", 7) || !strncmp(l, "# ERROR ", 8)) {
+			char *p = l + (l[2] == 'F' ? 7 : 8), *colon = strstr(p, ": ");
+
+			if (colon) {
+				snprintf(last_id, sizeof(last_id), "%.*s", (int)(colon - p), p);
+				snprintf(last_reason, sizeof(last_reason), "%s", colon + 2);
+			}
+			continue;
+		}
+		if (!ok && !nok)
+			continue;
+		if (sscanf(l + (ok ? 3 : 7), "%*u %255s", id) != 1)
+			continue;
+		dir = strstr(l, " # ");
+		if (ok && dir && !strncmp(dir, " # SKIP", 7))
+			set_case(cases, id, "skip", dir[7] ? dir + 8 : "");
+		else if (ok && dir && !strncmp(dir, " # XFAIL", 8))
+			set_case(cases, id, "xfail", dir[8] ? dir + 9 : "");
+		else if (ok)
+			set_case(cases, id, "pass", "");
+		else if (dir && !strncmp(dir, " # ERROR", 8))
+			set_case(cases, id, "error", dir[8] ? dir + 9 : "");
+		else
+			set_case(cases, id, "fail", !strcmp(last_id, id) ? last_reason : "");
+	}
+}
+
+json_object *cell_cases(const char *cell_dir)
+{
+	json_object *cases = json_object_new_object();
+	struct dirent **ents;
+	int n = scandir(cell_dir, &ents, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(ents[i]->d_name);
+		char path[PATH_MAX], *text;
+
+		if (l > 5 && !strcmp(ents[i]->d_name + l - 5, ".ktap")) {
+			snprintf(path, sizeof(path), "%s/%s", cell_dir, ents[i]->d_name);
+			if ((text = read_file(path, NULL)))
+				parse_ktap(text, cases);
+			free(text);
+		}
+		free(ents[i]);
+	}
+	if (n >= 0)
+		free(ents);
+	return cases;
+}
+
+static void add_cell(json_object *m, const char *run_id, const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	json_object *cells = jget(m, "cells"), *cj, *facts, *cases, *cell = NULL, *t;
+	json_object *all_cases = jget(m, "cases"), *all_facts = jget(m, "facts");
+	unsigned cnt[5] = {0};
+
+	snprintf(path, sizeof(path), "%s/cell.json", dir);
+	cj = json_object_from_file(path);
+	if (!cj) {
+		cj = json_object_new_object(); /* a plain `blastradius run` folder */
+		json_object_object_add(cj, "status", json_object_new_string("complete"));
+	}
+	/* A later run's cell of the same name replaces the earlier one. */
+	for (size_t i = 0; i < alen(cells); i++)
+		if (!strcmp(jstr(json_object_array_get_idx(cells, i), "name"), name)) {
+			cell = json_object_array_get_idx(cells, i);
+			json_object_object_foreach(all_cases, k1, v1) {
+				(void)k1;
+				json_object_object_del(v1, name);
+			}
+			json_object_object_foreach(all_facts, k2, v2) {
+				(void)k2;
+				json_object_object_del(v2, name);
+			}
+		}
+	if (!cell) {
+		cell = json_object_new_object();
+		json_object_array_add(cells, cell);
+	}
+	json_object_object_add(cell, "name", json_object_new_string(name));
+	json_object_object_add(cell, "run", json_object_new_string(run_id));
+	json_object_object_foreach(cj, key, val)
+		if (strcmp(key, "cell") && strcmp(key, "suites"))
+			json_object_object_add(cell, key, json_object_get(val));
+	cases = cell_cases(dir);
+	/* A guest suite binary that died without a verdict still shows up. */
+	for (size_t i = 0; i < alen(jget(cj, "suites")); i++) {
+		json_object *s = json_object_array_get_idx(jget(cj, "suites"), i);
+		int ex = json_object_get_int(jget(s, "exit"));
+
+		if (ex != 0 && ex != 1 && ex != 4) {
+			char reason[64];
+
+			snprintf(reason, sizeof(reason), ex < 0 ? "did not finish" : "binary exit status %d", ex);
+			set_case(cases, jstr(s, "id"), "error", reason);
+		}
+	}
+	json_object_object_foreach(cases, cid, cv) {
+		const char *v = jstr(cv, "verdict");
+
+		if (!json_object_object_get_ex(all_cases, cid, &t)) {
+			t = json_object_new_object();
+			json_object_object_add(all_cases, cid, t);
+		}
+		json_object_object_add(t, name, json_object_get(cv));
+		for (int i = 0; verdicts[i]; i++)
+			cnt[i] += !strcmp(v, verdicts[i]);
+	}
+	json_object_put(cases);
+	t = json_object_new_object();
+	for (int i = 0; verdicts[i]; i++)
+		json_object_object_add(t, verdicts[i], json_object_new_int(cnt[i]));
+	json_object_object_add(cell, "totals", t);
+	snprintf(path, sizeof(path), "%s/facts.json", dir);
+	facts = json_object_from_file(path);
+	json_object_object_foreach(facts, fk, fv) {
+		if (!json_object_object_get_ex(all_facts, fk, &t)) {
+			t = json_object_new_object();
+			json_object_object_add(all_facts, fk, t);
+		}
+		json_object_object_add(t, name, json_object_get(fv));
+	}
+	json_object_put(facts);
+	json_object_put(cj);
+}
+
+static int is_cell_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+	int yes = 0;
+
+	snprintf(path, sizeof(path), "%s/cell.json", dir);
+	if (!access(path, F_OK))
+		return 1;
+	if (!(d = opendir(dir)))
+		return 0;
+	while (!yes && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+
+		yes = l > 5 && !strcmp(e->d_name + l - 5, ".ktap");
+	}
+	closedir(d);
+	return yes;
+}
+
+static void sum_totals(json_object *m)
+{
+	json_object *t = json_object_new_object(), *cells = jget(m, "cells");
+	int inc = 0;
+
+	for (int i = 0; verdicts[i]; i++) {
+		int sum = 0;
+
+		for (size_t c = 0; c < alen(cells); c++)
+			sum += json_object_get_int(jget(jget(json_object_array_get_idx(cells, c), "totals"),
+						       verdicts[i]));
+		json_object_object_add(t, verdicts[i], json_object_new_int(sum));
+	}
+	for (size_t c = 0; c < alen(cells); c++)
+		inc += !!strcmp(jstr(json_object_array_get_idx(cells, c), "status"), "complete");
+	json_object_object_add(t, "incomplete", json_object_new_int(inc));
+	json_object_object_add(t, "cells", json_object_new_int((int)alen(cells)));
+	json_object_object_add(m, "totals", t);
+}
+
+json_object *matrix_load(char *const dirs[], int ndirs)
+{
+	json_object *m = json_object_new_object(), *runs = json_object_new_array();
+
+	json_object_object_add(m, "tool", json_object_new_string("blastradius"));
+	json_object_object_add(m, "version", json_object_new_string(BR_VERSION));
+	json_object_object_add(m, "runs", runs);
+	json_object_object_add(m, "cells", json_object_new_array());
+	json_object_object_add(m, "cases", json_object_new_object());
+	json_object_object_add(m, "facts", json_object_new_object());
+	for (int i = 0; i < ndirs; i++) {
+		char path[PATH_MAX], real[PATH_MAX];
+		json_object *run, *targets;
+		const char *rid;
+		struct dirent **ents;
+		int n;
+
+		if (!realpath(dirs[i], real)) {
+			fprintf(stderr, "blastradius: %s: %s\n", dirs[i], strerror(errno));
+			json_object_put(m);
+			return NULL;
+		}
+		if (is_cell_dir(real)) { /* a single cell dir */
+			add_cell(m, "", real, strrchr(real, '/') + 1);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/run.json", real);
+		run = json_object_from_file(path);
+		rid = run ? jstr(run, "id") : strrchr(real, '/') + 1;
+		json_object_array_add(runs, run ? json_object_get(run) : json_object_new_string(rid));
+		/* Cells in the run's own order, then any other cell folder. */
+		targets = jget(run, "targets");
+		for (size_t t = 0; t < alen(targets); t++) {
+			const char *cn = json_object_get_string(json_object_array_get_idx(targets, t));
+
+			snprintf(path, sizeof(path), "%s/%s", real, cn);
+			if (is_cell_dir(path))
+				add_cell(m, rid, path, cn);
+		}
+		n = scandir(real, &ents, NULL, alphasort);
+		for (int e = 0; e < n; e++) {
+			bool listed = false;
+
+			for (size_t t = 0; t < alen(targets); t++)
+				listed |= !strcmp(ents[e]->d_name,
+						  json_object_get_string(json_object_array_get_idx(targets, t)));
+			snprintf(path, sizeof(path), "%s/%s", real, ents[e]->d_name);
+			if (!listed && ents[e]->d_name[0] != '.' && is_cell_dir(path))
+				add_cell(m, rid, path, ents[e]->d_name);
+			free(ents[e]);
+		}
+		if (n >= 0)
+			free(ents);
+		json_object_put(run);
+	}
+	if (!alen(jget(m, "cells"))) {
+		fprintf(stderr, "blastradius: no result cells in the given dir(s)\n");
+		json_object_put(m);
+		return NULL;
+	}
+	sum_totals(m);
+	return m;
+}
+
+const char **matrix_cells(json_object *m, int *n)
+{
+	json_object *cells = jget(m, "cells");
+	const char **v = calloc(alen(cells) + 1, sizeof(*v));
+
+	*n = (int)alen(cells);
+	for (int i = 0; i < *n; i++)
+		v[i] = jstr(json_object_array_get_idx(cells, i), "name");
+	return v;
+}
+
+/* ---- writers ---- */
+
+static void esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++)
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default:
+			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+				fputc(*s, f);
+		}
+}
+
+static void md_cell(FILE *f, const char *s)
+{
+	for (; s && *s; s++)
+		if (*s == '|')
+			fputs("\\|", f);
+		else if (*s != '\n')
+			fputc(*s, f);
+}
+
+/* Do the cells disagree on this row? (missing entries do not count) */
+static bool row_differs(json_object *row, const char **cells, int n, bool verdict)
+{
+	const char *first = NULL;
+
+	for (int i = 0; i < n; i++) {
+		json_object *v = jget(row, cells[i]);
+		const char *s = v ? (verdict ? jstr(v, "verdict") : json_object_get_string(v)) : NULL;
+
+		if (!s)
+			continue;
+		if (first && strcmp(first, s))
+			return true;
+		first = s;
+	}
+	return false;
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char **sorted_keys(json_object *o, int *n)
+{
+	const char **k = calloc(json_object_object_length(o) + 1, sizeof(*k));
+
+	*n = 0;
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		k[(*n)++] = key;
+	}
+	qsort(k, *n, sizeof(*k), cmp_keys);
+	return k;
+}
+
+static json_object *cell_obj(json_object *m, const char *name)
+{
+	json_object *cells = jget(m, "cells");
+
+	for (size_t i = 0; i < alen(cells); i++)
+		if (!strcmp(jstr(json_object_array_get_idx(cells, i), "name"), name))
+			return json_object_array_get_idx(cells, i);
+	return NULL;
+}
+
+/* What an absent case shows in a cell. */
+static const char *absent(json_object *m, const char *cell)
+{
+	return strcmp(jstr(cell_obj(m, cell), "status"), "complete") ? "incomplete" : "n/a";
+}
+
+static int write_md(json_object *m, const char *path, const char **cells, int n)
+{
+	FILE *f = fopen(path, "w");
+	int nc, nf;
+	const char **cases = sorted_keys(jget(m, "cases"), &nc), **facts = sorted_keys(jget(m, "facts"), &nf);
+
+	if (!f)
+		return -errno;
+	fprintf(f, "# blastradius matrix\n\n| cell | status | accel | wall s | pass | fail | skip | xfail | error |\n"
+		   "|---|---|---|---|---|---|---|---|---|\n");
+	for (int i = 0; i < n; i++) {
+		json_object *c = cell_obj(m, cells[i]), *t = jget(c, "totals");
+
+		fprintf(f, "| %s | %s%s%s | %s | %.1f |", cells[i], jstr(c, "status"), *jstr(c, "reason") ? ": " : "",
+			jstr(c, "reason"), jstr(c, "accel"), json_object_get_int(jget(c, "wall_ms")) / 1000.0);
+		for (int v = 0; verdicts[v]; v++)
+			fprintf(f, " %d |", json_object_get_int(jget(t, verdicts[v])));
+		fputc('\n', f);
+	}
+	fprintf(f, "\n## Verdicts\n\n| case |");
+	for (int i = 0; i < n; i++)
+		fprintf(f, " %s |", cells[i]);
+	fprintf(f, "\n|---|");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "---|");
+	fputc('\n', f);
+	for (int r = 0; r < nc; r++) {
+		json_object *row = jget(jget(m, "cases"), cases[r]);
+
+		fprintf(f, "| %s%s |", row_differs(row, cells, n, true) ? "**≠** " : "", cases[r]);
+		for (int i = 0; i < n; i++) {
+			json_object *v = jget(row, cells[i]);
+
+			fprintf(f, " %s |", v ? jstr(v, "verdict") : absent(m, cells[i]));
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "\n## Facts\n\n| fact |");
+	for (int i = 0; i < n; i++)
+		fprintf(f, " %s |", cells[i]);
+	fprintf(f, "\n|---|");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "---|");
+	fputc('\n', f);
+	for (int r = 0; r < nf; r++) {
+		json_object *row = jget(jget(m, "facts"), facts[r]);
+
+		fprintf(f, "| %s%s |", row_differs(row, cells, n, false) ? "**≠** " : "", facts[r]);
+		for (int i = 0; i < n; i++) {
+			fputc(' ', f);
+			md_cell(f, jget(row, cells[i]) ? json_object_get_string(jget(row, cells[i])) : "");
+			fputs(" |", f);
+		}
+		fputc('\n', f);
+	}
+	free(cases);
+	free(facts);
+	return fclose(f) ? -errno : 0;
+}
+
+static const char html_head[] =
+	"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	"<title>blastradius matrix</title>\n<style>\n"
+	"body{font:13px/1.35 system-ui,sans-serif;margin:16px;color:#222}\n"
+	"h1{font-size:18px;margin:0 0 8px}h2{font-size:15px;margin:18px 0 6px}\n"
+	"table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;"
+	"white-space:nowrap}\n"
+	"thead th{position:sticky;top:0;background:#f4f4f4}\n"
+	"td.pass{background:#c8efc8}td.fail{background:#f7b0b0;font-weight:bold}td.error{background:#f29a6b}\n"
+	"td.skip{background:#fff1b8}td.xfail{background:#c9dcf7}td.na{color:#999}\n"
+	"td.incomplete{background:repeating-linear-gradient(45deg,#eee,#eee 4px,#ddd 4px,#ddd 8px)}\n"
+	"tr.diff th{border-left:4px solid #d33}tr.diff td{box-shadow:inset 0 -2px 0 #d33}\n"
+	"span.badge{padding:1px 5px;border-radius:3px}span.complete{background:#c8efc8}"
+	"span.incomplete{background:#f7b0b0}\n"
+	"#filter{width:320px;padding:4px;margin:6px 0}label{margin-left:12px}\n"
+	"</style></head><body>\n";
+
+static const char html_js[] =
+	"<script>\n"
+	"function f(){var q=document.getElementById('filter').value.toLowerCase(),"
+	"d=document.getElementById('onlydiff').checked;"
+	"document.querySelectorAll('tbody.rows tr').forEach(function(r){"
+	"var show=r.textContent.toLowerCase().indexOf(q)>=0&&(!d||r.classList.contains('diff'));"
+	"r.style.display=show?'':'none';});}\n"
+	"document.getElementById('filter').addEventListener('input',f);"
+	"document.getElementById('onlydiff').addEventListener('change',f);\n"
+	"</script>\n";
+
+static void html_header_row(FILE *f, const char *first, const char **cells, int n)
+{
+	fprintf(f, "<thead><tr><th>%s</th>", first);
+	for (int i = 0; i < n; i++) {
+		fputs("<th>", f);
+		esc(f, cells[i]);
+		fputs("</th>", f);
+	}
+	fputs("</tr></thead>\n", f);
+}
+
+static int write_html(json_object *m, const char *path, const char **cells, int n)
+{
+	FILE *f = fopen(path, "w");
+	int nc, nf, ndiff = 0;
+	const char **cases = sorted_keys(jget(m, "cases"), &nc), **facts = sorted_keys(jget(m, "facts"), &nf);
+	json_object *t = jget(m, "totals");
+
+	if (!f)
+		return -errno;
+	fputs(html_head, f);
+	fprintf(f, "<h1>blastradius matrix</h1>\n<p>%d cells, %d cases: %d pass, %d fail, %d skip, %d xfail, "
+		   "%d error; %d incomplete cell(s). Rows marked with a red edge differ between cells.</p>\n",
+		n, nc, json_object_get_int(jget(t, "pass")), json_object_get_int(jget(t, "fail")),
+		json_object_get_int(jget(t, "skip")), json_object_get_int(jget(t, "xfail")),
+		json_object_get_int(jget(t, "error")), json_object_get_int(jget(t, "incomplete")));
+	fputs("<h2>Cells</h2>\n<table id=\"cells\">", f);
+	fputs("<thead><tr><th>cell</th><th>status</th><th>accel</th><th>machine</th><th>wall s</th>"
+	      "<th>pass</th><th>fail</th><th>skip</th><th>xfail</th><th>error</th><th>reason</th></tr></thead>"
+	      "<tbody>\n", f);
+	for (int i = 0; i < n; i++) {
+		json_object *c = cell_obj(m, cells[i]), *ct = jget(c, "totals");
+
+		fputs("<tr><th>", f);
+		esc(f, cells[i]);
+		fprintf(f, "</th><td><span class=\"badge %s\">%s</span></td><td>", jstr(c, "status"), jstr(c, "status"));
+		esc(f, jstr(c, "accel"));
+		fputs("</td><td>", f);
+		esc(f, jstr(c, "machine"));
+		fprintf(f, "</td><td>%.1f</td>", json_object_get_int(jget(c, "wall_ms")) / 1000.0);
+		for (int v = 0; verdicts[v]; v++)
+			fprintf(f, "<td>%d</td>", json_object_get_int(jget(ct, verdicts[v])));
+		fputs("<td>", f);
+		esc(f, jstr(c, "reason"));
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n<h2>Verdicts and facts</h2>\n"
+	      "<input id=\"filter\" placeholder=\"filter rows (case id, fact, verdict)\" autofocus>"
+	      "<label><input type=\"checkbox\" id=\"onlydiff\"> only rows that differ</label>\n"
+	      "<table id=\"matrix\">", f);
+	html_header_row(f, "case", cells, n);
+	fputs("<tbody class=\"rows\">\n", f);
+	for (int r = 0; r < nc; r++) {
+		json_object *row = jget(jget(m, "cases"), cases[r]);
+		bool d = row_differs(row, cells, n, true);
+
+		ndiff += d;
+		fprintf(f, "<tr%s><th>", d ? " class=\"diff\"" : "");
+		esc(f, cases[r]);
+		fputs("</th>", f);
+		for (int i = 0; i < n; i++) {
+			json_object *v = jget(row, cells[i]);
+			const char *verdict = v ? jstr(v, "verdict") : absent(m, cells[i]);
+
+			fprintf(f, "<td class=\"%s\" title=\"", strcmp(verdict, "n/a") ? verdict : "na");
+			esc(f, v ? jstr(v, "reason") : "");
+			fprintf(f, "\">%s</td>", verdict);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody>\n", f);
+	html_header_row(f, "fact", cells, n);
+	fputs("<tbody class=\"rows\">\n", f);
+	for (int r = 0; r < nf; r++) {
+		json_object *row = jget(jget(m, "facts"), facts[r]);
+		bool d = row_differs(row, cells, n, false);
+
+		fprintf(f, "<tr class=\"fact%s\"><th>", d ? " diff" : "");
+		esc(f, facts[r]);
+		fputs("</th>", f);
+		for (int i = 0; i < n; i++) {
+			json_object *v = jget(row, cells[i]);
+
+			fputs("<td>", f);
+			esc(f, v ? json_object_get_string(v) : "");
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+	fprintf(f, "<p>%d case row(s) differ between cells. Hover a verdict for its reason.</p>\n", ndiff);
+	fputs(html_js, f);
+	fputs("</body></html>\n", f);
+	free(cases);
+	free(facts);
+	return fclose(f) ? -errno : 0;
+}
+
+static int write_junit(json_object *m, const char *path, const char **cells, int n)
+{
+	FILE *f = fopen(path, "w");
+	int nc;
+	const char **cases = sorted_keys(jget(m, "cases"), &nc);
+
+	if (!f)
+		return -errno;
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"blastradius\">\n", f);
+	for (int i = 0; i < n; i++) {
+		json_object *c = cell_obj(m, cells[i]), *t = jget(c, "totals");
+		bool inc = strcmp(jstr(c, "status"), "complete");
+		int tests = 0;
+
+		for (int v = 0; verdicts[v]; v++)
+			tests += json_object_get_int(jget(t, verdicts[v]));
+		fputs("  <testsuite name=\"", f);
+		esc(f, cells[i]);
+		fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">\n",
+			tests + inc, json_object_get_int(jget(t, "fail")), json_object_get_int(jget(t, "error")) + inc,
+			json_object_get_int(jget(t, "skip")), json_object_get_int(jget(c, "wall_ms")) / 1000.0);
+		if (inc) {
+			fputs("    <testcase classname=\"matrix\" name=\"cell.complete\"><error message=\"", f);
+			esc(f, jstr(c, "reason"));
+			fputs("\"/></testcase>\n", f);
+		}
+		for (int r = 0; r < nc; r++) {
+			json_object *v = jget(jget(jget(m, "cases"), cases[r]), cells[i]);
+			const char *verdict = jstr(v, "verdict");
+			const char *dot = strrchr(cases[r], '.');
+
+			if (!v)
+				continue;
+			fputs("    <testcase classname=\"", f);
+			/* classname: suite.file; name: the full case id */
+			{
+				const char *second = strchr(cases[r], '.');
+				const char *third = second ? strchr(second + 1, '.') : NULL;
+
+				fprintf(f, "%.*s", (int)((third ? third : dot ? dot : cases[r]) - cases[r]), cases[r]);
+			}
+			fputs("\" name=\"", f);
+			esc(f, cases[r]);
+			fputs("\">", f);
+			if (!strcmp(verdict, "fail") || !strcmp(verdict, "error") || !strcmp(verdict, "skip")) {
+				fprintf(f, "<%s message=\"", !strcmp(verdict, "fail") ? "failure" : !strcmp(verdict, "error") ? "error" : "skipped");
+				esc(f, jstr(v, "reason"));
+				fputs("\"/>", f);
+			}
+			fputs("</testcase>\n", f);
+		}
+		fputs("  </testsuite>\n", f);
+	}
+	fputs("</testsuites>\n", f);
+	free(cases);
+	return fclose(f) ? -errno : 0;
+}
+
+int matrix_write_reports(json_object *m, const char *dir)
+{
+	char path[PATH_MAX];
+	int n, rc;
+	const char **cells = matrix_cells(m, &n);
+
+	snprintf(path, sizeof(path), "%s/matrix.json", dir);
+	rc = json_write_file(path, m);
+	snprintf(path, sizeof(path), "%s/matrix.md", dir);
+	rc = rc ?: write_md(m, path, cells, n);
+	snprintf(path, sizeof(path), "%s/matrix.html", dir);
+	rc = rc ?: write_html(m, path, cells, n);
+	snprintf(path, sizeof(path), "%s/junit.xml", dir);
+	rc = rc ?: write_junit(m, path, cells, n);
+	if (rc)
+		fprintf(stderr, "blastradius: cannot write reports in %s: %s\n", dir, strerror(-rc));
+	free(cells);
+	return rc;
+}
+
+/* ---- baselines ---- */
+
+static int write_baselines(json_object *m, const char *dir)
+{
+	json_object *cells = jget(m, "cells"), *files = json_object_new_object();
+	int rc = 0;
+
+	if (mkdir_p(dir))
+		return -errno;
+	for (size_t i = 0; i < alen(cells); i++) {
+		json_object *c = json_object_array_get_idx(cells, i), *b, *bc, *cases = json_object_new_object();
+		const char *kernel = jstr(c, "kernel"), *name = jstr(c, "name");
+
+		if (!*kernel || !strcmp(kernel, "host") || strcmp(jstr(c, "status"), "complete")) {
+			json_object_put(cases);
+			continue; /* only complete guest cells make baselines */
+		}
+		if (!json_object_object_get_ex(files, kernel, &b)) {
+			b = json_object_new_object();
+			json_object_object_add(b, "kernel", json_object_new_string(kernel));
+			json_object_object_add(b, "release", json_object_new_string(jstr(c, "release")));
+			json_object_object_add(b, "run", json_object_new_string(jstr(c, "run")));
+			json_object_object_add(b, "cells", json_object_new_object());
+			json_object_object_add(files, kernel, b);
+		}
+		json_object_object_foreach(jget(m, "cases"), cid, row) {
+			json_object *v = jget(row, name);
+
+			if (v)
+				json_object_object_add(cases, cid, json_object_new_string(jstr(v, "verdict")));
+		}
+		bc = json_object_new_object();
+		json_object_object_add(bc, "cases", cases);
+		json_object_object_add(jget(b, "cells"), name, bc);
+	}
+	json_object_object_foreach(files, kernel, b) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s.json", dir, kernel);
+		if (json_write_file(path, b))
+			rc = -EIO;
+		else
+			fprintf(stderr, "blastradius: wrote %s (review it before committing)\n", path);
+	}
+	json_object_put(files);
+	return rc;
+}
+
+int baseline_check(json_object *m, const char *dir)
+{
+	json_object *cells = jget(m, "cells");
+	int regressions = 0;
+
+	for (size_t i = 0; i < alen(cells); i++) {
+		json_object *c = json_object_array_get_idx(cells, i), *b, *bc;
+		const char *kernel = jstr(c, "kernel"), *name = jstr(c, "name");
+		char path[PATH_MAX];
+
+		if (!*kernel || !strcmp(kernel, "host"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.json", dir, kernel);
+		b = json_object_from_file(path);
+		bc = jget(jget(b, "cells"), name);
+		if (!bc) {
+			fprintf(stderr, "[baseline] %s: no baseline in %s\n", name, path);
+			json_object_put(b);
+			continue;
+		}
+		json_object_object_foreach(jget(bc, "cases"), cid, was) {
+			json_object *now = jget(jget(jget(m, "cases"), cid), name);
+			const char *nv = now ? jstr(now, "verdict") : absent(m, name);
+
+			if (verdict_rank(nv) < verdict_rank(json_object_get_string(was))) {
+				printf("REGRESSION %s %s: %s -> %s%s%s\n", name, cid, json_object_get_string(was), nv,
+				       now && *jstr(now, "reason") ? ": " : "", now ? jstr(now, "reason") : "");
+				regressions++;
+			}
+		}
+		json_object_put(b);
+	}
+	fprintf(stderr, "[baseline] %d regression(s) against %s\n", regressions, dir);
+	return regressions;
+}
+
+/* ---- the subcommands ---- */
+
+static void usage_report(FILE *f)
+{
+	fprintf(f, "usage: blastradius report [-o DIR] [--write-baselines DIR] [--check-baseline DIR] RUN [RUN...]\n\n"
+		   "Builds matrix.json, matrix.md, matrix.html (self-contained) and junit.xml\n"
+		   "from one or more result dirs (results/<run-id>/, e.g. CI shards), merged:\n"
+		   "a later RUN's cell replaces an earlier one of the same name.\n\n"
+		   "  -o DIR                 where the reports go (default: the first RUN)\n"
+		   "  --write-baselines DIR  also write DIR/<kernel>.json from complete guest cells\n"
+		   "  --check-baseline DIR   exit 1 when a verdict regressed from DIR/<kernel>.json\n\n"
+		   "Exit: 0 nothing failed, 1 a failure, incomplete cell or regression, 2 bad input.\n");
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"write-baselines", required_argument, 0, 'w'}, {"check-baseline", required_argument, 0, 'c'},
+		{"help", no_argument, 0, 'h'}, {0},
+	};
+	const char *out = NULL, *wb = NULL, *cb = NULL;
+	json_object *m, *t;
+	int c, rc = BR_EXIT_PASS;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+		if (c == 'o')
+			out = optarg;
+		else if (c == 'w')
+			wb = optarg;
+		else if (c == 'c')
+			cb = optarg;
+		else {
+			usage_report(c == 'h' ? stdout : stderr);
+			return c == 'h' ? BR_EXIT_PASS : BR_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		die_usage("report: which run dir? (see blastradius report --help)");
+	m = matrix_load(argv + optind, argc - optind);
+	if (!m)
+		return BR_EXIT_USAGE;
+	if (!out)
+		out = argv[optind];
+	if (mkdir_p(out) || matrix_write_reports(m, out))
+		rc = BR_EXIT_FAIL;
+	if (wb && write_baselines(m, wb))
+		rc = BR_EXIT_FAIL;
+	if (cb && baseline_check(m, cb))
+		rc = BR_EXIT_FAIL;
+	t = jget(m, "totals");
+	printf("%s/matrix.html\n", out);
+	fprintf(stderr, "blastradius: %d cells (%d incomplete): %d pass, %d fail, %d skip, %d xfail, %d error\n",
+		json_object_get_int(jget(t, "cells")), json_object_get_int(jget(t, "incomplete")),
+		json_object_get_int(jget(t, "pass")), json_object_get_int(jget(t, "fail")),
+		json_object_get_int(jget(t, "skip")), json_object_get_int(jget(t, "xfail")),
+		json_object_get_int(jget(t, "error")));
+	if (json_object_get_int(jget(t, "fail")) || json_object_get_int(jget(t, "error")) ||
+	    json_object_get_int(jget(t, "incomplete")))
+		rc = BR_EXIT_FAIL;
+	json_object_put(m);
+	return rc;
+}
+
+static void change(json_object *list, bool json, const char *cell, const char *kind, const char *key,
+		   const char *a, const char *b)
+{
+	json_object *c = json_object_new_object();
+
+	json_object_object_add(c, "cell", json_object_new_string(cell));
+	json_object_object_add(c, "kind", json_object_new_string(kind));
+	json_object_object_add(c, "key", json_object_new_string(key));
+	json_object_object_add(c, "a", a ? json_object_new_string(a) : NULL);
+	json_object_object_add(c, "b", b ? json_object_new_string(b) : NULL);
+	json_object_array_add(list, c);
+	if (!json)
+		printf("%s: %s %s: %s -> %s\n", cell, kind, key, a ? a : "(absent)", b ? b : "(absent)");
+}
+
+/* Compare one row family (cases or facts) of cell ca in A with cell cb in B. */
+static void diff_rows(json_object *A, json_object *B, const char *fam, const char *ca, const char *cb,
+		      const char *label, json_object *list, bool json)
+{
+	json_object *ra = jget(A, fam), *rb = jget(B, fam);
+	bool verdict = !strcmp(fam, "cases");
+	int na, nb;
+	const char **ka = sorted_keys(ra, &na), **kb = sorted_keys(rb, &nb);
+
+	for (int pass = 0; pass < 2; pass++) {
+		const char **keys = pass ? kb : ka;
+		int nk = pass ? nb : na;
+
+		for (int i = 0; i < nk; i++) {
+			json_object *va = jget(jget(ra, keys[i]), ca), *vb = jget(jget(rb, keys[i]), cb);
+			const char *sa = va ? (verdict ? jstr(va, "verdict") : json_object_get_string(va)) : NULL;
+			const char *sb = vb ? (verdict ? jstr(vb, "verdict") : json_object_get_string(vb)) : NULL;
+
+			if (pass && va)
+				continue; /* already seen from A */
+			if ((sa || sb) && (!sa || !sb || strcmp(sa, sb)))
+				change(list, json, label, verdict ? "verdict" : "fact", keys[i], sa, sb);
+		}
+	}
+	free(ka);
+	free(kb);
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	bool json = false;
+	char *dirs[2];
+	int nd = 0, na, nb;
+	json_object *A, *B, *list = json_object_new_array();
+	const char **ca, **cb;
+	size_t changes;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: blastradius diff [--json] A B\n\n"
+			       "Every verdict, fact and cell status that changed from A to B. A and B are\n"
+			       "run dirs (cells are paired by name) or two cell dirs (compared directly).\n"
+			       "Exit: 0 nothing changed, 1 something changed, 2 bad input.\n");
+			return BR_EXIT_PASS;
+		} else if (nd < 2)
+			dirs[nd++] = argv[i];
+		else
+			die_usage("diff: wants exactly two dirs");
+	}
+	if (nd != 2)
+		die_usage("diff: wants two dirs: A B (see blastradius diff --help)");
+	A = matrix_load(dirs, 1);
+	B = matrix_load(dirs + 1, 1);
+	if (!A || !B)
+		return BR_EXIT_USAGE;
+	ca = matrix_cells(A, &na);
+	cb = matrix_cells(B, &nb);
+	if (is_cell_dir(dirs[0]) && is_cell_dir(dirs[1])) {
+		char label[512];
+
+		snprintf(label, sizeof(label), "%s..%s", ca[0], cb[0]);
+		diff_rows(A, B, "cases", ca[0], cb[0], label, list, json);
+		diff_rows(A, B, "facts", ca[0], cb[0], label, list, json);
+	} else {
+		for (int i = 0; i < na; i++) {
+			json_object *cella = cell_obj(A, ca[i]), *cellb = cell_obj(B, ca[i]);
+
+			if (!cellb) {
+				change(list, json, ca[i], "cell", "present", "yes", NULL);
+				continue;
+			}
+			if (strcmp(jstr(cella, "status"), jstr(cellb, "status")))
+				change(list, json, ca[i], "cell", "status", jstr(cella, "status"), jstr(cellb, "status"));
+			diff_rows(A, B, "cases", ca[i], ca[i], ca[i], list, json);
+			diff_rows(A, B, "facts", ca[i], ca[i], ca[i], list, json);
+		}
+		for (int i = 0; i < nb; i++)
+			if (!cell_obj(A, cb[i]))
+				change(list, json, cb[i], "cell", "present", NULL, "yes");
+	}
+	changes = alen(list);
+	if (json)
+		printf("%s\n", json_object_to_json_string_ext(list, JSON_C_TO_STRING_PRETTY |
+							      JSON_C_TO_STRING_NOSLASHESCAPE));
+	free(ca);
+	free(cb);
+	json_object_put(A);
+	json_object_put(B);
+	json_object_put(list);
+	return changes ? BR_EXIT_FAIL : BR_EXIT_PASS;
+}

@@ -388,6 +388,17 @@ static const char *absent(json_object *m, const char *cell)
 	return strcmp(jstr(cell_obj(m, cell), "status"), "complete") ? "incomplete" : "n/a";
 }
 
+static void md_header(FILE *f, const char *title, const char *first, const char **cells, int n)
+{
+	fprintf(f, "\n## %s\n\n| %s |", title, first);
+	for (int i = 0; i < n; i++)
+		fprintf(f, " %s |", cells[i]);
+	fprintf(f, "\n|---|");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "---|");
+	fputc('\n', f);
+}
+
 static int write_md(json_object *m, const char *path, const char **cells, int n)
 {
 	FILE *f = fopen(path, "w");
@@ -407,13 +418,7 @@ static int write_md(json_object *m, const char *path, const char **cells, int n)
 			fprintf(f, " %d |", json_object_get_int(jget(t, verdicts[v])));
 		fputc('\n', f);
 	}
-	fprintf(f, "\n## Verdicts\n\n| case |");
-	for (int i = 0; i < n; i++)
-		fprintf(f, " %s |", cells[i]);
-	fprintf(f, "\n|---|");
-	for (int i = 0; i < n; i++)
-		fprintf(f, "---|");
-	fputc('\n', f);
+	md_header(f, "Verdicts", "case", cells, n);
 	for (int r = 0; r < nc; r++) {
 		json_object *row = jget(jget(m, "cases"), cases[r]);
 
@@ -425,13 +430,7 @@ static int write_md(json_object *m, const char *path, const char **cells, int n)
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "\n## Facts\n\n| fact |");
-	for (int i = 0; i < n; i++)
-		fprintf(f, " %s |", cells[i]);
-	fprintf(f, "\n|---|");
-	for (int i = 0; i < n; i++)
-		fprintf(f, "---|");
-	fputc('\n', f);
+	md_header(f, "Facts", "fact", cells, n);
 	for (int r = 0; r < nf; r++) {
 		json_object *row = jget(jget(m, "facts"), facts[r]);
 

@@ -71,6 +71,9 @@ int cmd_initramfs(int argc, char **argv)
 	static const struct option lo[] = {
 		{"init", required_argument, 0, 'i'}, {"help", no_argument, 0, 'h'}, {0},
 	};
+	static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
+				     "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+	static const char group[] = "root:x:0:\nnogroup:x:65534:\n";
 	const char *out = NULL, *sde = getenv("SOURCE_DATE_EPOCH");
 	char init[PATH_MAX], tmp[PATH_MAX + 8], last[256] = "";
 	struct cpio c = {.ino = 300000, .mtime = sde ? strtoul(sde, NULL, 10) : 0};
@@ -104,13 +107,22 @@ int cmd_initramfs(int argc, char **argv)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
 	if (!(c.f = fopen(tmp, "w")))
 		die("initramfs: cannot write %s: %s", tmp, strerror(errno));
-	/* Sorted paths, so parents come before children. */
+	/* Sorted paths, so parents come before children. The usual top-level
+	 * dirs exist because suites mount on /mnt and look at /etc, /var/tmp. */
 	entry(&c, "dev", S_IFDIR | 0755, 0, 0, NULL, 0);
 	entry(&c, "dev/console", S_IFCHR | 0600, 5, 1, NULL, 0);
+	entry(&c, "etc", S_IFDIR | 0755, 0, 0, NULL, 0);
+	entry(&c, "etc/group", S_IFREG | 0644, 0, 0, group, strlen(group));
+	entry(&c, "etc/hostname", S_IFREG | 0644, 0, 0, "blastradius\n", 12);
+	entry(&c, "etc/passwd", S_IFREG | 0644, 0, 0, passwd, strlen(passwd));
+	entry(&c, "home", S_IFDIR | 0755, 0, 0, NULL, 0);
 	file_entry(&c, "init", init);
+	entry(&c, "mnt", S_IFDIR | 0755, 0, 0, NULL, 0);
+	entry(&c, "opt", S_IFDIR | 0755, 0, 0, NULL, 0);
 	entry(&c, "proc", S_IFDIR | 0555, 0, 0, NULL, 0);
 	entry(&c, "root", S_IFDIR | 0700, 0, 0, NULL, 0);
 	entry(&c, "run", S_IFDIR | 0755, 0, 0, NULL, 0);
+	entry(&c, "srv", S_IFDIR | 0755, 0, 0, NULL, 0);
 	entry(&c, "suites", S_IFDIR | 0755, 0, 0, NULL, 0);
 	for (size_t i = 0; i < n; i++) {
 		char name[PATH_MAX], suite[256];
@@ -127,6 +139,9 @@ int cmd_initramfs(int argc, char **argv)
 	}
 	entry(&c, "sys", S_IFDIR | 0555, 0, 0, NULL, 0);
 	entry(&c, "tmp", S_IFDIR | 01777, 0, 0, NULL, 0);
+	entry(&c, "usr", S_IFDIR | 0755, 0, 0, NULL, 0);
+	entry(&c, "var", S_IFDIR | 0755, 0, 0, NULL, 0);
+	entry(&c, "var/tmp", S_IFDIR | 01777, 0, 0, NULL, 0);
 	entry(&c, "TRAILER!!!", 0, 0, 0, NULL, 0);
 	if (fclose(c.f) || rename(tmp, out))
 		die("initramfs: cannot write %s: %s", out, strerror(errno));

@@ -60,6 +60,7 @@ $(BUILD)/suites/%: suites/%.c $(LIB) | $(DEPS_STAMP)
 
 # suites/seccomp/fixtures.c embeds these with .incbin.
 $(BUILD)/suites/seccomp/fixtures: $(wildcard fixtures/seccomp/*.bpf)
+
 # The matrix guest's PID 1: static, libc only.
 $(GUEST_INIT): runners/guest/init.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

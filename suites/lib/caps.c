@@ -4,6 +4,8 @@
  * user namespace when not root), so the sethostname probe changes nothing
  * outside: with CAP_SYS_ADMIN it is allowed, without it EPERM.
  */
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/securebits.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -142,6 +144,51 @@ TEST(nnp_set_and_sticky)
 	EXPECT_EQ(1, prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
 	/* There is no way back: 0 is EINVAL. */
 	EXPECT_ERRNO(EINVAL, prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0));
+}
+
+/* Five different sets at once, read back exactly. */
+TEST(set_exact_sets)
+{
+	struct br_caps want = {.eff = BR_CAP(CAP_CHOWN),
+			       .prm = BR_CAP(CAP_CHOWN) | BR_CAP(CAP_NET_RAW),
+			       .inh = BR_CAP(CAP_NET_RAW) | BR_CAP(CAP_KILL),
+			       .bnd = BR_CAP(CAP_CHOWN) | BR_CAP(CAP_NET_RAW) | BR_CAP(CAP_KILL),
+			       .amb = BR_CAP(CAP_NET_RAW)};
+	struct br_caps got;
+
+	outside();
+	ASSERT_EQ(0, br_caps_set(&want));
+	ASSERT_EQ(0, br_caps_get(&got));
+	EXPECT_EQ(want.eff, got.eff);
+	EXPECT_EQ(want.prm, got.prm);
+	EXPECT_EQ(want.inh, got.inh);
+	EXPECT_EQ(want.bnd, got.bnd);
+	EXPECT_EQ(want.amb, got.amb);
+}
+
+/* Without CAP_SYS_ADMIN, only no_new_privs lets a process install a
+ * seccomp filter (EACCES otherwise): the kernel sees the bit we set. */
+static int install_allow_all(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = {.len = 1, .filter = &allow};
+
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+}
+
+TEST(nnp_lets_filter_in)
+{
+	outside();
+	ASSERT_EQ(0, br_caps_drop_all());
+	ASSERT_EQ(0, br_caps_set_nnp());
+	ASSERT_OK(install_allow_all());
+}
+
+TEST(nnp_not_set_control)
+{
+	outside();
+	ASSERT_EQ(0, br_caps_drop_all());
+	ASSERT_ERRNO(EACCES, install_allow_all());
 }
 
 TEST(state_text)

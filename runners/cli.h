@@ -24,6 +24,7 @@ int cmd_initramfs(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_seccomp(int argc, char **argv);
 
 /* Prints "blastradius: <msg>" and exits 2 (bad input) or 1 (failure). */
 _Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -16,6 +16,7 @@ static const struct br_cmd cmds[] = {
 	{"diff", cmd_diff, "every verdict and fact that changed between two runs or cells"},
 	{"initramfs", cmd_initramfs, "write the matrix guest's initramfs (make does this)"},
 	{"kernels", cmd_kernels, "list and fetch kernels for the matrix (Debian packages, files)"},
+	{"seccomp", cmd_seccomp, "dump a seccomp profile as PFC and BPF; list built-ins and actions"},
 	{0},
 };
 

@@ -65,7 +65,7 @@ static int dump_profile(const struct br_seccomp_profile *p, bool want_pfc, bool 
 		if (ret)
 			die("seccomp: cannot build '%s': %s", p->name, strerror(-ret));
 		/* libseccomp 2.5's PFC leaves out its own x32 check. */
-		printf("# note: the BPF below also sends x32 numbers (nr >= 0x40000000) to the\n"
+		printf("# note: the BPF program also sends x32 numbers (nr >= 0x40000000) to the\n"
 		       "# invalid architecture action; PFC does not show that check.\n");
 	}
 	if (want_bpf) {

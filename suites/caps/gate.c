@@ -70,7 +70,7 @@ FIXTURE(gate) {
 	pid_t other;    /* a process running as OTHER_UID */
 	int other_pipe; /* its lifeline: closing it ends the process */
 	struct file_handle *fh;
-	long saved;     /* a value to restore (nice, rlimit) */
+	long saved;     /* the value the op goes back to (nice, rlimit) */
 };
 
 FIXTURE_VARIANT(gate) {

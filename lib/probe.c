@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -338,6 +339,15 @@ const struct br_sysprobe *br_sysprobe_find(const char *name)
 	return NULL;
 }
 
+long br_sysprobe_call(const struct br_sysprobe *sp, enum br_abi abi)
+{
+	const long *a = sp->args;
+
+	if (abi >= BR_NABIS || sp->nr[abi] < 0)
+		return -ENOSYS;
+	return br_sys(abi, sp->nr[abi], a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
 struct sys_call {
 	const struct br_sysprobe *sp;
 	enum br_abi abi;
@@ -346,9 +356,8 @@ struct sys_call {
 static long run_sysprobe(void *arg)
 {
 	const struct sys_call *c = arg;
-	const long *a = c->sp->args;
 
-	return br_sys(c->abi, c->sp->nr[c->abi], a[0], a[1], a[2], a[3], a[4], a[5]);
+	return br_sysprobe_call(c->sp, c->abi);
 }
 
 enum br_outcome_kind br_probe_sys(struct br_outcome *o, const struct br_sysprobe *sp,
@@ -438,6 +447,18 @@ out:
 	return ret;
 }
 
+long br_uring_open_root(void)
+{
+	struct stat st;
+	long fd = br_uring_openat("/", O_DIRECTORY), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = fstat((int)fd, &st) == 0 && S_ISDIR(st.st_mode) ? 1 : -EBADF;
+	close((int)fd);
+	return ret;
+}
+
 /* ---- ABI state ---- */
 
 const char *br_abi_state_name(enum br_abi_state s)
@@ -522,4 +543,20 @@ enum br_abi_state br_abi_state(enum br_abi abi)
 	if (cached[abi] < 0)
 		cached[abi] = measure(abi);
 	return (enum br_abi_state)cached[abi];
+}
+
+const char *br_abi_missing(enum br_abi abi)
+{
+	static char why[256];
+	enum br_abi_state s = br_abi_state(abi);
+
+	if (s == BR_ABI_ENABLED)
+		return NULL;
+	snprintf(why, sizeof(why), "%s=%s: its calls cannot run here (needs %s)", br_abi_name(abi),
+		 br_abi_state_name(s),
+		 abi == BR_ABI_X32 ? "CONFIG_X86_X32_ABI and, on Debian kernels, the boot parameter "
+				     "syscall.x32=y"
+				   : "CONFIG_IA32_EMULATION and ia32_emulation=1 where "
+				     "CONFIG_IA32_EMULATION_DEFAULT_DISABLED is set");
+	return why;
 }

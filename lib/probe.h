@@ -111,6 +111,11 @@ extern const struct br_sysprobe br_sysprobes[]; /* ends with {0} */
 /* Table lookup by name; NULL if unknown. */
 const struct br_sysprobe *br_sysprobe_find(const char *name);
 
+/* Make sp's call on abi with its sentinel arguments, in the calling process
+ * (the raw result; -ENOSYS if the ABI has no such call). For probe bodies
+ * that set something up first. */
+long br_sysprobe_call(const struct br_sysprobe *sp, enum br_abi abi);
+
 /* Probe sp on abi in a child (br_probe with sp's sentinel). An entry the ABI
  * lacks gives UNSUPPORTED with detail "no <name> on <abi>". */
 enum br_outcome_kind br_probe_sys(struct br_outcome *o, const struct br_sysprobe *sp,
@@ -124,6 +129,8 @@ enum br_outcome_kind br_probe_sys(struct br_outcome *o, const struct br_sysprobe
  * built) or from the operation itself (EINVAL before 5.6: no OPENAT).
  */
 long br_uring_openat(const char *path, int flags);
+/* Open "/" through the ring and check it is a directory: 1, or -errno. */
+long br_uring_open_root(void);
 
 /* ---- facts: is an ABI usable here? ---- */
 
@@ -141,5 +148,8 @@ enum br_abi_state {
 enum br_abi_state br_abi_state(enum br_abi abi);
 /* "enabled", "disabled", "absent", "unavailable". */
 const char *br_abi_state_name(enum br_abi_state s);
+/* NULL when abi is enabled, else why its calls cannot run here, naming
+ * what is missing (for a SKIP reason). Static string. */
+const char *br_abi_missing(enum br_abi abi);
 
 #endif

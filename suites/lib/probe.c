@@ -76,14 +76,9 @@ FIXTURE_VARIANT_ADD(sysprobe, x32) { BR_ABI_X32 };
 
 FIXTURE_SETUP(sysprobe)
 {
-	enum br_abi_state s = br_abi_state(variant->abi);
-
-	br_fact(br_abi_name(variant->abi), "%s", br_abi_state_name(s));
-	if (s != BR_ABI_ENABLED)
-		SKIP("%s=%s: its calls cannot run here (needs %s)", br_abi_name(variant->abi),
-		     br_abi_state_name(s),
-		     variant->abi == BR_ABI_X32 ? "CONFIG_X86_X32_ABI and the boot parameter syscall.x32=y"
-						: "CONFIG_IA32_EMULATION and ia32_emulation=1");
+	br_fact(br_abi_name(variant->abi), "%s", br_abi_state_name(br_abi_state(variant->abi)));
+	if (br_abi_missing(variant->abi))
+		SKIP("%s", br_abi_missing(variant->abi));
 }
 
 FIXTURE_TEARDOWN(sysprobe) {}
@@ -98,7 +93,6 @@ struct filtered {
 static long call_filtered(void *arg)
 {
 	const struct filtered *f = arg;
-	const long *a = f->sp->args;
 	char text[256];
 	long nr = f->sp->nr[f->abi] | (f->abi == BR_ABI_X32 ? BR_X32_BIT : 0), r;
 
@@ -107,7 +101,7 @@ static long call_filtered(void *arg)
 	r = br_seccomp_load_text(text, BR_SECCOMP_NNP);
 	if (r)
 		return errno = (int)-r, BR_PROBE_BROKEN;
-	return br_sys(f->abi, f->sp->nr[f->abi], a[0], a[1], a[2], a[3], a[4], a[5]);
+	return br_sysprobe_call(f->sp, f->abi);
 }
 
 /*

@@ -21,12 +21,11 @@ struct applied {
 static long call_applied(void *arg)
 {
 	const struct applied *a = arg;
-	const long *x = a->sp->args;
 	long r = a->profile ? br_seccomp_apply(br_seccomp_builtin(a->profile)) : 0;
 
 	if (r)
 		return errno = (int)-r, BR_PROBE_BROKEN;
-	return br_sys(a->abi, a->sp->nr[a->abi], x[0], x[1], x[2], x[3], x[4], x[5]);
+	return br_sysprobe_call(a->sp, a->abi);
 }
 
 static struct br_outcome run(const char *profile, const char *call, enum br_abi abi)
@@ -108,9 +107,8 @@ TEST_F(profile, kills_ia32)
 {
 	struct br_outcome o;
 
-	if (br_abi_state(BR_ABI_IA32) != BR_ABI_ENABLED)
-		SKIP("ia32=%s: int 0x80 does not reach the i386 table here",
-		     br_abi_state_name(br_abi_state(BR_ABI_IA32)));
+	if (br_abi_missing(BR_ABI_IA32))
+		SKIP("%s", br_abi_missing(BR_ABI_IA32));
 	ASSERT_EQ(BR_ALLOWED, run(NULL, "getpid", BR_ABI_IA32).kind); /* control */
 	o = run(variant->name, "getpid", BR_ABI_IA32);
 	ASSERT_EQ(BR_KILLED, o.kind);

@@ -252,32 +252,34 @@ static long call_in_sibling(void *ret)
 	return t.finished ? 1 : 0; /* 0: the sibling died, we survived */
 }
 
-TEST(kill_thread_sibling_survives)
+static struct br_outcome in_sibling(uint32_t ret)
 {
-	uint32_t ret = SECCOMP_RET_KILL_THREAD;
 	struct br_outcome o;
 
 	br_probe(&o, call_in_sibling, &ret, 0, 0);
+	return o;
+}
+
+TEST(kill_thread_sibling_survives)
+{
+	struct br_outcome o = in_sibling(SECCOMP_RET_KILL_THREAD);
+
 	ASSERT_EQ(BR_ALLOWED, o.kind);
 	ASSERT_EQ(0, o.ret);
 }
 
 TEST(kill_thread_allow_control)
 {
-	uint32_t ret = SECCOMP_RET_ALLOW;
-	struct br_outcome o;
+	struct br_outcome o = in_sibling(SECCOMP_RET_ALLOW);
 
-	br_probe(&o, call_in_sibling, &ret, 0, 0);
 	ASSERT_EQ(BR_ALLOWED, o.kind);
 	ASSERT_EQ(1, o.ret);
 }
 
 TEST(kill_process_from_sibling_kills_all_threads)
 {
-	uint32_t ret = SECCOMP_RET_KILL_PROCESS;
-	struct br_outcome o;
+	struct br_outcome o = in_sibling(SECCOMP_RET_KILL_PROCESS);
 
-	br_probe(&o, call_in_sibling, &ret, 0, 0);
 	ASSERT_EQ(BR_KILLED, o.kind);
 	ASSERT_EQ(SIGSYS, o.sig);
 }
@@ -297,10 +299,8 @@ TEST(kill_thread_of_only_thread_ends_process)
 
 TEST(unknown_action_kills_process)
 {
-	uint32_t ret = UNKNOWN_ACTION;
-	struct br_outcome o;
+	struct br_outcome o = in_sibling(UNKNOWN_ACTION);
 
-	br_probe(&o, call_in_sibling, &ret, 0, 0);
 	ASSERT_EQ(BR_KILLED, o.kind);
 	ASSERT_EQ(SIGSYS, o.sig);
 }

@@ -19,18 +19,9 @@
 
 static void need_abi(enum br_abi abi)
 {
-	enum br_abi_state s = br_abi_state(abi);
-
-	br_fact(br_abi_name(abi), "%s", br_abi_state_name(s));
-	if (s == BR_ABI_ENABLED)
-		return;
-	if (abi == BR_ABI_IA32)
-		SKIP("ia32=%s: int 0x80 does not reach the i386 table (ia32_emulation=0, "
-		     "CONFIG_IA32_EMULATION off, or CONFIG_IA32_EMULATION_DEFAULT_DISABLED)",
-		     br_abi_state_name(s));
-	SKIP("x32=%s: a bit-30 getpid does not run (needs CONFIG_X86_X32_ABI and, on "
-	     "Debian kernels, the boot parameter syscall.x32=y)",
-	     br_abi_state_name(s));
+	br_fact(br_abi_name(abi), "%s", br_abi_state_name(br_abi_state(abi)));
+	if (br_abi_missing(abi))
+		SKIP("%s", br_abi_missing(abi));
 }
 
 struct under {
@@ -43,7 +34,6 @@ struct under {
 static long call_under(void *arg)
 {
 	const struct under *u = arg;
-	const struct br_sysprobe *sp = br_sysprobe_find(u->call);
 	long r = 0;
 
 	if (u->filter)
@@ -52,8 +42,7 @@ static long call_under(void *arg)
 		r = br_seccomp_apply(br_seccomp_builtin(u->profile));
 	if (r)
 		return errno = (int)-r, BR_PROBE_BROKEN;
-	return br_sys(u->abi, sp->nr[u->abi], sp->args[0], sp->args[1], sp->args[2], sp->args[3],
-		      sp->args[4], sp->args[5]);
+	return br_sysprobe_call(br_sysprobe_find(u->call), u->abi);
 }
 
 static struct br_outcome outcome(const struct under *u)

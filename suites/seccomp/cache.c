@@ -78,9 +78,8 @@ TEST(cache_is_per_arch)
 {
 	struct br_outcome o;
 
-	if (br_abi_state(BR_ABI_IA32) != BR_ABI_ENABLED)
-		SKIP("ia32=%s: int 0x80 does not reach the i386 table here",
-		     br_abi_state_name(br_abi_state(BR_ABI_IA32)));
+	if (br_abi_missing(BR_ABI_IA32))
+		SKIP("%s", br_abi_missing(BR_ABI_IA32));
 	br_probe(&o, native_then_ia32, NULL, 0, 0);
 	ASSERT_EQ(BR_DENIED, o.kind);
 	ASSERT_EQ(EXDEV, o.err);

@@ -86,4 +86,19 @@ TEST(sethostname_needs_cap, .as = BR_UNPRIV)
 	ASSERT_ERRNO(EPERM, sethostname(name, strlen(name)));
 }
 
+/* The same call in a UTS namespace of one's own (under a user namespace). */
+TEST(sethostname_own_ns_control, .as = BR_UNPRIV)
+{
+	outside();
+	ASSERT_EQ(0, set_host(NULL));
+}
+
+TEST(setdomainname_needs_cap, .as = BR_UNPRIV)
+{
+	char name[256];
+
+	ASSERT_OK(getdomainname(name, sizeof(name)));
+	ASSERT_ERRNO(EPERM, setdomainname(name, strlen(name)));
+}
+
 TEST_HARNESS_MAIN

@@ -27,6 +27,10 @@ LIB         := $(BUILD)/libblastradius.a
 CLI_SRCS    := $(wildcard runners/*.c)
 CLI_OBJS    := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 CLI         := $(BUILD)/blastradius
+# The probe assess runs inside sandboxes: static, no json-c, no runtime files.
+PROBE_SRCS  := $(wildcard runners/probe/*.c)
+PROBE_OBJS  := $(PROBE_SRCS:%.c=$(BUILD)/%.o)
+PROBE       := $(BUILD)/blastradius-probe
 SUITE_SRCS  := $(wildcard suites/*/*.c)
 SUITE_BINS  := $(SUITE_SRCS:%.c=$(BUILD)/%)
 TEST_SRCS   := $(wildcard tests/*.c)
@@ -35,7 +39,7 @@ GUEST_INIT  := $(BUILD)/guest/init
 INITRAMFS   := $(BUILD)/initramfs.cpio
 DEPS_STAMP  := $(BUILD)/.deps
 
-all: $(LIB) $(CLI) $(SUITE_BINS) $(TEST_BINS) $(INITRAMFS)
+all: $(LIB) $(CLI) $(PROBE) $(SUITE_BINS) $(TEST_BINS) $(INITRAMFS)
 
 $(DEPS_STAMP): runners/deps.sh
 	@sh runners/deps.sh $(BUILD_DEPS)
@@ -48,6 +52,9 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
+
+$(PROBE): $(PROBE_OBJS) $(LIB)
+	$(CC) $(LDSTATIC) -o $@ $(PROBE_OBJS) $(LIB) $(LIBS)
 
 $(CLI): $(CLI_OBJS) $(LIB)
 	$(CC) $(LDSTATIC) -o $@ $(CLI_OBJS) $(LIB) -ljson-c $(LIBS)
@@ -87,7 +94,7 @@ clean:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include/blastradius $(DESTDIR)$(PREFIX)/libexec/blastradius
-	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(CLI) $(PROBE) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 lib/*.h $(DESTDIR)$(PREFIX)/include/blastradius/
 	cp -r $(BUILD)/suites $(DESTDIR)$(PREFIX)/libexec/blastradius/
@@ -95,4 +102,4 @@ install: all
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/blastradius.pc
 
 .PHONY: all run check clean install
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(SUITE_BINS:=.d) $(TEST_BINS:=.d) $(GUEST_INIT).d
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(PROBE_OBJS:.o=.d) $(SUITE_BINS:=.d) $(TEST_BINS:=.d) $(GUEST_INIT).d

@@ -25,6 +25,7 @@ int cmd_matrix(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_seccomp(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
 
 /* Prints "blastradius: <msg>" and exits 2 (bad input) or 1 (failure). */
 _Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -53,5 +54,8 @@ char *read_file(const char *path, size_t *len);
 /* Write len bytes to path atomically (tmp + rename). 0 or -errno. */
 int write_file(const char *path, const char *data, size_t len);
 long long mono_ms(void);
+
+/* sha256 of a file as 64 hex digits. 0, or -1 (errno set). */
+int sha256_file(const char *path, char hex[65]);
 
 #endif

@@ -1,0 +1,622 @@
+/*
+ * `blastradius assess [--claims FILE] [--out DIR] [-- CMD ARGS...]`: run the
+ * static probe here, or inside the sandbox CMD launches, check the claims,
+ * print KTAP and write the evidence bundle.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "assess.h"
+#include "cli.h"
+#include "fhandle.h"
+
+#define MAX_SOCKETS 32
+
+struct assess {
+	const char *claims_path, *out, *probe;
+	char **cmd;
+	int ncmd;
+	bool no_probe_arg;
+	char *sockets[MAX_SOCKETS];
+	int nsockets;
+	struct br_claims claims;
+	char **probe_args; /* probe path and its options */
+	struct recs in, ref;
+	char *in_text, *ref_text;
+	int launcher_status;
+	char *ktap;
+	unsigned tot[BR_NVERDICTS];
+	int argc;
+	char **argv;
+};
+
+static void usage_assess(FILE *f)
+{
+	fprintf(f,
+		"usage: blastradius assess [--claims FILE] [--out DIR] [--socket PATH]...\n"
+		"                          [--probe PATH] [--no-probe-arg] [-- CMD ARGS...]\n"
+		"       blastradius assess --keys\n\n"
+		"Measures what a compromised process could reach: namespaces, id maps,\n"
+		"capabilities, no_new_privs, seccomp (per syscall on native, x32, ia32),\n"
+		"io_uring, Landlock, file handles, the host pid table, /proc/sys, daemon\n"
+		"sockets and TIOCSTI. Without CMD it probes here. With -- CMD it runs the\n"
+		"static probe inside the sandbox CMD launches (the probe path and its\n"
+		"options replace an argument '{}', else they are appended), reads its\n"
+		"records from CMD's stdout, and compares with the same probe run outside.\n\n"
+		"  --claims FILE   check these claims (README \"Claims keys\"); one KTAP case each\n"
+		"  --out DIR       write the evidence bundle (KTAP, facts.json, observations.json,\n"
+		"                  the claims, the probe, report.html, manifest.json, SHA256SUMS)\n"
+		"  --socket PATH   one more daemon socket to try (repeatable)\n"
+		"  --probe PATH    the probe binary (default: next to blastradius)\n"
+		"  --no-probe-arg  CMD starts the probe itself (e.g. a container whose\n"
+		"                  entrypoint is the probe): add nothing to CMD\n"
+		"  --keys          print the claims keys table (markdown) and exit\n\n"
+		"Exit: 0 every claim holds (or no claims), 1 a claim failed or the probe did\n"
+		"not report, 2 bad input (claims errors name file:line).\n");
+}
+
+static void print_keys(void)
+{
+	printf("| key | operators | values | area | holds when |\n| --- | --- | --- | --- | --- |\n");
+	for (const struct br_claim_key *k = br_claim_keys; k->name; k++) {
+		char ops[32] = "", vals[160] = "";
+
+		for (int op = 0; op < BR_NOPS; op++)
+			if (k->ops & (1U << op))
+				snprintf(ops + strlen(ops), sizeof(ops) - strlen(ops), "%s`%s`",
+					 ops[0] ? " " : "", br_claim_op_str(op));
+		switch (k->type) {
+		case BR_CV_CHOICE:
+			for (const char *const *c = k->choices; *c; c++)
+				snprintf(vals + strlen(vals), sizeof(vals) - strlen(vals), "%s`%s`",
+					 vals[0] ? ", " : "", *c);
+			break;
+		case BR_CV_INT:
+			snprintf(vals, sizeof(vals), "integer");
+			break;
+		case BR_CV_CAPS:
+			snprintf(vals, sizeof(vals), "`none`, `all`, or `cap_*` names");
+			break;
+		case BR_CV_SECBITS:
+			snprintf(vals, sizeof(vals), "`none` or securebit names");
+			break;
+		case BR_CV_SYSCALLS:
+			snprintf(vals, sizeof(vals), "syscall names (probe table)");
+			break;
+		case BR_CV_PATHS:
+			snprintf(vals, sizeof(vals), "absolute paths");
+			break;
+		case BR_CV_GLOBS:
+			snprintf(vals, sizeof(vals), "`none`, or sysctl globs with `<=`");
+			break;
+		default:
+			break;
+		}
+		printf("| `%s` | %s | %s | %s | %s |\n", k->name, ops, vals, br_area_id(k->area), k->doc);
+	}
+}
+
+/* The probe next to this executable (build tree and `make install` alike). */
+static char *find_probe(const char *want)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 32];
+	ssize_t n;
+
+	if (want || (want = getenv("BR_PROBE")))
+		return realpath(want, NULL);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return NULL;
+	exe[n] = 0;
+	*strrchr(exe, '/') = 0;
+	snprintf(path, sizeof(path), "%s/blastradius-probe", exe);
+	return access(path, X_OK) ? NULL : strdup(path);
+}
+
+/* The outside's handle for the probe binary: TYPE:HEX, or NULL. */
+static char *outside_handle(const char *probe)
+{
+	struct file_handle *fh = NULL;
+	char *s;
+
+	if (br_fh_encode(AT_FDCWD, probe, 0, &fh, NULL))
+		return NULL;
+	s = malloc(16 + 2 * fh->handle_bytes);
+	if (s) {
+		int n = sprintf(s, "%d:", fh->handle_type);
+
+		for (unsigned i = 0; i < fh->handle_bytes; i++)
+			n += sprintf(s + n, "%02x", fh->f_handle[i]);
+	}
+	free(fh);
+	return s;
+}
+
+static void build_probe_args(struct assess *a)
+{
+	char *handle = outside_handle(a->probe);
+	int n = 0;
+
+	a->probe_args = calloc(4 + 2 * (MAX_SOCKETS + 16) + 2 * a->claims.n * 8, sizeof(char *));
+	a->probe_args[n++] = (char *)a->probe;
+	if (handle) {
+		a->probe_args[n++] = "--handle";
+		a->probe_args[n++] = handle;
+	}
+	for (int i = 0; i < a->nsockets; i++) {
+		a->probe_args[n++] = "--socket";
+		a->probe_args[n++] = a->sockets[i];
+	}
+	/* Claimed writable places are probed too, so the claim can hold. */
+	for (size_t i = 0; i < a->claims.n; i++)
+		if (!strcmp(a->claims.v[i].key->name, "landlock.write"))
+			for (size_t j = 0; j < a->claims.v[i].nwords && j < 8; j++) {
+				a->probe_args[n++] = "--write-path";
+				a->probe_args[n++] = a->claims.v[i].words[j];
+			}
+}
+
+/* Run argv with stdout on a pipe; stderr stays ours. Returns stdout. */
+static char *run_capture(char **argv, int *status)
+{
+	int p[2];
+	pid_t pid;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+
+	fflush(NULL);
+	if (pipe2(p, O_CLOEXEC))
+		die("assess: pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("assess: fork: %s", strerror(errno));
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execvp(argv[0], argv);
+		fprintf(stderr, "blastradius: assess: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(p[1]);
+	do {
+		if (len + 4096 > cap)
+			buf = realloc(buf, cap = 2 * cap + 65536);
+		n = read(p[0], buf + len, cap - len - 1);
+		if (n > 0)
+			len += n;
+	} while (n > 0 || (n < 0 && errno == EINTR));
+	close(p[0]);
+	buf[len] = 0;
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	return buf;
+}
+
+static char **launcher_argv(const struct assess *a)
+{
+	int nargs = 0, n = 0;
+	bool placed = false;
+	char **v;
+
+	while (a->probe_args[nargs])
+		nargs++;
+	v = calloc(a->ncmd + nargs + 1, sizeof(char *));
+	for (int i = 0; i < a->ncmd; i++) {
+		if (!strcmp(a->cmd[i], "{}") && !a->no_probe_arg) {
+			for (int j = 0; j < nargs; j++)
+				v[n++] = a->probe_args[j];
+			placed = true;
+		} else {
+			v[n++] = a->cmd[i];
+		}
+	}
+	if (!placed && !a->no_probe_arg)
+		for (int j = 0; j < nargs; j++)
+			v[n++] = a->probe_args[j];
+	return v;
+}
+
+static void measure(struct assess *a)
+{
+	int st;
+
+	if (a->ncmd) {
+		char **v = launcher_argv(a);
+
+		a->ref_text = run_capture(a->probe_args, &st);
+		recs_parse(&a->ref, a->ref_text);
+		if (!a->ref.complete)
+			die("assess: the probe did not complete outside the sandbox (status %d)", st);
+		a->in_text = run_capture(v, &a->launcher_status);
+		free(v);
+	} else {
+		a->in_text = run_capture(a->probe_args, &a->launcher_status);
+	}
+	recs_parse(&a->in, a->in_text);
+	if (!a->in.complete) {
+		st = a->launcher_status;
+		die("assess: no complete probe report from %s (%s %d): is the probe reachable "
+		    "inside the sandbox at %s?", a->ncmd ? a->cmd[0] : a->probe,
+		    WIFSIGNALED(st) ? "killed by signal" : "exit status",
+		    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), a->probe);
+	}
+}
+
+static void ktap(struct assess *a)
+{
+	size_t len;
+	FILE *f = open_memstream(&a->ktap, &len);
+	const char *name = a->claims_path ? a->claims_path : "(no claims)";
+
+	fprintf(f, "KTAP version 1\n1..%zu\n", a->claims.n);
+	fprintf(f, "# assess: claims %s, %s\n", name,
+		a->ncmd ? "probe inside the sandbox CMD launched" : "probe in this environment");
+	for (size_t i = 0; i < a->claims.n; i++) {
+		const struct br_claim *c = &a->claims.v[i];
+		char msg[2048], id[128];
+		enum br_verdict v = claim_check(c, &a->in, a->ncmd ? &a->ref : NULL, msg, sizeof(msg));
+
+		snprintf(id, sizeof(id), "assess.%s.%s", br_area_id(c->key->area), c->key->name);
+		a->tot[v]++;
+		fprintf(f, "# %s:%d: %s %s %s: %s\n", name, c->line, c->key->name,
+			br_claim_op_str(c->op), c->text, msg);
+		if (v == BR_PASS)
+			fprintf(f, "ok %zu %s\n", i + 1, id);
+		else if (v == BR_SKIP)
+			fprintf(f, "ok %zu %s # SKIP not tested: %s\n", i + 1, id, msg);
+		else
+			fprintf(f, "# FAIL %s: %s:%d: %s %s %s does not hold\nnot ok %zu %s\n", id,
+				name, c->line, c->key->name, br_claim_op_str(c->op), c->text, i + 1, id);
+	}
+	for (int area = 0; area < BR_NAREAS; area++) {
+		char *s = reach_summary(&a->in, a->ncmd ? &a->ref : NULL, area);
+
+		fprintf(f, "# %s:\n", br_area_name(area));
+		for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n"))
+			fprintf(f, "#   %s\n", l);
+		free(s);
+	}
+	fprintf(f, "# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:%u error:0\n", a->tot[BR_PASS],
+		a->tot[BR_FAIL], a->tot[BR_SKIP]);
+	fclose(f);
+}
+
+/* ---- the evidence bundle ---- */
+
+static json_object *recs_json(const struct recs *r, char kind)
+{
+	json_object *o = kind == 'F' ? json_object_new_object() : json_object_new_array();
+
+	for (size_t i = 0; r && i < r->n; i++) {
+		const struct rec *x = &r->v[i];
+		json_object *e;
+
+		if (x->kind != kind)
+			continue;
+		if (kind == 'F') {
+			json_object_object_add(o, x->key, json_object_new_string(x->value));
+			continue;
+		}
+		e = json_object_new_object();
+		json_object_object_add(e, "key", json_object_new_string(x->key));
+		json_object_object_add(e, "value", json_object_new_string(x->value));
+		json_object_object_add(e, "cause", json_object_new_string(x->cause));
+		json_object_object_add(e, "detail", json_object_new_string(x->detail));
+		json_object_array_add(o, e);
+	}
+	return o;
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		die("assess: cannot write %s: %s", path, strerror(errno));
+}
+
+static void copy_file(const char *from, const char *dir, const char *name, mode_t mode)
+{
+	char path[PATH_MAX], buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (in < 0 || out < 0)
+		die("assess: cannot copy %s to %s: %s", from, path, strerror(errno));
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			die("assess: cannot write %s: %s", path, strerror(errno));
+	close(in);
+	if (close(out))
+		die("assess: cannot write %s: %s", path, strerror(errno));
+}
+
+static void html_escape(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*s, f);
+		}
+}
+
+static void write_report(const struct assess *a, const char *dir, const char *time)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	f = fopen(path, "w");
+	if (!f)
+		die("assess: cannot write %s: %s", path, strerror(errno));
+	fputs("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>blastradius assess</title>\n"
+	      "<style>body{font-family:sans-serif;max-width:60em;margin:auto}td,th{border:1px solid "
+	      "#ccc;padding:2px 6px;text-align:left}table{border-collapse:collapse}.pass{color:#070}"
+	      ".fail{color:#b00;font-weight:bold}.skip{color:#a60}</style></head><body>\n"
+	      "<h1>blastradius assess</h1>\n<p>", f);
+	fprintf(f, "Claims: <code>");
+	html_escape(f, a->claims_path ? a->claims_path : "(none)");
+	fprintf(f, "</code>; sandbox: <code>");
+	for (int i = 0; i < a->ncmd; i++) {
+		html_escape(f, a->cmd[i]);
+		fputc(' ', f);
+	}
+	if (!a->ncmd)
+		fputs("(the environment assess ran in)", f);
+	fprintf(f, "</code>; time %s; kernel <code>", time);
+	html_escape(f, recs_get(&a->in, 'F', "kernel.release") ?
+		       recs_get(&a->in, 'F', "kernel.release")->value : "?");
+	fprintf(f, "</code>.<br>Claims: %u held, %u failed, %u not tested.</p>\n", a->tot[BR_PASS],
+		a->tot[BR_FAIL], a->tot[BR_SKIP]);
+	for (int area = 0; area < BR_NAREAS; area++) {
+		char *s = reach_summary(&a->in, a->ncmd ? &a->ref : NULL, area);
+		bool any = false;
+
+		fprintf(f, "<h2>%s</h2>\n<p>What a compromised process inside could reach, as "
+			"measured:</p>\n<ul>\n", br_area_name(area));
+		for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n")) {
+			fputs("<li>", f);
+			html_escape(f, l);
+			fputs("</li>\n", f);
+		}
+		fputs("</ul>\n", f);
+		free(s);
+		for (size_t i = 0; i < a->claims.n; i++) {
+			const struct br_claim *c = &a->claims.v[i];
+			char msg[2048];
+			enum br_verdict v;
+
+			if (c->key->area != (enum br_area)area)
+				continue;
+			if (!any)
+				fputs("<table><tr><th>line</th><th>claim</th><th>verdict</th>"
+				      "<th>measured</th></tr>\n", f);
+			any = true;
+			v = claim_check(c, &a->in, a->ncmd ? &a->ref : NULL, msg, sizeof(msg));
+			fprintf(f, "<tr><td>%d</td><td><code>%s %s ", c->line, c->key->name,
+				br_claim_op_str(c->op));
+			html_escape(f, c->text);
+			fprintf(f, "</code></td><td class=\"%s\">%s</td><td>",
+				v == BR_PASS ? "pass" : v == BR_FAIL ? "fail" : "skip",
+				v == BR_PASS ? "holds" : v == BR_FAIL ? "DOES NOT HOLD" : "not tested");
+			html_escape(f, msg);
+			fputs("</td></tr>\n", f);
+		}
+		fputs(any ? "</table>\n" : "<p>No claim in this area.</p>\n", f);
+	}
+	fputs("<p>Evidence: assess.ktap, facts.json, observations.json, manifest.json; verify with "
+	      "<code>sha256sum -c SHA256SUMS</code> in this directory.</p>\n</body></html>\n", f);
+	if (fclose(f))
+		die("assess: cannot write %s", path);
+}
+
+static void bundle(const struct assess *a)
+{
+	static const char *const files[] = {"assess.ktap", "facts.json", "observations.json",
+					    "report.html", "blastradius-probe", "claims.txt", NULL};
+	json_object *m = json_object_new_object(), *o, *sums = json_object_new_object();
+	char path[PATH_MAX], hex[65], *time = iso_time_now(), *sha = NULL;
+	size_t shalen = 0;
+	FILE *sf = open_memstream(&sha, &shalen);
+	const struct rec *rel = recs_get(&a->in, 'F', "kernel.release");
+	const struct rec *cmdl = recs_get(&a->in, 'F', "kernel.cmdline");
+
+	if (mkdir_p(a->out))
+		die("assess: cannot create %s: %s", a->out, strerror(errno));
+	write_text(a->out, "assess.ktap", a->ktap);
+	snprintf(path, sizeof(path), "%s/facts.json", a->out);
+	o = recs_json(&a->in, 'F');
+	if (json_write_file(path, o))
+		die("assess: cannot write %s", path);
+	json_object_put(o);
+	o = json_object_new_object();
+	json_object_object_add(o, "inside", recs_json(&a->in, 'O'));
+	json_object_object_add(o, "outside", a->ncmd ? recs_json(&a->ref, 'O') : NULL);
+	json_object_object_add(o, "outside_facts", a->ncmd ? recs_json(&a->ref, 'F') : NULL);
+	snprintf(path, sizeof(path), "%s/observations.json", a->out);
+	if (json_write_file(path, o))
+		die("assess: cannot write %s", path);
+	json_object_put(o);
+	write_report(a, a->out, time);
+	copy_file(a->probe, a->out, "blastradius-probe", 0755);
+	if (a->claims_path)
+		copy_file(a->claims_path, a->out, "claims.txt", 0644);
+
+	for (const char *const *n = files; *n; n++) {
+		snprintf(path, sizeof(path), "%s/%s", a->out, *n);
+		if (access(path, F_OK))
+			continue;
+		if (sha256_file(path, hex))
+			die("assess: cannot read %s: %s", path, strerror(errno));
+		json_object_object_add(sums, *n, json_object_new_string(hex));
+		fprintf(sf, "%s  %s\n", hex, *n);
+	}
+	json_object_object_add(m, "tool", json_object_new_string("blastradius"));
+	json_object_object_add(m, "version", json_object_new_string(BR_VERSION));
+	json_object_object_add(m, "time", json_object_new_string(time));
+	o = json_object_new_array();
+	for (int i = 0; i < a->argc; i++)
+		json_object_array_add(o, json_object_new_string(a->argv[i]));
+	json_object_object_add(m, "command", o);
+	o = json_object_new_array();
+	for (int i = 0; i < a->ncmd; i++)
+		json_object_array_add(o, json_object_new_string(a->cmd[i]));
+	json_object_object_add(m, "sandbox_command", o);
+	json_object_object_add(m, "uid", json_object_new_int((int)getuid()));
+	o = json_object_new_object();
+	json_object_object_add(o, "release", json_object_new_string(rel ? rel->value : ""));
+	json_object_object_add(o, "cmdline", json_object_new_string(cmdl ? cmdl->value : ""));
+	json_object_object_add(m, "kernel", o);
+	o = json_object_new_object();
+	json_object_object_add(o, "path", json_object_new_string(a->probe));
+	sha256_file(a->probe, hex);
+	json_object_object_add(o, "sha256", json_object_new_string(hex));
+	json_object_object_add(m, "probe", o);
+	if (a->claims_path) {
+		char *abs = realpath(a->claims_path, NULL);
+
+		o = json_object_new_object();
+		json_object_object_add(o, "path", json_object_new_string(abs ? abs : a->claims_path));
+		sha256_file(a->claims_path, hex);
+		json_object_object_add(o, "sha256", json_object_new_string(hex));
+		json_object_object_add(m, "claims", o);
+		free(abs);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "pass", json_object_new_int(a->tot[BR_PASS]));
+	json_object_object_add(o, "fail", json_object_new_int(a->tot[BR_FAIL]));
+	json_object_object_add(o, "skip", json_object_new_int(a->tot[BR_SKIP]));
+	json_object_object_add(m, "totals", o);
+	json_object_object_add(m, "files", sums);
+	json_object_object_add(m, "verify", json_object_new_string(
+		"cd <bundle> && sha256sum -c SHA256SUMS (SHA256SUMS lists every file, manifest.json "
+		"included; manifest.json's \"files\" holds the same digests)"));
+	snprintf(path, sizeof(path), "%s/manifest.json", a->out);
+	if (json_write_file(path, m))
+		die("assess: cannot write %s", path);
+	if (sha256_file(path, hex))
+		die("assess: cannot read %s", path);
+	fprintf(sf, "%s  manifest.json\n", hex);
+	fclose(sf);
+	write_text(a->out, "SHA256SUMS", sha);
+	fprintf(stderr, "blastradius: evidence bundle in %s (verify: cd %s && sha256sum -c SHA256SUMS)\n",
+		a->out, a->out);
+	json_object_put(m);
+	free(sha);
+	free(time);
+}
+
+static void parse_assess_opts(struct assess *a, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"claims", required_argument, 0, 'c'}, {"out", required_argument, 0, 'o'},
+		{"socket", required_argument, 0, 's'}, {"probe", required_argument, 0, 'p'},
+		{"no-probe-arg", no_argument, 0, 'n'}, {"keys", no_argument, 0, 'k'},
+		{"help", no_argument, 0, 'h'},         {0},
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			a->claims_path = optarg;
+			break;
+		case 'o':
+			a->out = optarg;
+			break;
+		case 's':
+			if (a->nsockets == MAX_SOCKETS)
+				die_usage("assess: at most %d --socket options", MAX_SOCKETS);
+			a->sockets[a->nsockets++] = optarg;
+			break;
+		case 'p':
+			a->probe = optarg;
+			break;
+		case 'n':
+			a->no_probe_arg = true;
+			break;
+		case 'k':
+			print_keys();
+			exit(BR_EXIT_PASS);
+		case 'h':
+			usage_assess(stdout);
+			exit(BR_EXIT_PASS);
+		default:
+			usage_assess(stderr);
+			exit(BR_EXIT_USAGE);
+		}
+	}
+	if (optind < argc) {
+		if (strcmp(argv[optind - 1], "--"))
+			die_usage("assess: unexpected argument '%s' (a sandbox command goes after --)",
+				  argv[optind]);
+		a->cmd = argv + optind;
+		a->ncmd = argc - optind;
+	} else if (!strcmp(argv[argc - 1], "--")) {
+		die_usage("assess: '--' must be followed by a sandbox command");
+	}
+	if (a->no_probe_arg && !a->ncmd)
+		die_usage("assess: --no-probe-arg needs -- CMD");
+}
+
+int cmd_assess(int argc, char **argv)
+{
+	struct assess a = {.argc = argc, .argv = argv};
+	char err[1024];
+	const char *probe;
+
+	parse_assess_opts(&a, argc, argv);
+	if (a.claims_path && br_claims_parse(a.claims_path, &a.claims, err, sizeof(err))) {
+		fprintf(stderr, "blastradius: %s\n", err);
+		return BR_EXIT_USAGE;
+	}
+	probe = find_probe(a.probe);
+	if (!probe)
+		die_usage("assess: no probe binary %s (build it with make, or pass --probe)",
+			  a.probe ? a.probe : "next to blastradius");
+	a.probe = probe;
+	build_probe_args(&a);
+	measure(&a);
+	ktap(&a);
+	fputs(a.ktap, stdout);
+	fflush(stdout);
+	if (a.out)
+		bundle(&a);
+	for (size_t i = 0; i < a.claims.n; i++) {
+		char msg[2048];
+		const struct br_claim *c = &a.claims.v[i];
+
+		if (claim_check(c, &a.in, a.ncmd ? &a.ref : NULL, msg, sizeof(msg)) == BR_FAIL)
+			fprintf(stderr, "blastradius: claim does not hold: %s:%d: %s %s %s (%s)\n",
+				a.claims_path, c->line, c->key->name, br_claim_op_str(c->op), c->text,
+				msg);
+	}
+	return a.tot[BR_FAIL] ? BR_EXIT_FAIL : BR_EXIT_PASS;
+}

@@ -1,0 +1,46 @@
+/* assess: probe records, and claims checked against them. */
+#ifndef BR_ASSESS_H
+#define BR_ASSESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "claims.h"
+#include "codes.h"
+
+/* One line of blastradius-probe output (README "Probe records"). */
+struct rec {
+	char kind;    /* 'F' fact, 'O' observation */
+	char *key, *value;
+	char *cause;  /* observations: none, seccomp-kill, capability, lsm, ... */
+	char *detail;
+};
+
+struct recs {
+	struct rec *v;
+	size_t n;
+	bool complete; /* saw the header and the "end" line */
+};
+
+/* Parse probe output; lines outside the header..end frame are ignored
+ * (a launcher may print its own). Never fails; check ->complete. */
+void recs_parse(struct recs *r, const char *text);
+void recs_free(struct recs *r);
+/* The record of that kind and key, or NULL. */
+const struct rec *recs_get(const struct recs *r, char kind, const char *key);
+
+/* Evaluate one claim. ref is the same probe run outside the sandbox (NULL
+ * without -- CMD). Returns BR_PASS, BR_FAIL or BR_SKIP and writes what was
+ * measured (or why it could not be) into msg. */
+enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
+			    const struct recs *ref, char *msg, size_t size);
+
+/* Plain-language statements of what a compromised process inside could
+ * reach, one per line, grouped by area; caller frees. */
+char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area area);
+
+/* "isolated"/"shared"/NULL (unknown, why in msg) for namespace type t. */
+const char *ns_state(const struct recs *in, const struct recs *ref, const char *t, char *msg,
+		     size_t size);
+
+#endif

@@ -20,7 +20,6 @@
 #include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
-#include <linux/io_uring.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -350,47 +349,12 @@ static long do_socket(void *arg)
 /* IORING_OP_OPENAT of "/": seccomp sees io_uring_setup/enter, never the open. */
 static long do_uring_openat(void *arg)
 {
-	struct io_uring_params p = {0};
-	struct io_uring_sqe *sqes, *e;
-	unsigned *tail, *array, idx, head;
-	uint8_t *sq, *cq;
-	size_t sqsz, cqsz;
-	int fd = (int)syscall(SYS_io_uring_setup, 4, &p);
+	long fd = br_uring_openat("/", O_DIRECTORY);
 
 	(void)arg;
-	if (fd < 0)
-		return -errno;
-	sqsz = p.sq_off.array + p.sq_entries * sizeof(unsigned);
-	cqsz = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-	if (p.features & IORING_FEAT_SINGLE_MMAP)
-		sqsz = cqsz = sqsz > cqsz ? sqsz : cqsz;
-	sq = mmap(NULL, sqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
-		  IORING_OFF_SQ_RING);
-	cq = p.features & IORING_FEAT_SINGLE_MMAP
-		     ? sq : mmap(NULL, cqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
-				 IORING_OFF_CQ_RING);
-	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
-	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED)
-		return BR_PROBE_BROKEN;
-	tail = (unsigned *)(sq + p.sq_off.tail);
-	array = (unsigned *)(sq + p.sq_off.array);
-	idx = *tail & *(unsigned *)(sq + p.sq_off.ring_mask);
-	e = &sqes[idx];
-	memset(e, 0, sizeof(*e));
-	e->opcode = IORING_OP_OPENAT;
-	e->fd = AT_FDCWD;
-	e->addr = (uintptr_t)"/";
-	e->open_flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-	array[idx] = idx;
-	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
-	if (syscall(SYS_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
-		return -errno;
-	head = *(unsigned *)(cq + p.cq_off.head);
-	if (__atomic_load_n((unsigned *)(cq + p.cq_off.tail), __ATOMIC_ACQUIRE) == head)
-		return BR_PROBE_BROKEN;
-	return ((struct io_uring_cqe *)(cq + p.cq_off.cqes))
-		[head & *(unsigned *)(cq + p.cq_off.ring_mask)].res;
+	if (fd >= 0)
+		close((int)fd);
+	return fd < 0 ? fd : 0;
 }
 
 static const char *plain_cause(const struct br_outcome *o)

@@ -276,9 +276,9 @@ static int parse_line(struct parse *p, char *s, struct br_claims *out)
 		c.op = BR_OP_GE, s += 2;
 	else if (!strncmp(op, "<=", 2))
 		c.op = BR_OP_LE, s += 2;
-	else if (op[0] == '=' && op[1] != '=')
+	else if (op[0] == '=')
 		c.op = BR_OP_EQ, s += 1;
-	else {
+	if (op == s || (*s && strchr("=<>!", *s))) {
 		ops_list(c.key->ops, list, sizeof(list));
 		return perr(p, "%s: expected operator %s, got '%.*s'", c.key->name, list,
 			    (int)strcspn(op, " \t"), op);

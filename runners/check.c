@@ -489,7 +489,7 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 	if (!strcmp(k, "procsys.writable"))
 		return check_procsys(c, in, msg, size);
 	if (!strcmp(k, "sockets")) {
-		int open = family(in, "socket./", list, sizeof(list));
+		int open = family(in, "socket.", list, sizeof(list));
 
 		if (open < 0) {
 			snprintf(msg, size, "not measured");
@@ -502,7 +502,7 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 		const struct rec *x = recs_get(in, 'O', "tiocsti");
 
 		if (!x || !strcmp(x->value, "untested")) {
-			snprintf(msg, size, "not tested: %s", x ? x->detail : "not measured");
+			snprintf(msg, size, "%s", x ? x->detail : "not measured");
 			return BR_SKIP;
 		}
 		snprintf(why, sizeof(why), "%s, cause %s", x->value, x->cause);
@@ -548,15 +548,28 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 		     val(in, "seccomp.mode") ? val(in, "seccomp.mode") : "?",
 		     val(in, "seccomp.filters") ? val(in, "seccomp.filters") : "?");
 		list[0] = 0;
-		for (size_t i = 0; i < in->n; i++) {
-			const struct rec *x = &in->v[i];
+		/* One entry per syscall: "mount (native, ia32)". */
+		for (const struct br_sysprobe *sp = br_sysprobes; sp->name; sp++) {
+			bool first = true;
 
-			if (x->kind == 'O' && !strncmp(x->key, "syscall.", 8) && allowed(x) &&
-			    !strstr(x->key, ".getpid.") && !strstr(x->key, ".getuid.") &&
-			    !strstr(x->key, ".write.") && !strstr(x->key, ".openat."))
-				n += snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0, "%s%s",
-					      n ? ", " : "", x->key + 8);
+			if (!strcmp(sp->name, "getpid") || !strcmp(sp->name, "getuid") ||
+			    !strcmp(sp->name, "write") || !strcmp(sp->name, "openat"))
+				continue;
+			for (int a = 0; a < BR_NABIS; a++) {
+				char key[96];
+
+				snprintf(key, sizeof(key), "syscall.%s.%s", sp->name, abis[a]);
+				if (!allowed(recs_get(in, 'O', key)))
+					continue;
+				n += snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0, "%s%s%s",
+					      first ? (n ? "), " : "") : ", ", first ? sp->name : "",
+					      first ? " (" : "");
+				n += snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0, "%s", abis[a]);
+				first = false;
+			}
 		}
+		if (n)
+			snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0, ")");
 		line(f, "dangerous syscalls that get past seccomp: %s", n ? list : "none");
 		line(f, "io_uring: IORING_OP_OPENAT %s; bypass of an openat filter: %s",
 		     val(in, "io_uring.openat") ? val(in, "io_uring.openat") : "?",
@@ -578,8 +591,8 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 		line(f, "no_new_privs %s; securebits %s", val(in, "nnp") ? val(in, "nnp") : "?",
 		     val(in, "securebits") ? val(in, "securebits") : "?");
 		line(f, "raw sockets: AF_PACKET %s, AF_INET/SOCK_RAW %s; new user namespaces: %s",
-		     val(in, "socket.packet") ? val(in, "socket.packet") : "?",
-		     val(in, "socket.raw") ? val(in, "socket.raw") : "?",
+		     val(in, "rawsock.packet") ? val(in, "socket.packet") : "?",
+		     val(in, "rawsock.inet") ? val(in, "socket.raw") : "?",
 		     val(in, "unshare.user") ? val(in, "unshare.user") : "?");
 		break;
 	case BR_AREA_LANDLOCK: {
@@ -596,7 +609,7 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 
 		v = host_pids(in, ref, why, sizeof(why));
 		line(f, "host process table: %s (%s)", v ? v : "unknown", why);
-		n = family(in, "socket./", list, sizeof(list));
+		n = family(in, "socket.", list, sizeof(list));
 		line(f, "daemon sockets that accept a connection: %s", n > 0 ? list : "none");
 		line(f, "files under /proc/sys that open for writing: %s",
 		     val(in, "procsys.writable") ? val(in, "procsys.writable") : "?");

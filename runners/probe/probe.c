@@ -374,9 +374,9 @@ static void probe_crossings(void)
 	br_probe(&o, do_unshare_user, NULL, 0, TIMEOUT_MS);
 	obs_outcome("unshare.user", &o, plain_cause(&o), "unshare(CLONE_NEWUSER) in a child");
 	br_probe(&o, do_socket, (void *)packet, 0, TIMEOUT_MS);
-	obs_outcome("socket.packet", &o, plain_cause(&o), "socket(AF_PACKET, SOCK_RAW): sniffing");
+	obs_outcome("rawsock.packet", &o, plain_cause(&o), "socket(AF_PACKET, SOCK_RAW): sniffing");
 	br_probe(&o, do_socket, (void *)raw, 0, TIMEOUT_MS);
-	obs_outcome("socket.raw", &o, plain_cause(&o), "socket(AF_INET, SOCK_RAW, ICMP)");
+	obs_outcome("rawsock.inet", &o, plain_cause(&o), "socket(AF_INET, SOCK_RAW, ICMP)");
 	br_probe(&o, do_uring_openat, NULL, 0, TIMEOUT_MS);
 	obs_outcome("io_uring.openat", &o, plain_cause(&o), "IORING_OP_OPENAT of / through a ring");
 	br_probe_sys(&sys, br_sysprobe_find("openat"), BR_ABI_NATIVE, TIMEOUT_MS);

@@ -42,6 +42,8 @@ static const struct bad bad[] = {
 	{"fhandle = denied\nnnp = on\x01\n", "t:2: expected printable text, got byte 0x01"},
 	{"tiocsti <= denied\n", "t:1: tiocsti: expected operator '=', got '<='"},
 	{"NS.NET = isolated\n", "t:1: unknown key 'NS.NET' (the README table \"Claims keys\" lists them)"},
+	{"ns.net => isolated\n", "t:1: ns.net: expected operator '=', got '=>'"},
+	{"landlock.abi =< 3\n", "t:1: landlock.abi: expected operator '=' or '>=' or '<=', got '=<'"},
 	{"io_uring = off\n", "t:1: io_uring: expected one of 'blocked', 'available', got 'off'"},
 	{0},
 };

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# `blastradius assess` against real sandboxes: unshare -r, bubblewrap,
+# firejail, runc (a rootfs holding only our static probe) and the strict
+# agent profile run by `blastradius sandbox`. Each matching claims file in
+# fixtures/claims/ must hold (exit 0), a wrong one must fail naming the claim
+# (exit 1), bad input exits 2 with file:line, and the evidence bundle verifies.
+. "$(dirname "$0")/tap.sh"
+# Diagnostics: every line commented, so KTAP in them cannot confuse prove.
+diag() { printf '%s\n' "$@" | tail -20 | sed 's/^/# /'; }
+cli=$BUILD/blastradius
+probe=$BUILD/blastradius-probe
+claims=$top/fixtures/claims
+# Outside /tmp: the strict-agent profile pivots into a tmpfs mounted on /tmp.
+work=$(mktemp -d /var/tmp/br-assess.XXXXXX)
+daemon_pid=
+trap 'rm -rf "$work"; [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null' EXIT
+chmod 755 "$work"
+root=false
+[ "$(id -u)" = 0 ] && root=true
+
+# Debian packages for the runtimes (installed when root, else skipped).
+if $root; then
+	sh "$top/runners/deps.sh" bubblewrap:/usr/bin/bwrap firejail:/usr/bin/firejail \
+		runc:/usr/sbin/runc util-linux:/usr/bin/unshare >/dev/null 2>&1
+fi
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# A copy of the CLI and probe every uid can run, and a writable /workspace.
+mkdir -p "$work/bin" "$work/ws" "$work/bundles"
+cp "$cli" "$probe" "$work/bin/"
+chmod -R a+rX "$work/bin"
+chmod 777 "$work/ws" "$work/bundles"
+{
+	cat "$top/fixtures/profiles/strict-agent.profile"
+	for d in "$work/bin" "$BUILD"; do
+		echo "bind = $d"
+		echo "landlock.allow = $d read_file,execute"
+	done
+	echo "bind.rw = $work/ws /workspace"
+	echo "landlock.allow = /workspace read_file,read_dir,write_file,make_reg,remove_file"
+} >"$work/strict-agent.profile"
+
+# A runc bundle: `runc spec` and a rootfs holding only the static probe.
+runc_bundle() {
+	mkdir -p "$work/runc/rootfs" && cp "$probe" "$work/runc/rootfs/" &&
+		(cd "$work/runc" && runc spec) &&
+		python3 - "$work/runc/config.json" <<-'EOF'
+			import json, sys
+			c = json.load(open(sys.argv[1]))
+			c["process"]["args"] = ["/blastradius-probe"]
+			c["process"]["terminal"] = False
+			json.dump(c, open(sys.argv[1], "w"))
+		EOF
+}
+
+bwrap_all=(bwrap --unshare-all --cap-drop ALL --ro-bind / / --proc /proc --dev /dev)
+firejail_cmd=(firejail --quiet --noprofile --seccomp --caps.drop=all --nonewprivs --net=none --private-tmp)
+
+# ---- the probe binary ----
+file "$probe" | grep -q 'statically linked' && ok "probe is a static binary (file)" ||
+	not_ok "probe is static" "$(file "$probe")"
+if have bwrap; then
+	check "probe runs inside bwrap" sh -c "bwrap --ro-bind / / --dev /dev --proc /proc '$probe' | grep -qx end"
+else
+	skip "probe runs inside bwrap" "bubblewrap not installed"
+fi
+check "probe runs inside unshare -Ur" sh -c "unshare -Ur '$probe' | grep -qx end"
+
+# ---- without CMD, and the claims keys ----
+out=$("$cli" assess 2>&1)
+[ $? = 0 ] && grep -q '^1\.\.0$' <<<"$out" && grep -q '^# Breach containment:' <<<"$out" &&
+	ok "assess without claims probes here and exits 0" || not_ok "assess without claims" "$(diag "$out")"
+if $root; then
+	out=$(nobody "$work/bin/blastradius" assess 2>&1)
+	[ $? = 0 ] && ok "assess without claims works as uid 65534" || not_ok "assess as 65534" "$(diag "$out")"
+else
+	skip "assess as uid 65534" "needs root to drop privileges"
+fi
+missing=$("$cli" assess --keys | grep -o '^| `[^`]*` |' | while read -r row; do
+	grep -qF "$row" "$top/README.md" || echo "$row"; done)
+[ -z "$missing" ] && ok "every claims key has a README row" || not_ok "README claims keys" "$missing"
+
+# ---- bad input: exit 2 with file:line ----
+bad() { # content, expected message
+	printf '%s\n' "$1" >"$work/bad.claims"
+	out=$("$cli" assess --claims "$work/bad.claims" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" = 2 ] && grep -qF "$work/bad.claims:$2" <<<"$out" && ok "bad claims exit 2: $2" ||
+		not_ok "bad claims: $2" "$(diag "exit $rc: $out")"
+}
+bad 'ns.foo = isolated' "1: unknown key 'ns.foo'"
+bad $'# c\nns.net => isolated' "2: ns.net: expected operator '=', got '=>'"
+bad 'caps.bounding = cap_nope' "1: caps.bounding: expected 'none', 'all' or capability names"
+bad 'seccomp.deny = mount nosuchcall' "1: seccomp.deny: expected syscall names blastradius probes"
+"$cli" assess --claims "$work/absent.claims" >/dev/null 2>&1
+[ $? = 2 ] && ok "missing claims file exits 2" || not_ok "missing claims file exits 2"
+"$cli" assess nonsense >/dev/null 2>&1
+[ $? = 2 ] && ok "a stray argument exits 2" || not_ok "a stray argument exits 2"
+
+# ---- real runtimes against their claims ----
+# run NAME AS(root|nobody) [assess options --] CMD...
+assess_ok() {
+	local name=$1 as=$2 outdir=$work/bundles/$1-$2 bin=$cli
+	shift 2
+	# uid 65534 runs the copy it can reach; firejail refuses programs under /var/tmp.
+	[ "$as" = nobody ] && bin=$work/bin/blastradius
+	local run=("$bin" assess --claims "$claims/$name.claims" --out "$outdir" "$@")
+	if [ "$as" = nobody ]; then
+		out=$(nobody "${run[@]}" 2>&1)
+	else
+		out=$("${run[@]}" 2>&1)
+	fi
+	rc=$?
+	if [ "$rc" != 0 ]; then
+		not_ok "$name as $as: every claim holds" "$(diag "exit $rc" "$(grep -E '^(not ok|# FAIL|blastradius)' <<<"$out" | head -8)")"
+		return
+	fi
+	ok "$name as $as: every claim holds ($(grep -c '^ok ' <<<"$out") cases, $(grep -c '# SKIP' <<<"$out") not tested)"
+	(cd "$outdir" && sha256sum --quiet -c SHA256SUMS) >/dev/null 2>&1 &&
+		python3 - "$outdir" <<-'EOF' && ok "$name as $as: bundle verifies (sha256sum -c, manifest)" ||
+			import hashlib, json, os, sys
+			d = sys.argv[1]
+			m = json.load(open(os.path.join(d, "manifest.json")))
+			for name, digest in m["files"].items():
+			    assert hashlib.sha256(open(os.path.join(d, name), "rb").read()).hexdigest() == digest, name
+			for k in ("assess.ktap", "facts.json", "observations.json", "report.html", "claims.txt", "blastradius-probe"):
+			    assert k in m["files"], k
+			assert m["probe"]["sha256"] == m["files"]["blastradius-probe"]
+			assert m["claims"]["sha256"] == m["files"]["claims.txt"]
+			assert m["kernel"]["release"] and "cmdline" in m["kernel"] and m["time"] and m["command"]
+			json.load(open(os.path.join(d, "facts.json")))["kernel.release"]
+			assert json.load(open(os.path.join(d, "observations.json")))["inside"]
+			html = open(os.path.join(d, "report.html")).read()
+			for area in ("Namespace isolation", "Seccomp-BPF filters", "Capabilities management",
+			             "Landlock integration", "Breach containment"):
+			    assert "<h2>%s</h2>" % area in html, area
+		EOF
+		not_ok "$name as $as: bundle verifies" "$(diag "$(cd "$outdir" && sha256sum -c SHA256SUMS 2>&1 | tail -3)")"
+}
+
+if $root; then as_list="root nobody"; else as_list=$(id -un); fi
+for as in $as_list; do
+	assess_ok unshare-r "$as" -- unshare -r
+	if have bwrap; then
+		assess_ok bwrap-unshare-all "$as" -- "${bwrap_all[@]}"
+	else
+		skip "bwrap-unshare-all as $as" "bubblewrap not installed (Debian: bubblewrap)"
+	fi
+	assess_ok strict-agent "$as" -- "$cli" sandbox "$work/strict-agent.profile" -- {}
+	if [ "$as" = root ] && have firejail; then
+		assess_ok firejail root -- "${firejail_cmd[@]}"
+	elif [ "$as" = root ]; then
+		skip "firejail as root" "firejail not installed (Debian: firejail)"
+	else
+		skip "firejail as $as" "Debian's firejail.users admits no other user by default"
+	fi
+	if [ "$as" = root ] && have runc && runc_bundle; then
+		assess_ok runc-default root --no-probe-arg -- runc run --bundle "$work/runc" "br-assess-$$"
+	elif [ "$as" = root ]; then
+		skip "runc as root" "runc not installed (Debian: runc)"
+	else
+		skip "runc as $as" "rootless runc needs a delegated cgroup; run as root"
+	fi
+done
+
+# ---- a wrong claim fails, naming it ----
+out=$("$cli" assess --claims "$claims/wrong-unshare-r.claims" -- unshare -r 2>&1)
+rc=$?
+[ "$rc" = 1 ] && grep -q "wrong-unshare-r.claims:3: ns.net = isolated" <<<"$out" &&
+	grep -q '^not ok 2 assess.namespaces.ns.net$' <<<"$out" && grep -q '^ok 1 ' <<<"$out" &&
+	ok "wrong claim (ns.net = isolated under unshare -r) exits 1 naming it" ||
+	not_ok "wrong claim exits 1 naming it" "$(diag "exit $rc" "$out")"
+
+# ---- a daemon socket: reachable through a bind of /, not from a tmpfs root ----
+sock=$work/daemon.sock
+coproc DAEMON { exec python3 -u -c '
+import signal, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1]); s.listen(64)
+print("ready")
+while True:
+    s.accept()[0].close()
+' "$sock"; }
+daemon_pid=$DAEMON_PID
+read -r _ <&"${DAEMON[0]}"
+chmod 777 "$sock"
+printf 'sockets = reachable\n' >"$work/reach.claims"
+printf 'sockets = unreachable\n' >"$work/noreach.claims"
+if have bwrap; then
+	out=$("$cli" assess --socket "$sock" --claims "$work/reach.claims" -- "${bwrap_all[@]}" 2>&1)
+	[ $? = 0 ] && grep -q "connected: $sock" <<<"$out" &&
+		ok "bwrap --unshare-all: a daemon's pathname socket stays reachable through --ro-bind / /" ||
+		not_ok "bwrap reaches the daemon socket" "$(diag "$out")"
+else
+	skip "bwrap reaches the daemon socket" "bubblewrap not installed"
+fi
+out=$("$work/bin/blastradius" assess --socket "$sock" --claims "$work/noreach.claims" -- \
+	"$work/bin/blastradius" sandbox "$work/strict-agent.profile" -- {} 2>&1)
+[ $? = 0 ] && ok "strict agent: the same socket is unreachable from its tmpfs root" ||
+	not_ok "strict agent: socket unreachable" "$(diag "$out")"
+out=$("$cli" assess --socket "$sock" --claims "$work/noreach.claims" -- unshare -r 2>&1)
+[ $? = 1 ] && grep -q "sockets = unreachable" <<<"$out" &&
+	ok "unshare -r: claiming the socket unreachable fails" || not_ok "unshare -r socket claim fails" "$(diag "$out")"
+
+done_testing

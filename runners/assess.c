@@ -165,40 +165,16 @@ static void build_probe_args(struct assess *a)
 			}
 }
 
-/* Run argv with stdout on a pipe; stderr stays ours. Returns stdout. */
+/* Run argv with stdout captured; stderr stays ours. Returns stdout. */
 static char *run_capture(char **argv, int *status)
 {
-	int p[2];
-	pid_t pid;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	ssize_t n;
+	char *out = NULL;
 
 	fflush(NULL);
-	if (pipe2(p, O_CLOEXEC))
-		die("assess: pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		die("assess: fork: %s", strerror(errno));
-	if (pid == 0) {
-		dup2(p[1], 1);
-		execvp(argv[0], argv);
-		fprintf(stderr, "blastradius: assess: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(p[1]);
-	do {
-		if (len + 4096 > cap)
-			buf = realloc(buf, cap = 2 * cap + 65536);
-		n = read(p[0], buf + len, cap - len - 1);
-		if (n > 0)
-			len += n;
-	} while (n > 0 || (n < 0 && errno == EINTR));
-	close(p[0]);
-	buf[len] = 0;
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-		;
-	return buf;
+	*status = run_cmd(argv, NULL, &out, false);
+	if (*status < 0)
+		die("assess: cannot run %s: %s", argv[0], strerror(-*status));
+	return out ? out : strdup("");
 }
 
 static char **launcher_argv(const struct assess *a)
@@ -246,8 +222,7 @@ static void measure(struct assess *a)
 		st = a->launcher_status;
 		die("assess: no complete probe report from %s (%s %d): is the probe reachable "
 		    "inside the sandbox at %s?", a->ncmd ? a->cmd[0] : a->probe,
-		    WIFSIGNALED(st) ? "killed by signal" : "exit status",
-		    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), a->probe);
+		    st > 128 ? "killed by signal" : "exit status", st > 128 ? st - 128 : st, a->probe);
 	}
 }
 

@@ -116,7 +116,7 @@ static int apply_mounts(const struct ctx *c, enum br_sb_step *step)
 {
 	const struct br_sandbox *sb = c->sb;
 	struct br_bind binds[BR_SB_MAX + 1] = {{0}};
-	const char *point;
+	const char *point, *keep[BR_SB_MAX + 1] = {0};
 	char path[BR_SB_PATH + 16];
 	int ret;
 
@@ -126,7 +126,10 @@ static int apply_mounts(const struct ctx *c, enum br_sb_step *step)
 		*step = BR_SB_STEP_PROC;
 		return sb->proc ? mount_proc(sb, "/proc") : 0;
 	}
-	if (!(point = br_scratch_point()))
+	for (int i = 0; i < sb->nbinds; i++)
+		keep[i] = sb->binds[i].src;
+	/* The new root is built on a directory that hides no bind source. */
+	if (!(point = br_scratch_point(keep)))
 		return -ENOENT;
 	for (int i = 0; i < sb->nbinds; i++) {
 		binds[i].src = sb->binds[i].src;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -28,20 +29,33 @@ int br_drop_to_nobody(void)
 	return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) ? -errno : 0;
 }
 
-const char *br_scratch_point(void)
+/* True if path is dir or lies beneath it. */
+static bool beneath(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == 0 || path[n] == '/');
+}
+
+const char *br_scratch_point(const char *const *keep)
 {
 	static const char *const points[] = {"/tmp", "/mnt", "/run", "/var/tmp", NULL};
 	struct stat st;
 
-	for (const char *const *p = points; *p; p++)
-		if (!stat(*p, &st) && S_ISDIR(st.st_mode))
+	for (const char *const *p = points; *p; p++) {
+		bool hides = false;
+
+		for (const char *const *k = keep; k && *k; k++)
+			hides |= beneath(*k, *p);
+		if (!hides && !stat(*p, &st) && S_ISDIR(st.st_mode))
 			return *p;
+	}
 	return NULL;
 }
 
 int br_scratch(unsigned flags, char *dir, size_t size)
 {
-	const char *point = br_scratch_point();
+	const char *point = br_scratch_point(NULL);
 	int ret;
 
 	if ((flags & BR_SCRATCH_USERNS) && geteuid() == 0 && (ret = br_drop_to_nobody()))

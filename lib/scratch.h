@@ -24,8 +24,9 @@ enum br_scratch_flags {
 int br_scratch(unsigned flags, char *dir, size_t size);
 
 /* An existing directory to mount over in a private mount namespace:
- * /tmp, else /mnt, /run, /var/tmp. NULL if none exists. */
-const char *br_scratch_point(void);
+ * /tmp, else /mnt, /run, /var/tmp, skipping any that would hide one of
+ * the paths in keep (NULL-terminated, may be NULL). NULL if none is left. */
+const char *br_scratch_point(const char *const *keep);
 
 /* Drop the calling process to uid/gid 65534 with no capabilities in any set
  * and stay dumpable (so /proc/self stays ours). 0 or -errno. */

@@ -130,7 +130,7 @@ TEST(release_agent_from_userns, .as = BR_UNPRIV)
 static int mount_v1_and_open(void *arg)
 {
 	const struct v1 *h = arg;
-	const char *point = br_scratch_point();
+	const char *point = br_scratch_point(NULL);
 	char agent[300], *opts = strchr(h->opts, ',');
 	int e;
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <grp.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -55,8 +56,16 @@ const char *br_scratch_point(const char *const *keep)
 
 int br_scratch(unsigned flags, char *dir, size_t size)
 {
-	const char *point = br_scratch_point(NULL);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *keep[] = {n > 0 ? exe : NULL, NULL};
+	const char *point;
 	int ret;
+
+	/* Never hide the running binary (tests may run from a copy in /tmp). */
+	if (n > 0)
+		exe[n] = 0;
+	point = br_scratch_point(keep);
 
 	if ((flags & BR_SCRATCH_USERNS) && geteuid() == 0 && (ret = br_drop_to_nobody()))
 		return ret;

@@ -19,7 +19,8 @@ enum br_scratch_flags {
 
 /* Enter a private mount namespace (plus a user namespace mapping us to root
  * when not root, or with BR_SCRATCH_USERNS), make the tree private and mount a
- * fresh tmpfs on an existing directory (/tmp, else /mnt, /run, /var/tmp).
+ * fresh tmpfs on an existing directory (/tmp, else /mnt, /run, /var/tmp;
+ * never one that holds the running binary).
  * dir (size bytes) receives the mount point. 0 or -errno. */
 int br_scratch(unsigned flags, char *dir, size_t size);
 

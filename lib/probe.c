@@ -509,27 +509,42 @@ static long getpid_on(void *abi)
 	return br_sys(a, a == BR_ABI_IA32 ? 20 : 39, 0, 0, 0, 0, 0, 0);
 }
 
+static struct br_outcome live_probe[BR_NABIS];
+static int live_cached[BR_NABIS] = {-1, -1, -1};
+
+bool br_abi_live(enum br_abi abi)
+{
+	if (abi >= BR_NABIS)
+		return false;
+	if (abi == BR_ABI_NATIVE)
+		return true;
+	if (live_cached[abi] < 0) {
+		struct br_outcome *o = &live_probe[abi];
+
+		br_probe(o, getpid_on, &abi, 0, 0);
+		/* The child's getpid is positive; any pid proves the call ran. */
+		live_cached[abi] = o->kind == BR_ALLOWED && o->ret > 0;
+	}
+	return live_cached[abi];
+}
+
 static enum br_abi_state measure(enum br_abi abi)
 {
 	/* x32_sys_call (6.9+), x32_sys_call_table (older); ia32 likewise. */
 	static const char *const x32_syms[] = {"x32_sys_call", "__x32_compat_sys_", NULL};
 	static const char *const ia32_syms[] = {"ia32_sys_call", "__ia32_sys_", NULL};
-	struct br_outcome o;
+	const struct br_outcome *o = &live_probe[abi];
 	int built;
 
-	if (abi == BR_ABI_NATIVE)
-		return BR_ABI_ENABLED;
-	br_probe(&o, getpid_on, &abi, 0, 0);
-	/* The child's getpid is positive; any pid proves the call ran. */
-	if (o.kind == BR_ALLOWED && o.ret > 0)
+	if (br_abi_live(abi))
 		return BR_ABI_ENABLED;
 	built = kallsyms_has(abi == BR_ABI_X32 ? x32_syms : ia32_syms);
 	if (built == 0)
 		return BR_ABI_ABSENT;
 	/* ia32 off: int 0x80 is a #GP, SIGSEGV. x32 off: ENOSYS. */
-	if (abi == BR_ABI_IA32 && o.kind == BR_KILLED && o.sig == SIGSEGV)
+	if (abi == BR_ABI_IA32 && o->kind == BR_KILLED && o->sig == SIGSEGV)
 		return built > 0 ? BR_ABI_DISABLED : BR_ABI_UNAVAILABLE;
-	if (abi == BR_ABI_X32 && o.kind == BR_UNSUPPORTED)
+	if (abi == BR_ABI_X32 && o->kind == BR_UNSUPPORTED)
 		return built > 0 ? BR_ABI_DISABLED : BR_ABI_UNAVAILABLE;
 	return BR_ABI_UNAVAILABLE; /* killed by a filter, or something else */
 }
@@ -548,12 +563,11 @@ enum br_abi_state br_abi_state(enum br_abi abi)
 const char *br_abi_missing(enum br_abi abi)
 {
 	static char why[256];
-	enum br_abi_state s = br_abi_state(abi);
 
-	if (s == BR_ABI_ENABLED)
+	if (br_abi_live(abi))
 		return NULL;
-	snprintf(why, sizeof(why), "%s=%s: its calls cannot run here (needs %s)", br_abi_name(abi),
-		 br_abi_state_name(s),
+	snprintf(why, sizeof(why), "%s=%s: its calls do not run here (needs %s)", br_abi_name(abi),
+		 br_abi_state_name(br_abi_state(abi)),
 		 abi == BR_ABI_X32 ? "CONFIG_X86_X32_ABI and, on Debian kernels, the boot parameter "
 				     "syscall.x32=y"
 				   : "CONFIG_IA32_EMULATION and ia32_emulation=1 where "

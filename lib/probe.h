@@ -143,13 +143,17 @@ enum br_abi_state {
 			     * (no /proc/config.gz) */
 };
 
-/* Measured once per process in a forked child (the calling process may be
- * under a filter: a probe that is killed or denied reports UNAVAILABLE). */
+/* Do the ABI's calls run here? A getpid on it, once per process, in a
+ * forked child (cheap). */
+bool br_abi_live(enum br_abi abi);
+/* The full state: when not live, /proc/kallsyms (~50 ms to read) tells
+ * built-but-off from not built. Cached per process. A probe that a filter
+ * kills or denies reports UNAVAILABLE. */
 enum br_abi_state br_abi_state(enum br_abi abi);
 /* "enabled", "disabled", "absent", "unavailable". */
 const char *br_abi_state_name(enum br_abi_state s);
-/* NULL when abi is enabled, else why its calls cannot run here, naming
- * what is missing (for a SKIP reason). Static string. */
+/* NULL when abi is live (cheap), else why its calls cannot run here: its
+ * br_abi_state and what is missing (for a SKIP reason). Static string. */
 const char *br_abi_missing(enum br_abi abi);
 
 #endif

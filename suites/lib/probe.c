@@ -76,7 +76,6 @@ FIXTURE_VARIANT_ADD(sysprobe, x32) { BR_ABI_X32 };
 
 FIXTURE_SETUP(sysprobe)
 {
-	br_fact(br_abi_name(variant->abi), "%s", br_abi_state_name(br_abi_state(variant->abi)));
 	if (br_abi_missing(variant->abi))
 		SKIP("%s", br_abi_missing(variant->abi));
 }

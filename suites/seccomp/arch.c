@@ -19,7 +19,6 @@
 
 static void need_abi(enum br_abi abi)
 {
-	br_fact(br_abi_name(abi), "%s", br_abi_state_name(br_abi_state(abi)));
 	if (br_abi_missing(abi))
 		SKIP("%s", br_abi_missing(abi));
 }
@@ -165,7 +164,6 @@ TEST(x32_numbers_killed_by_library_filter)
 	struct under u = {.profile = "deny-escapes", .call = "getpid", .abi = BR_ABI_X32};
 	struct br_outcome o;
 
-	br_fact("x32", "%s", br_abi_state_name(br_abi_state(BR_ABI_X32)));
 	o = outcome(&u);
 	EXPECT_KIND(BR_KILLED, o);
 	EXPECT_EQ(SIGSYS, o.sig);

@@ -77,7 +77,7 @@ const struct br_claim_key br_claim_keys[] = {
 	 "unreachable: no daemon socket (docker, containerd, podman, crio, kubelet, --socket) "
 	 "accepts a connection"},
 	{"tiocsti", EQ, BR_CV_CHOICE, denied_allowed, BR_AREA_BREACH,
-	 "TIOCSTI on the controlling terminal is refused (sentinel: NULL char pointer)"},
+	 "TIOCSTI on /dev/tty, or else on an inherited terminal fd, is refused (sentinel: NULL char)"},
 	{0},
 };
 

@@ -202,4 +202,29 @@ out=$("$cli" assess --socket "$sock" --claims "$work/noreach.claims" -- unshare 
 [ $? = 1 ] && grep -q "sockets = unreachable" <<<"$out" &&
 	ok "unshare -r: claiming the socket unreachable fails" || not_ok "unshare -r socket claim fails" "$(diag "$out")"
 
+# ---- TIOCSTI through a terminal (script(1) gives us one) ----
+# Unprivileged: CAP_SYS_ADMIN in the init namespace passes every TIOCSTI check.
+legacy=$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)
+[ "$legacy" = 0 ] && expect=denied || expect=allowed
+printf 'tiocsti = %s\n' "$expect" >"$work/tiocsti-same.claims"
+printf 'tiocsti = denied\n' >"$work/tiocsti-denied.claims"
+chmod 644 "$work"/*.claims
+user=()
+$root && user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+if have script && have bwrap; then
+	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
+		"$work/tiocsti-same.claims" -- bwrap --ro-bind / / --dev /dev --proc /proc)" /dev/null)
+	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" &&
+		ok "bwrap sharing the session: TIOCSTI $expect (legacy_tiocsti=$legacy)" ||
+		not_ok "bwrap TIOCSTI $expect" "$(diag "$out")"
+	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
+		"$work/tiocsti-denied.claims" -- bwrap --new-session --ro-bind / / --dev /dev --proc /proc)" /dev/null)
+	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" && grep -q 'not-ctty\|sysctl' <<<"$out" &&
+		ok "bwrap --new-session: TIOCSTI on the inherited terminal is denied (CVE-2017-5226)" ||
+		not_ok "bwrap --new-session TIOCSTI denied" "$(diag "$out")"
+else
+	skip "TIOCSTI through a terminal" "needs script(1) (util-linux) and bwrap"
+	skip "TIOCSTI with --new-session" "needs script(1) (util-linux) and bwrap"
+fi
+
 done_testing

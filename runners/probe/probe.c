@@ -654,13 +654,19 @@ static void probe_sockets(char **extra, int nextra)
 	}
 }
 
-/* TIOCSTI pushes input into the controlling terminal. A NULL char pointer
- * gives EFAULT only after the tty and capability checks passed. */
+/* TIOCSTI pushes input into a terminal. A NULL char pointer gives EFAULT
+ * only after the tty and capability checks passed. Without a controlling
+ * terminal (setsid), an inherited terminal fd is what an attacker holds:
+ * TIOCSTI there must be EPERM (CVE-2017-5226, bubblewrap's --new-session). */
 static long do_tiocsti(void *arg)
 {
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 
 	(void)arg;
+	if (fd < 0)
+		for (int i = 0; i <= 2 && fd < 0; i++)
+			if (isatty(i))
+				fd = i;
 	if (fd < 0)
 		return -ENXIO;
 	return ioctl(fd, TIOCSTI, NULL) ? -errno : 0;
@@ -672,10 +678,12 @@ static void probe_tiocsti(void)
 
 	br_probe(&o, do_tiocsti, NULL, EFAULT, TIMEOUT_MS);
 	if (o.kind == BR_DENIED && o.err == ENXIO)
-		obs("tiocsti", "untested", "none", "no controlling terminal (/dev/tty: ENXIO)");
+		obs("tiocsti", "untested", "none", "no terminal: no controlling tty and no tty on fds 0-2");
 	else
 		obs_outcome("tiocsti", &o, o.kind == BR_DENIED && o.err == EIO ? "sysctl" :
-			    plain_cause(&o), "ioctl(/dev/tty, TIOCSTI, NULL); EIO: dev.tty.legacy_tiocsti=0");
+			    o.kind == BR_DENIED && o.err == EPERM && !seccomp_mode ? "not-ctty" :
+			    plain_cause(&o), "ioctl(TIOCSTI, NULL) on /dev/tty, else an inherited tty fd; "
+			    "EIO: dev.tty.legacy_tiocsti=0, EPERM: not our controlling tty");
 }
 
 static void usage(FILE *f)

@@ -120,8 +120,10 @@ pid_t br_idmap_spawn(int flags, int (*maps)(pid_t child, void *arg),
 		close(go[1]);
 		kill(pid, SIGKILL);
 		br_wait(pid);
-		if (pidfd && *pidfd >= 0)
+		if (pidfd && *pidfd >= 0) {
 			close(*pidfd);
+			*pidfd = -1;
+		}
 		return ret < 0 ? ret : -EINVAL;
 	}
 	if (write(go[1], &c, 1) != 1)

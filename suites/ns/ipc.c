@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <mqueue.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
@@ -96,6 +97,44 @@ TEST_F(ipc, visible_in_same_ns_control)
 	struct lookup l = {.nested = false, .find = variant->find};
 
 	ASSERT_EQ(FOUND, br_child(look, &l));
+}
+
+/* The IPC sysctls (msgmax, shmmax, ...) are per namespace too. */
+#define MSGMAX "/proc/sys/kernel/msgmax"
+
+static int msgmax_is_4321(void *nested)
+{
+	char buf[32];
+
+	if (nested && unshare(CLONE_NEWIPC))
+		return NO_NS;
+	if (br_read_file(MSGMAX, buf, sizeof(buf)) <= 0)
+		return OTHER;
+	return strcmp(buf, "4321\n") ? ABSENT : FOUND;
+}
+
+static void set_msgmax(void)
+{
+	int ret;
+
+	outside();
+	ret = br_write_file(MSGMAX, "4321");
+	/* Before 5.17 these files belong to the initial namespace's root. */
+	if (ret == -EACCES && !br_is_root())
+		SKIP("ipc sysctls not writable from a user namespace (before 5.17)");
+	ASSERT_EQ(0, ret);
+}
+
+TEST(sysctl_private_to_ns)
+{
+	set_msgmax();
+	ASSERT_EQ(ABSENT, br_child(msgmax_is_4321, (void *)1));
+}
+
+TEST(sysctl_same_ns_control)
+{
+	set_msgmax();
+	ASSERT_EQ(FOUND, br_child(msgmax_is_4321, NULL));
 }
 
 TEST_HARNESS_MAIN

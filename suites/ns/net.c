@@ -86,6 +86,17 @@ TEST(only_lo_in_new_ns)
 	ASSERT_STREQ("lo", names);
 }
 
+/* Without a new namespace the host's links are all there. */
+TEST(host_links_visible_control)
+{
+	char names[512];
+
+	links(names, sizeof(names));
+	if (!strcmp(names, "lo"))
+		SKIP("the host itself has only lo: a new namespace would look the same");
+	ASSERT_TRUE(strchr(names, ' ') != NULL);
+}
+
 TEST(lo_down_in_new_ns)
 {
 	int flags;

@@ -81,17 +81,6 @@ static void start_copy(struct br__fix_exe *self)
 	snprintf(self->proc_exe, sizeof(self->proc_exe), "/proc/%d/exe", pid);
 }
 
-/* 0 if the file opens for writing (closed at once), else errno. */
-static int open_for_write(void *path)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
 /* Control: not running, the copy is an ordinary writable file. */
 TEST_F(exe, idle_copy_writable_control)
 {

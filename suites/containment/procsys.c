@@ -23,17 +23,6 @@
 #define USERNS_FRESH_PROC "userns = on\nns = mnt,pid\nproc = on\n"
 #define USERNS_CGROUP "userns = on\nns = mnt,cgroup\n"
 
-/* 0 if path opens for writing (closed at once, nothing written), else errno. */
-static int open_for_write(void *path)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
 FIXTURE(sysctl) {
 	int unused;
 };

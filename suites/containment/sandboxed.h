@@ -7,6 +7,9 @@
 #ifndef BR_CONTAINMENT_SANDBOXED_H
 #define BR_CONTAINMENT_SANDBOXED_H
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "harness.h"
 #include "profile.h"
 
@@ -27,6 +30,18 @@ static inline int sandboxed(const char *profile, int (*fn)(void *), void *arg)
 		br_fail_now();
 	}
 	return st;
+}
+
+/* A payload: 0 if the file at path opens for writing, else the errno. The
+ * permission checks happen at open; it is closed at once, nothing written. */
+static inline int open_for_write(void *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
 }
 
 #endif

@@ -163,6 +163,58 @@ for as in $as_list; do
 	fi
 done
 
+# ---- claim logic against synthetic records (a stand-in probe) ----
+# The stand-in prints the outside's records, or the inside's when CMD set
+# BR_FAKE_INSIDE: each case pins one classification rule.
+cat >"$work/fake-probe" <<'EOF'
+#!/bin/sh
+t=$(printf '\t')
+rec() { printf 'O%s%s%s%s%s%s%sdetail\n' "$t" "$1" "$t" "$2" "$t" "$3" "$t"; }
+echo "blastradius-probe 1"
+printf 'F%scap_last_cap%s40\n' "$t" "$t"
+if [ -n "$BR_FAKE_INSIDE" ]; then
+	rec syscall.mount.native 'killed(SIGSYS)' seccomp-kill
+	rec syscall.mount.x32 unsupported abi-off
+	rec syscall.mount.ia32 'killed(SIGSYS)' seccomp-kill
+	rec syscall.bpf.native unsupported kernel-or-seccomp
+	rec syscall.bpf.x32 unsupported abi-off
+	rec syscall.bpf.ia32 'trapped(nr=357 arch=i386)' seccomp-trap
+	rec syscall.reboot.native 'denied(EPERM)' capability-or-seccomp
+	rec syscall.keyctl.native 'denied(EPERM)' seccomp-errno
+	rec syscall.keyctl.ia32 allowed none
+	rec fs.write./workspace allowed none
+	rec fs.write./tmp allowed none
+	rec caps.bounding 0x0000000000002000 none
+	rec caps.effective 0x000001ffffffffff none
+else
+	rec syscall.bpf.native allowed none
+fi
+echo end
+EOF
+chmod 755 "$work/fake-probe"
+logic() { # expected exit, claim line, what, [expected output]
+	printf '%s\n' "$2" >"$work/logic.claims"
+	out=$("$cli" assess --probe "$work/fake-probe" --claims "$work/logic.claims" -- \
+		env BR_FAKE_INSIDE=1 {} 2>&1)
+	rc=$?
+	# A pass must be a pass, not a skip, unless the skip is what is expected.
+	[ "$rc" = "$1" ] && grep -qF -- "${4:-}" <<<"$out" &&
+		{ [ -n "${4:-}" ] || [ "$1" != 0 ] || ! grep -q '# SKIP' <<<"$out"; } && ok "claim logic: $3" ||
+		not_ok "claim logic: $3" "$(diag "exit $rc, wanted $1" "$out")"
+}
+logic 0 'seccomp.deny = mount' "killed on native and ia32, x32 absent: seccomp denies"
+logic 0 'seccomp.deny = bpf' "ENOSYS inside but implemented outside: seccomp denies"
+logic 0 'seccomp.deny = reboot' "EPERM before any argument check: not tested, never a pass" \
+	'# SKIP not tested: reboot native: denied(EPERM) (EPERM before any argument check'
+logic 1 'seccomp.deny = keyctl' "keyctl through int 0x80 gets past the filter: fails" \
+	'keyctl ia32: allowed'
+logic 1 'landlock.write = /workspace' "a write outside the claimed path fails the claim" \
+	'/tmp is writable too'
+logic 0 'caps.bounding <= cap_net_raw cap_chown' "a subset of the claimed caps holds"
+logic 1 'caps.bounding = cap_chown' "a different exact set fails"
+logic 0 'caps.effective = all' "all means every cap up to cap_last_cap"
+logic 2 'caps.effective = cap_sys_admin cap_nosuch' "an unknown cap is bad input"
+
 # ---- a wrong claim fails, naming it ----
 out=$("$cli" assess --claims "$claims/wrong-unshare-r.claims" -- unshare -r 2>&1)
 rc=$?

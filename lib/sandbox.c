@@ -17,6 +17,7 @@
 
 static const char *const step_names[] = {
 	[BR_SB_OK] = "ok",
+	[BR_SB_STEP_CHECK] = "check",
 	[BR_SB_STEP_CLONE] = "clone",
 	[BR_SB_STEP_MOUNTS] = "mounts",
 	[BR_SB_STEP_PROC] = "proc",
@@ -90,6 +91,7 @@ struct ctx {
 	void *arg;
 	char *const *argv;
 	int status_fd; /* write end: a record on failure, EOF on success */
+	int parent_fd; /* the parent's read end, closed in the child */
 	struct br_ns_id mnt_before;
 };
 
@@ -220,7 +222,10 @@ static int child_main(void *p)
 {
 	const struct ctx *c = p;
 	struct record rec = {BR_SB_STEP_CLONE, 0};
-	int ret = apply(c, &rec.step);
+	int ret;
+
+	close(c->parent_fd);
+	ret = apply(c, &rec.step);
 
 	if (!ret && c->argv) {
 		execvp(c->argv[0], c->argv);
@@ -237,6 +242,19 @@ static int child_main(void *p)
 	return c->fn(c->arg);
 }
 
+/* False when a built-in allow-list would kill execve itself. */
+static bool exec_allowed(const struct br_sandbox *sb)
+{
+	const struct br_seccomp_profile *p = sb->seccomp[0] ? br_seccomp_builtin(sb->seccomp) : NULL;
+
+	if (!p || p->mode != BR_SECCOMP_ALLOW_LIST)
+		return true;
+	for (const char *const *s = p->syscalls; *s; s++)
+		if (!strcmp(*s, "execve"))
+			return true;
+	return false;
+}
+
 static int spawn(struct ctx *c, struct br_sb_child *out)
 {
 	const struct br_sandbox *sb = c->sb;
@@ -247,23 +265,25 @@ static int spawn(struct ctx *c, struct br_sb_child *out)
 
 	out->pid = -1;
 	out->pidfd = -1;
-	out->failed = BR_SB_STEP_CLONE;
+	out->failed = BR_SB_STEP_CHECK;
 	if ((ret = br_sandbox_check(sb, NULL, NULL)))
 		return ret;
+	if (c->argv && !exec_allowed(sb))
+		return -EINVAL;
+	out->failed = BR_SB_STEP_CLONE;
 	if ((ret = br_ns_id(0, "mnt", &c->mnt_before)))
 		return ret;
 	if (pipe2(sv, O_CLOEXEC))
 		return -errno;
 	c->status_fd = sv[1];
+	c->parent_fd = sv[0];
 	fflush(NULL);
 	if (sb->userns) {
 		pid = br_idmap_spawn(flags, NULL, child_main, c, &out->pidfd);
 	} else {
 		pid = br_ns_clone3(flags, &out->pidfd);
-		if (pid == 0) {
-			close(sv[0]);
+		if (pid == 0)
 			_exit(child_main(c));
-		}
 	}
 	close(sv[1]);
 	if (pid < 0) {

@@ -77,6 +77,7 @@ struct br_sandbox {
 /* The steps, for error reports. */
 enum br_sb_step {
 	BR_SB_OK,
+	BR_SB_STEP_CHECK,    /* the layers do not fit together (br_sandbox_check) */
 	BR_SB_STEP_CLONE,    /* namespaces and id maps */
 	BR_SB_STEP_MOUNTS,   /* private tree, tmpfs root, binds, pivot_root */
 	BR_SB_STEP_PROC,
@@ -114,7 +115,8 @@ struct br_sb_child {
 int br_sandbox_spawn(const struct br_sandbox *sb, int (*fn)(void *), void *arg,
 		     struct br_sb_child *out);
 /* The same with execvp(argv[0], argv) as the payload (a failed exec is
- * reported as step "exec"). */
+ * reported as step "exec"). An allow-list seccomp profile without execve
+ * would kill the exec itself: refused with -EINVAL at step "check". */
 int br_sandbox_exec(const struct br_sandbox *sb, char *const argv[], struct br_sb_child *out);
 
 /* Reap the child and close its pidfd: exit status, 128+signal, or -errno. */

@@ -347,6 +347,7 @@ TEST(check_rejects_incoherent_layers)
 	EXPECT_STREQ("root", key);
 	ASSERT_EQ(-EINVAL, br_sandbox_spawn(&sb, is_root_inside, NULL, &c));
 	EXPECT_EQ(-1, c.pid);
+	EXPECT_STREQ("check", br_sb_step_name(c.failed));
 	base(&sb);
 	strcpy(sb.seccomp, "deny-escapes"); /* without nnp */
 	ASSERT_EQ(-EINVAL, br_sandbox_check(&sb, &key, &why));
@@ -366,6 +367,11 @@ TEST(exec_payload)
 	ASSERT_EQ(0, br_sandbox_wait(&c));
 	ASSERT_EQ(-ENOENT, br_sandbox_exec(&sb, missing, &c));
 	EXPECT_STREQ("exec", br_sb_step_name(c.failed));
+	/* an allow-list without execve would kill the exec itself */
+	sb.nnp = true;
+	strcpy(sb.seccomp, "allow-stdio");
+	ASSERT_EQ(-EINVAL, br_sandbox_exec(&sb, ok, &c));
+	EXPECT_STREQ("check", br_sb_step_name(c.failed));
 }
 
 TEST_HARNESS_MAIN

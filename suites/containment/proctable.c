@@ -173,16 +173,25 @@ TEST_F(proctable, ptrace_pidns)
 	ASSERT_EQ(ESRCH, sandboxed(PIDNS, seize_target, &self->target));
 }
 
-/* A user namespace alone does not stop ptrace of a same-uid process
- * outside it: the target's kernel uid is the caller's, and it is dumpable.
- * That is why the pid namespace is needed (a fact: LSMs may differ). */
+/* A user namespace alone shares the pid table, but the capability LSM
+ * refuses ptrace into a process of another user namespace unless the
+ * tracer has CAP_SYS_PTRACE over it (cap_ptrace_access_check), even when
+ * both have the same kernel uid. */
 TEST_F(proctable, ptrace_userns_only)
 {
-	int e;
+	ASSERT_EQ(EPERM, sandboxed(USERNS_ONLY, seize_target, &self->target));
+}
 
-	skip_if_yama_blocks();
-	e = sandboxed(USERNS_ONLY, seize_target, &self->target);
-	br_fact("containment.ptrace_userns_only", "%s", e ? br_errname(e) : "allowed");
+/* The same check guards /proc/PID/mem (mm_access): EACCES. */
+TEST_F(proctable, proc_mem_userns_only)
+{
+	ASSERT_EQ(EACCES, sandboxed(USERNS_ONLY, open_target_mem, &self->target));
+}
+
+/* What a user namespace alone still shows: the host's processes. */
+TEST_F(proctable, proc_entry_userns_only_visible)
+{
+	ASSERT_EQ(0, sandboxed(USERNS_ONLY, stat_target, &self->target));
 }
 
 TEST_F(proctable, proc_mem_control)

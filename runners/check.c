@@ -80,6 +80,14 @@ static const char *val(const struct recs *r, const char *key)
 	return x ? x->value : NULL;
 }
 
+/* The value, or "?" when the probe did not report it. */
+static const char *vq(const struct recs *r, const char *key)
+{
+	const char *v = val(r, key);
+
+	return v ? v : "?";
+}
+
 static bool allowed(const struct rec *x)
 {
 	return x && !strcmp(x->value, "allowed");
@@ -538,15 +546,15 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 			v = ns_state(in, ref, *t, why, sizeof(why));
 			line(f, "%s namespace: %s (%s)", *t, v ? v : "unknown", why);
 		}
-		line(f, "uid %s inside; uid_map: %s", val(in, "uid") ? val(in, "uid") : "?",
-		     val(in, "uid_map") ? val(in, "uid_map") : "?");
+		line(f, "uid %s inside; uid_map: %s", vq(in, "uid"),
+		     vq(in, "uid_map"));
 		break;
 	case BR_AREA_SECCOMP: {
 		size_t n = 0;
 
 		line(f, "seccomp mode %s, %s filter(s)",
-		     val(in, "seccomp.mode") ? val(in, "seccomp.mode") : "?",
-		     val(in, "seccomp.filters") ? val(in, "seccomp.filters") : "?");
+		     vq(in, "seccomp.mode"),
+		     vq(in, "seccomp.filters"));
 		list[0] = 0;
 		/* One entry per syscall: "mount (native, ia32)". */
 		for (const struct br_sysprobe *sp = br_sysprobes; sp->name; sp++) {
@@ -572,11 +580,11 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 			snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0, ")");
 		line(f, "dangerous syscalls that get past seccomp: %s", n ? list : "none");
 		line(f, "io_uring: IORING_OP_OPENAT %s; bypass of an openat filter: %s",
-		     val(in, "io_uring.openat") ? val(in, "io_uring.openat") : "?",
-		     val(in, "io_uring.bypass") ? val(in, "io_uring.bypass") : "?");
+		     vq(in, "io_uring.openat"),
+		     vq(in, "io_uring.bypass"));
 		line(f, "ABIs: x32 %s, ia32 %s",
-		     val(in, "syscall.getpid.x32") ? val(in, "syscall.getpid.x32") : "?",
-		     val(in, "syscall.getpid.ia32") ? val(in, "syscall.getpid.ia32") : "?");
+		     vq(in, "syscall.getpid.x32"),
+		     vq(in, "syscall.getpid.ia32"));
 		break;
 	}
 	case BR_AREA_CAPS:
@@ -588,12 +596,12 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 
 			line(f, "%s: %s", *t + 5, x ? x->detail : "?");
 		}
-		line(f, "no_new_privs %s; securebits %s", val(in, "nnp") ? val(in, "nnp") : "?",
-		     val(in, "securebits") ? val(in, "securebits") : "?");
+		line(f, "no_new_privs %s; securebits %s", vq(in, "nnp"),
+		     vq(in, "securebits"));
 		line(f, "raw sockets: AF_PACKET %s, AF_INET/SOCK_RAW %s; new user namespaces: %s",
-		     val(in, "rawsock.packet") ? val(in, "socket.packet") : "?",
-		     val(in, "rawsock.inet") ? val(in, "socket.raw") : "?",
-		     val(in, "unshare.user") ? val(in, "unshare.user") : "?");
+		     vq(in, "rawsock.packet"),
+		     vq(in, "rawsock.inet"),
+		     vq(in, "unshare.user"));
 		break;
 	case BR_AREA_LANDLOCK: {
 		const struct rec *abi = recs_get(in, 'F', "landlock.abi"), *x = recs_get(in, 'O', "landlock");
@@ -612,12 +620,12 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 		n = family(in, "socket.", list, sizeof(list));
 		line(f, "daemon sockets that accept a connection: %s", n > 0 ? list : "none");
 		line(f, "files under /proc/sys that open for writing: %s",
-		     val(in, "procsys.writable") ? val(in, "procsys.writable") : "?");
+		     vq(in, "procsys.writable"));
 		n = family(in, "fhandle.", list, sizeof(list));
 		line(f, "open_by_handle_at (shocker): %s",
 		     n > 0 ? "handles open" : n == 0 ? "refused" : "untested");
 		line(f, "TIOCSTI into the terminal: %s",
-		     val(in, "tiocsti") ? val(in, "tiocsti") : "?");
+		     vq(in, "tiocsti"));
 		break;
 	}
 	default:

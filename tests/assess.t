@@ -131,6 +131,8 @@ assess_ok() {
 			json.load(open(os.path.join(d, "facts.json")))["kernel.release"]
 			assert json.load(open(os.path.join(d, "observations.json")))["inside"]
 			html = open(os.path.join(d, "report.html")).read()
+			for f in ("report.html", "assess.ktap"):
+			    assert "(null)" not in open(os.path.join(d, f)).read(), f
 			for area in ("Namespace isolation", "Seccomp-BPF filters", "Capabilities management",
 			             "Landlock integration", "Breach containment"):
 			    assert "<h2>%s</h2>" % area in html, area

@@ -140,7 +140,7 @@ assess_ok() {
 		not_ok "$name as $as: bundle verifies" "$(diag "$(cd "$outdir" && sha256sum -c SHA256SUMS 2>&1 | tail -3)")"
 }
 
-if $root; then as_list="root nobody"; else as_list=$(id -un); fi
+if $root; then as_list="root nobody"; else as_list="uid$(id -u)"; fi
 for as in $as_list; do
 	assess_ok unshare-r "$as" -- unshare -r
 	if have bwrap; then

@@ -44,7 +44,7 @@ assert all(isinstance(v, str) for v in d.values())
 }
 
 echo "TAP version 13"
-echo "1..8"
+echo "1..9"
 check "as $(id -un)"
 if [ "$(id -u)" = 0 ]; then
 	check "as uid 65534" setpriv --reuid=65534 --regid=65534 --clear-groups
@@ -54,6 +54,15 @@ else
 	for i in 4 5 6 7; do echo "ok $i # SKIP needs root to drop to uid 65534"; done
 	n=7
 fi
+res=$(mktemp -d)
+"$BR" run --suite ns.uts --results "$res" --id facts --quiet >/dev/null 2>&1
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["kernel.release"] and d["kernel.cmdline"] and "self.CapEff" in d and "ns.user" in d
+' "$res/facts/host/facts.json"
+ok $? "run writes the gathered facts into host/facts.json"
+rm -rf "$res"
 "$BR" facts --bogus >/dev/null 2>&1
 [ $? = 2 ]
 ok $? "bad option exits 2"

@@ -190,6 +190,8 @@ static int seccomp_stopped(const struct recs *in, const struct recs *ref, const 
 		return -1;
 	}
 	*why = x->cause;
+	if (!strcmp(x->cause, "probe-error"))
+		return -1;
 	if (!strncmp(x->cause, "seccomp", 7) || !strcmp(x->cause, "abi-off") ||
 	    !strncmp(x->detail, "no ", 3))
 		return 1;
@@ -239,7 +241,8 @@ static enum br_verdict check_syscalls(const struct br_claim *c, const struct rec
 
 				bad = s == 0, unsure = s < 0;
 			} else { /* syscalls.blocked */
-				bad = !x || allowed(x);
+				unsure = !x || !strcmp(x->cause, "probe-error");
+				bad = !unsure && allowed(x);
 				why = x ? x->cause : "not measured";
 			}
 			if (bad || unsure)

@@ -114,8 +114,10 @@ static const char *cause_of(const struct br_outcome *o, bool cap_first, enum br_
 			return "abi-off";
 		return seccomp_mode ? "kernel-or-seccomp" : "kernel";
 	case BR_DENIED:
+		/* No filter: a capability, a sysctl (unprivileged_bpf_disabled,
+		 * perf_event_paranoid, ...) or an LSM refused it. */
 		if (!seccomp_mode)
-			return cap_first ? "capability" : o->err == EACCES || o->err == EPERM ? "lsm"
+			return cap_first ? "capability" : o->err == EACCES || o->err == EPERM ? "privilege"
 											    : "kernel";
 		return cap_first && o->err == EPERM ? "capability-or-seccomp" : "seccomp-errno";
 	default:

@@ -2,9 +2,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ns.h"
 #include "seccomp.h"
@@ -112,7 +115,7 @@ static int errno_value(struct parser *p, const char *key, const char *v, int *ou
 	return bad(p, "%s: expected an errno name such as EPERM, got '%s'", key, v);
 }
 
-static int set_bind(struct parser *p, const char *key, char *v, bool rw)
+static int set_bind(struct parser *p, const char *key, char *v, bool rw, bool optional)
 {
 	struct br_sandbox *sb = p->sb;
 	char *save, *src = strtok_r(v, " \t", &save), *dst = strtok_r(NULL, " \t", &save);
@@ -127,6 +130,7 @@ static int set_bind(struct parser *p, const char *key, char *v, bool rw)
 	if ((ret = path(p, key, b->src, src)) || (dst && (ret = path(p, key, b->dst, dst))))
 		return ret;
 	b->rw = rw;
+	b->optional = optional;
 	sb->nbinds++;
 	return 0;
 }
@@ -162,10 +166,15 @@ static int set(struct parser *p, const char *key, char *v)
 		sb->tmpfs_root = !strcmp(v, "tmpfs");
 		return 0;
 	}
-	if (!strcmp(key, "bind") || !strcmp(key, "bind.rw"))
-		return set_bind(p, key, v, key[4] == '.');
-	if (!strcmp(key, "proc"))
-		return on_off(p, key, v, &sb->proc);
+	if (!strcmp(key, "bind") || !strcmp(key, "bind.rw") || !strcmp(key, "bind.try"))
+		return set_bind(p, key, v, !strcmp(key, "bind.rw"), !strcmp(key, "bind.try"));
+	if (!strcmp(key, "proc")) {
+		if (strcmp(v, "on") && strcmp(v, "ro") && strcmp(v, "off"))
+			return bad(p, "proc: expected on, ro or off, got '%s'", v);
+		sb->proc = strcmp(v, "off");
+		sb->proc_ro = !strcmp(v, "ro");
+		return 0;
+	}
 	if (!strcmp(key, "proc.hidepid")) {
 		static const char *const modes[] = {"off", "noaccess", "invisible"};
 
@@ -244,7 +253,8 @@ static int set(struct parser *p, const char *key, char *v)
 	return bad(p, "unknown key '%s' (the keys are listed in lib/profile.h and the README)", key);
 }
 
-static const char *const repeatable[] = {"bind", "bind.rw", "landlock.allow", "seccomp.deny", NULL};
+static const char *const repeatable[] = {"bind", "bind.rw", "bind.try", "landlock.allow",
+					 "seccomp.deny", NULL};
 
 /* Lines where each key was seen, for "given twice" and the final check. */
 struct seen {
@@ -392,9 +402,10 @@ void br_profile_print(FILE *f, const struct br_sandbox *sb)
 		fprintf(f, "ns = none\n");
 	fprintf(f, "root = %s\n", sb->tmpfs_root ? "tmpfs" : "host");
 	for (int i = 0; i < sb->nbinds; i++)
-		fprintf(f, "bind%s = %s%s%s\n", sb->binds[i].rw ? ".rw" : "", sb->binds[i].src,
+		fprintf(f, "bind%s = %s%s%s\n",
+			sb->binds[i].rw ? ".rw" : sb->binds[i].optional ? ".try" : "", sb->binds[i].src,
 			sb->binds[i].dst[0] ? " " : "", sb->binds[i].dst);
-	fprintf(f, "proc = %s\n", sb->proc ? "on" : "off");
+	fprintf(f, "proc = %s\n", sb->proc_ro ? "ro" : sb->proc ? "on" : "off");
 	if (sb->hidepid)
 		fprintf(f, "proc.hidepid = %d\n", sb->hidepid);
 	if (sb->hostname[0])
@@ -436,4 +447,22 @@ int br_profile_run(const char *text, int (*fn)(void *), void *arg, enum br_sb_st
 	if (failed)
 		*failed = step;
 	return ret;
+}
+
+const char *br_profile_dir(void)
+{
+	static char dir[PATH_MAX];
+	const char *env = getenv("BR_FIXTURES");
+	char exe[PATH_MAX];
+
+	if (env) {
+		snprintf(dir, sizeof(dir), "%s/profiles", env);
+		return access(dir, R_OK) ? NULL : dir;
+	}
+	if (!realpath("/proc/self/exe", exe))
+		return NULL;
+	for (int i = 0; i < 4; i++)
+		dirname(exe);
+	snprintf(dir, sizeof(dir), "%s/fixtures/profiles", exe);
+	return access(dir, R_OK) ? NULL : dir;
 }

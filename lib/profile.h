@@ -8,7 +8,8 @@
  *   root          = host | tmpfs            tmpfs: pivot_root into a tmpfs
  *   bind          = SRC [DST]               read-only bind (repeatable)
  *   bind.rw       = SRC [DST]               writable bind (repeatable)
- *   proc          = on | off                a fresh /proc
+ *   bind.try      = SRC [DST]               read-only, skipped if SRC is missing
+ *   proc          = on | ro | off           a fresh /proc (ro: read-only)
  *   proc.hidepid  = 0 | 1 | 2 | off | noaccess | invisible
  *   hostname      = NAME
  *   session       = new | inherit           new: setsid(), no controlling tty
@@ -47,6 +48,11 @@ int br_profile_load(const char *path, struct br_sandbox *sb, char *err, size_t e
  * *failed, which may be NULL; err then says "step: errno"). */
 int br_profile_run(const char *text, int (*fn)(void *), void *arg, enum br_sb_step *failed,
 		   char *err, size_t errsize);
+
+/* The shipped profiles: $BR_FIXTURES/profiles, else fixtures/profiles of
+ * the source tree the running binary was built in (BUILD/suites/S/F ->
+ * fixtures/profiles). NULL if neither is readable. Static storage. */
+const char *br_profile_dir(void);
 
 /* Write sb as profile text that parses back to the same struct. */
 void br_profile_print(FILE *f, const struct br_sandbox *sb);

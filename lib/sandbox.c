@@ -109,7 +109,8 @@ static int mount_proc(const struct br_sandbox *sb, const char *target)
 
 	if (sb->hidepid)
 		snprintf(opts, sizeof(opts), "hidepid=%d", sb->hidepid);
-	if (mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts[0] ? opts : NULL))
+	if (mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC | (sb->proc_ro ? MS_RDONLY : 0),
+		  opts[0] ? opts : NULL))
 		return -errno;
 	return 0;
 }
@@ -133,10 +134,14 @@ static int apply_mounts(const struct ctx *c, enum br_sb_step *step)
 	/* The new root is built on a directory that hides no bind source. */
 	if (!(point = br_scratch_point(keep)))
 		return -ENOENT;
-	for (int i = 0; i < sb->nbinds; i++) {
-		binds[i].src = sb->binds[i].src;
-		binds[i].dst = sb->binds[i].dst[0] ? sb->binds[i].dst : NULL;
-		binds[i].rw = sb->binds[i].rw;
+	for (int i = 0, n = 0; i < sb->nbinds; i++) {
+		const struct br_sb_bind *b = &sb->binds[i];
+
+		if (b->optional && access(b->src, F_OK) && errno == ENOENT)
+			continue;
+		binds[n].src = b->src;
+		binds[n].dst = b->dst[0] ? b->dst : NULL;
+		binds[n++].rw = b->rw;
 	}
 	if ((ret = br_mount_tmpfs_root(point, binds)))
 		return ret;

@@ -36,6 +36,7 @@ struct br_sb_bind {
 	char src[BR_SB_PATH];
 	char dst[BR_SB_PATH]; /* "" = same as src */
 	bool rw;              /* default read-only */
+	bool optional;        /* skipped when src does not exist (e.g. /lib64) */
 };
 
 struct br_sb_rule {
@@ -55,6 +56,7 @@ struct br_sandbox {
 	struct br_sb_bind binds[BR_SB_MAX];
 	int nbinds;
 	bool proc;   /* mount a fresh /proc (with CLONE_NEWPID: only our pids) */
+	bool proc_ro; /* ... read-only: no /proc/sys or /proc/PID writes at all */
 	int hidepid; /* proc's hidepid= option, 0 (off), 1 or 2 */
 	char hostname[65]; /* "" = keep (needs CLONE_NEWUTS) */
 	/* 4: session and capabilities */

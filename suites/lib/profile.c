@@ -3,7 +3,6 @@
  * every malformed input names its file and line and what was expected.
  */
 #include <dirent.h>
-#include <libgen.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -11,26 +10,6 @@
 
 #include "harness.h"
 #include "profile.h"
-
-/* fixtures/profiles: $BR_FIXTURES/profiles, else next to the build tree
- * (build/suites/lib/profile -> fixtures/profiles). */
-static const char *profiles_dir(void)
-{
-	static char dir[PATH_MAX];
-	const char *env = getenv("BR_FIXTURES");
-	char exe[PATH_MAX];
-
-	if (env) {
-		snprintf(dir, sizeof(dir), "%s/profiles", env);
-		return access(dir, R_OK) ? NULL : dir;
-	}
-	if (!realpath("/proc/self/exe", exe))
-		return NULL;
-	for (int i = 0; i < 4; i++)
-		dirname(exe);
-	snprintf(dir, sizeof(dir), "%s/fixtures/profiles", exe);
-	return access(dir, R_OK) ? NULL : dir;
-}
 
 static int parse(const char *text, struct br_sandbox *sb, char *err, size_t size)
 {
@@ -41,7 +20,7 @@ static int parse(const char *text, struct br_sandbox *sb, char *err, size_t size
  * the same struct. */
 TEST(shipped_profiles_parse_and_round_trip)
 {
-	const char *dir = profiles_dir();
+	const char *dir = br_profile_dir();
 	struct dirent *e;
 	int n = 0;
 	DIR *d;
@@ -82,7 +61,7 @@ TEST(good_text)
 
 	ASSERT_EQ(0, parse("# comment only\n\n  name = x # trailing\n"
 			   "userns=on\nns = net, pid ,mnt\nroot = tmpfs\nbind = /usr\n"
-			   "bind.rw = /tmp /work\nproc = on\nproc.hidepid = invisible\n"
+			   "bind.rw = /tmp /work\nbind.try = /lib64\nproc = on\nproc.hidepid = invisible\n"
 			   "caps = chown,net_raw\nnnp = on\nlandlock = best-effort\n"
 			   "landlock.handle = read_file,write_file\nlandlock.allow = /usr read_file\n"
 			   "seccomp.deny = keyctl, add_key\nseccomp.deny = bpf\nseccomp.errno = 13\n",
@@ -90,9 +69,10 @@ TEST(good_text)
 	EXPECT_STREQ("x", sb.name);
 	EXPECT_TRUE(sb.userns);
 	EXPECT_EQ(CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS, sb.ns);
-	EXPECT_EQ(2, sb.nbinds);
+	EXPECT_EQ(3, sb.nbinds);
 	EXPECT_STREQ("/work", sb.binds[1].dst);
 	EXPECT_TRUE(sb.binds[1].rw);
+	EXPECT_TRUE(sb.binds[2].optional && !sb.binds[2].rw);
 	EXPECT_EQ(2, sb.hidepid);
 	EXPECT_EQ(BR_CAP(CAP_CHOWN) | BR_CAP(CAP_NET_RAW), sb.caps);
 	EXPECT_EQ(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE, sb.ll_handle.fs);
@@ -130,6 +110,7 @@ static const struct {
 	{"# x\nroot = tmpfs\n", "t.profile:2: root = tmpfs needs a mount namespace"},
 	{"proc = on\n", "t.profile:1: proc = on needs a mount namespace"},
 	{"userns = on\nns = mnt\nproc = on\n", "t.profile:3: proc in a user namespace needs a pid namespace"},
+	{"proc = rw\n", "t.profile:1: proc: expected on, ro or off"},
 	{"proc.hidepid = 3\n", "t.profile:1: proc.hidepid: expected 0, 1, 2"},
 	{"hostname = a_b\n", "t.profile:1: hostname: expected letters"},
 	{"hostname = box\n", "t.profile:1: hostname needs a uts namespace"},

@@ -431,24 +431,6 @@ void br_profile_print(FILE *f, const struct br_sandbox *sb)
 		fprintf(f, "seccomp.errno = %d\n", sb->seccomp_errno);
 }
 
-int br_profile_run(const char *text, int (*fn)(void *), void *arg, enum br_sb_step *failed,
-		   char *err, size_t errsize)
-{
-	struct br_sandbox sb;
-	enum br_sb_step step = BR_SB_OK;
-	int ret = br_profile_parse(text, "profile", &sb, err, errsize);
-
-	if (!ret) {
-		ret = br_sandbox_run(&sb, fn, arg, &step);
-		if (ret < 0)
-			snprintf(err, errsize, "%s: %s", br_sb_step_name(step),
-				 strerrorname_np(-ret) ? strerrorname_np(-ret) : "?");
-	}
-	if (failed)
-		*failed = step;
-	return ret;
-}
-
 const char *br_profile_dir(void)
 {
 	static char dir[PATH_MAX];

@@ -42,13 +42,6 @@ int br_profile_parse(const char *text, const char *name, struct br_sandbox *sb, 
  * when the file cannot be read. */
 int br_profile_load(const char *path, struct br_sandbox *sb, char *err, size_t errsize);
 
-/* Parse text as a profile and run fn(arg) in it (br_sandbox_run): the
- * payload's status, or -errno: -EINVAL when the text does not parse (the
- * message in err), else the sandbox could not be applied (the step in
- * *failed, which may be NULL; err then says "step: errno"). */
-int br_profile_run(const char *text, int (*fn)(void *), void *arg, enum br_sb_step *failed,
-		   char *err, size_t errsize);
-
 /* The shipped profiles: $BR_FIXTURES/profiles, else fixtures/profiles of
  * the source tree the running binary was built in (BUILD/suites/S/F ->
  * fixtures/profiles). NULL if neither is readable. Static storage. */

@@ -3,6 +3,7 @@
 # leave nothing behind: no mount, link, key, unix listener, pty holder or
 # process of theirs outlives the run.
 . "$(dirname "$0")/tap.sh"
+export BR_FIXTURES="$top/fixtures" # containment.strict loads strict-agent.profile
 
 suites() { ls "$1"/suites/fhandle/* "$1"/suites/containment/* 2>/dev/null | grep -v '\.d$'; }
 
@@ -12,7 +13,7 @@ snapshot() {
 	echo "== mounts"; sort /proc/self/mountinfo
 	echo "== links"; ip -o link 2>/dev/null | sed 's/ state [A-Z]*//'
 	echo "== keys"; grep -E 'br-(containment|added)' /proc/keys
-	echo "== unix"; grep -E 'br-containment-daemon|daemon\.sock' /proc/net/unix
+	echo "== unix"; grep -E 'br-(containment|strict)-daemon|daemon\.sock' /proc/net/unix
 }
 
 # Processes still running one of the suite binaries, or the exe.c copy.

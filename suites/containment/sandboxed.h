@@ -15,21 +15,35 @@
 
 #define NO_PROFILE ""
 
-/* The payload's exit status. SKIP when the host cannot create the
- * sandbox's namespaces (user namespaces disabled); FAIL for other errors. */
-static inline int sandboxed(const char *profile, int (*fn)(void *), void *arg)
+/* Run fn(arg) in sb: the payload's exit status. SKIP when the host cannot
+ * create the sandbox's namespaces (user namespaces disabled); FAIL when
+ * any other layer cannot be applied. */
+static inline int sandboxed_sb(const struct br_sandbox *sb, int (*fn)(void *), void *arg)
 {
 	enum br_sb_step step;
-	char err[256];
-	int st = br_profile_run(profile, fn, arg, &step, err, sizeof(err));
+	int st = br_sandbox_run(sb, fn, arg, &step);
 
 	if (st < 0 && step == BR_SB_STEP_CLONE)
-		SKIP("cannot create the sandbox's namespaces here: %s", err);
+		SKIP("cannot create the sandbox's namespaces here: %s", br_errname(-st));
 	if (st < 0) {
-		br_fail(__FILE__, __LINE__, "sandbox not applied: %s", err);
+		br_fail(__FILE__, __LINE__, "sandbox not applied at step %s: %s",
+			br_sb_step_name(step), br_errname(-st));
 		br_fail_now();
 	}
 	return st;
+}
+
+/* The same with the profile given as text. */
+static inline int sandboxed(const char *profile, int (*fn)(void *), void *arg)
+{
+	struct br_sandbox sb;
+	char err[256];
+
+	if (br_profile_parse(profile, "profile", &sb, err, sizeof(err))) {
+		br_fail(__FILE__, __LINE__, "%s", err);
+		br_fail_now();
+	}
+	return sandboxed_sb(&sb, fn, arg);
 }
 
 /* A payload: 0 if the file at path opens for writing, else the errno. The

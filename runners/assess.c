@@ -218,7 +218,12 @@ static void measure(struct assess *a)
 		a->in_text = run_capture(a->probe_args, &a->launcher_status);
 	}
 	recs_parse(&a->in, a->in_text);
-	if (!a->in.complete) {
+	if (!a->in.complete && a->in.n) {
+		st = a->launcher_status;
+		fprintf(stderr, "blastradius: assess: the probe stopped after %zu records (%s %d); "
+			"claims it did not reach are not tested\n", a->in.n,
+			st > 128 ? "killed by signal" : "exit status", st > 128 ? st - 128 : st);
+	} else if (!a->in.complete) {
 		st = a->launcher_status;
 		die("assess: no complete probe report from %s (%s %d): is the probe reachable "
 		    "inside the sandbox at %s?", a->ncmd ? a->cmd[0] : a->probe,
@@ -235,6 +240,11 @@ static void ktap(struct assess *a)
 	fprintf(f, "KTAP version 1\n1..%zu\n", a->claims.n);
 	fprintf(f, "# assess: claims %s, %s\n", name,
 		a->ncmd ? "probe inside the sandbox CMD launched" : "probe in this environment");
+	if (!a->in.complete)
+		fprintf(f, "# assess: the probe stopped early (%s %d) after %zu records: the sandbox "
+			"killed or stopped it\n", a->launcher_status > 128 ? "signal" : "exit status",
+			a->launcher_status > 128 ? a->launcher_status - 128 : a->launcher_status,
+			a->in.n);
 	for (size_t i = 0; i < a->claims.n; i++) {
 		const struct br_claim *c = &a->claims.v[i];
 		char msg[2048], id[128];

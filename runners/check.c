@@ -270,6 +270,10 @@ static enum br_verdict check_write(const struct br_claim *c, const struct recs *
 	size_t len = 0;
 	bool bad = false;
 
+	if (!recs_get(in, 'O', "landlock")) {
+		snprintf(msg, size, "the probe did not get to the file system probes");
+		return BR_SKIP;
+	}
 	msg[0] = 0;
 	for (size_t i = 0; i < c->nwords; i++) {
 		char key[4200];
@@ -446,6 +450,11 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 		const struct rec *x32 = recs_get(in, 'O', "syscall.getpid.x32");
 		const struct rec *ia32 = recs_get(in, 'O', "syscall.getpid.ia32");
 		bool native_only = !allowed(x32) && !allowed(ia32);
+
+		if (!x32 || !ia32) {
+			snprintf(msg, size, "getpid was not probed on x32 and ia32");
+			return BR_SKIP;
+		}
 
 		snprintf(why, sizeof(why), "getpid via x32: %s (%s), via ia32: %s (%s)",
 			 x32 ? x32->value : "?", x32 ? x32->cause : "?", ia32 ? ia32->value : "?",

@@ -191,6 +191,26 @@ for as in $as_list; do
 	fi
 done
 
+# ---- a sandbox that kills the probe part-way (fork is fatal there) ----
+{
+	grep -v '^seccomp' "$top/fixtures/profiles/strict-agent.profile"
+	echo "bind = $BUILD"
+	echo "landlock.allow = $BUILD read_file,execute"
+	echo "seccomp.deny = clone clone3 fork vfork"
+} >"$work/nofork.profile"
+printf 'nnp = on\nns.net = isolated\nfhandle = denied\n' >"$work/nofork.claims"
+if starts "$cli" sandbox "$work/nofork.profile" --; then
+	out=$("$cli" assess --claims "$work/nofork.claims" -- "$cli" sandbox "$work/nofork.profile" -- {} 2>&1)
+	rc=$?
+	[ "$rc" = 0 ] && grep -q '^# assess: the probe stopped early (signal 31)' <<<"$out" &&
+		grep -q '^ok 2 assess.namespaces.ns.net$' <<<"$out" &&
+		grep -q '^ok 3 assess.breach.fhandle # SKIP not tested' <<<"$out" &&
+		ok "probe killed part-way: what it measured is judged, the rest is not tested" ||
+		not_ok "probe killed part-way" "$(diag "exit $rc" "$out")"
+else
+	skip "probe killed part-way" "the sandbox profile cannot start here"
+fi
+
 # ---- claim logic against synthetic records (a stand-in probe) ----
 # The stand-in prints the outside's records, or the inside's when CMD set
 # BR_FAKE_INSIDE: each case pins one classification rule.

@@ -232,6 +232,7 @@ if [ -n "$BR_FAKE_INSIDE" ]; then
 	rec syscall.keyctl.ia32 allowed none
 	rec fs.write./workspace allowed none
 	rec fs.write./tmp allowed none
+	rec landlock none none
 	rec caps.bounding 0x0000000000002000 none
 	rec caps.effective 0x000001ffffffffff none
 else

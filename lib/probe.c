@@ -294,40 +294,42 @@ void *br_low_alloc(size_t size)
  */
 #define NR3(n64, x32, i386) {n64, x32, i386}
 const struct br_sysprobe br_sysprobes[] = {
-	{"open_by_handle_at", NR3(304, 304, 342), {-1, 0, 0}, EFAULT, false},
-	{"name_to_handle_at", NR3(303, 303, 341), {-1, 0, 0, 0, 0}, EFAULT, false},
-	{"io_uring_setup", NR3(425, 425, 425), {1, 0}, EFAULT, false},
-	{"io_uring_enter", NR3(426, 426, 426), {-1, 0, 0, 0, 0, 0}, EBADF, false},
-	{"io_uring_register", NR3(427, 427, 427), {1000000, 0, 0, 0}, EBADF, false},
-	{"keyctl", NR3(250, 250, 288), {0x7fff, 0, 0, 0, 0}, EOPNOTSUPP, false},
-	{"add_key", NR3(248, 248, 286), {0, 0, 0, 0, 0}, EFAULT, false},
-	{"bpf", NR3(321, 321, 357), {-1, 0, 0}, EINVAL, false},
-	{"perf_event_open", NR3(298, 298, 336), {0, 0, -1, -1, 0}, EFAULT, false},
-	{"userfaultfd", NR3(323, 323, 374), {-1}, EINVAL, false},
-	{"ptrace", NR3(101, 521, 26), {0x7fff, -1, 0, 0}, ESRCH, false},
-	{"process_vm_readv", NR3(310, 539, 347), {0, 0, 0, 0, 0, -1}, EINVAL, false},
-	{"mount", NR3(165, 165, 21), {0, 0, 0, 0, 0}, EFAULT, false},
-	{"umount2", NR3(166, 166, 52), {0, 0}, EFAULT, false},
-	{"pivot_root", NR3(155, 155, 217), {0, 0}, EFAULT, true},
-	{"unshare", NR3(272, 272, 310), {1}, EINVAL, false},
-	{"setns", NR3(308, 308, 346), {-1, 0}, EBADF, false},
-	{"init_module", NR3(175, 175, 128), {0, 0, 0}, ENOEXEC, true},
-	{"finit_module", NR3(313, 313, 350), {-1, 0, 0}, EBADF, true},
-	{"kexec_load", NR3(246, 528, 283), {0, 1000, 0, 0x00ff0000}, EINVAL, true},
-	{"reboot", NR3(169, 169, 88), {0, 0, 0, 0}, EINVAL, true},
-	{"swapon", NR3(167, 167, 87), {0, 0}, EFAULT, true},
-	{"iopl", NR3(172, 172, 110), {4}, EINVAL, false},
-	{"ioperm", NR3(173, 173, 101), {0x10000, 1, 0}, EINVAL, false},
-	{"socket", NR3(41, 41, 359), {-1, 0, 0}, EAFNOSUPPORT, false},
-	{"clone3", NR3(435, 435, 435), {0, 0}, EINVAL, false},
-	{"personality", NR3(135, 135, 136), {0xffffffff}, 0, false},
-	{"getpid", NR3(39, 39, 20), {0}, 0, false},
-	{"openat", NR3(257, 257, 295), {-1, 0, 0, 0}, EFAULT, false},
-	{"write", NR3(1, 1, 4), {-1, 0, 0}, EBADF, false},
-	{"getuid", NR3(102, 102, 24), {0}, 0, false},
-	{"socketcall", NR3(-1, -1, 102), {-1, 0}, EINVAL, false},
-	{"chroot", NR3(161, 161, 61), {0}, EFAULT, false},
-	{"seccomp", NR3(317, 317, 354), {-1, 0, 0}, EINVAL, false},
+	/* the mount fd is checked first (EBADF) on 6.12, the handle (EFAULT) on
+	 * 5.10, 6.1 and 6.18+ */
+	{"open_by_handle_at", NR3(304, 304, 342), {-1, 0, 0}, EFAULT, false, EBADF},
+	{"name_to_handle_at", NR3(303, 303, 341), {-1, 0, 0, 0, 0}, EFAULT, false, 0},
+	{"io_uring_setup", NR3(425, 425, 425), {1, 0}, EFAULT, false, 0},
+	{"io_uring_enter", NR3(426, 426, 426), {-1, 0, 0, 0, 0, 0}, EBADF, false, 0},
+	{"io_uring_register", NR3(427, 427, 427), {1000000, 0, 0, 0}, EBADF, false, 0},
+	{"keyctl", NR3(250, 250, 288), {0x7fff, 0, 0, 0, 0}, EOPNOTSUPP, false, 0},
+	{"add_key", NR3(248, 248, 286), {0, 0, 0, 0, 0}, EFAULT, false, 0},
+	{"bpf", NR3(321, 321, 357), {-1, 0, 0}, EINVAL, false, 0},
+	{"perf_event_open", NR3(298, 298, 336), {0, 0, -1, -1, 0}, EFAULT, false, 0},
+	{"userfaultfd", NR3(323, 323, 374), {-1}, EINVAL, false, 0},
+	{"ptrace", NR3(101, 521, 26), {0x7fff, -1, 0, 0}, ESRCH, false, 0},
+	{"process_vm_readv", NR3(310, 539, 347), {0, 0, 0, 0, 0, -1}, EINVAL, false, 0},
+	{"mount", NR3(165, 165, 21), {0, 0, 0, 0, 0}, EFAULT, false, 0},
+	{"umount2", NR3(166, 166, 52), {0, 0}, EFAULT, false, 0},
+	{"pivot_root", NR3(155, 155, 217), {0, 0}, EFAULT, true, 0},
+	{"unshare", NR3(272, 272, 310), {1}, EINVAL, false, 0},
+	{"setns", NR3(308, 308, 346), {-1, 0}, EBADF, false, 0},
+	{"init_module", NR3(175, 175, 128), {0, 0, 0}, ENOEXEC, true, 0},
+	{"finit_module", NR3(313, 313, 350), {-1, 0, 0}, EBADF, true, 0},
+	{"kexec_load", NR3(246, 528, 283), {0, 1000, 0, 0x00ff0000}, EINVAL, true, 0},
+	{"reboot", NR3(169, 169, 88), {0, 0, 0, 0}, EINVAL, true, 0},
+	{"swapon", NR3(167, 167, 87), {0, 0}, EFAULT, true, 0},
+	{"iopl", NR3(172, 172, 110), {4}, EINVAL, false, 0},
+	{"ioperm", NR3(173, 173, 101), {0x10000, 1, 0}, EINVAL, false, 0},
+	{"socket", NR3(41, 41, 359), {-1, 0, 0}, EAFNOSUPPORT, false, 0},
+	{"clone3", NR3(435, 435, 435), {0, 0}, EINVAL, false, 0},
+	{"personality", NR3(135, 135, 136), {0xffffffff}, 0, false, 0},
+	{"getpid", NR3(39, 39, 20), {0}, 0, false, 0},
+	{"openat", NR3(257, 257, 295), {-1, 0, 0, 0}, EFAULT, false, 0},
+	{"write", NR3(1, 1, 4), {-1, 0, 0}, EBADF, false, 0},
+	{"getuid", NR3(102, 102, 24), {0}, 0, false, 0},
+	{"socketcall", NR3(-1, -1, 102), {-1, 0}, EINVAL, false, 0},
+	{"chroot", NR3(161, 161, 61), {0}, EFAULT, false, 0},
+	{"seccomp", NR3(317, 317, 354), {-1, 0, 0}, EINVAL, false, 0},
 	{0},
 };
 
@@ -342,10 +344,12 @@ const struct br_sysprobe *br_sysprobe_find(const char *name)
 long br_sysprobe_call(const struct br_sysprobe *sp, enum br_abi abi)
 {
 	const long *a = sp->args;
+	long r;
 
 	if (abi >= BR_NABIS || sp->nr[abi] < 0)
 		return -ENOSYS;
-	return br_sys(abi, sp->nr[abi], a[0], a[1], a[2], a[3], a[4], a[5]);
+	r = br_sys(abi, sp->nr[abi], a[0], a[1], a[2], a[3], a[4], a[5]);
+	return sp->alt_sentinel && r == -sp->alt_sentinel ? -sp->sentinel : r;
 }
 
 struct sys_call {

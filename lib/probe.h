@@ -105,15 +105,18 @@ struct br_sysprobe {
 	int sentinel;     /* errno of an allowed call; 0: it succeeds */
 	bool cap_first;   /* a capability check precedes the sentinel: an
 			   * unprivileged caller sees EPERM even unfiltered */
+	int alt_sentinel; /* where kernels order their argument checks
+			   * differently: a second errno that also means
+			   * allowed (br_sysprobe_call maps it to sentinel) */
 };
 
 extern const struct br_sysprobe br_sysprobes[]; /* ends with {0} */
 /* Table lookup by name; NULL if unknown. */
 const struct br_sysprobe *br_sysprobe_find(const char *name);
 
-/* Make sp's call on abi with its sentinel arguments, in the calling process
- * (the raw result; -ENOSYS if the ABI has no such call). For probe bodies
- * that set something up first. */
+/* Make sp's call on abi with its sentinel arguments, in the calling process:
+ * the raw result, with -alt_sentinel reported as -sentinel; -ENOSYS if the
+ * ABI has no such call. For probe bodies that set something up first. */
 long br_sysprobe_call(const struct br_sysprobe *sp, enum br_abi abi);
 
 /* Probe sp on abi in a child (br_probe with sp's sentinel). An entry the ABI

@@ -262,6 +262,14 @@ static void ktap(struct assess *a)
 			fprintf(f, "# FAIL %s: %s:%d: %s %s %s does not hold\nnot ok %zu %s\n", id,
 				name, c->line, c->key->name, br_claim_op_str(c->op), c->text, i + 1, id);
 	}
+	{
+		char *s = plain_summary(&a->in, a->ncmd ? &a->ref : NULL);
+
+		fprintf(f, "# In short, a compromised process here:\n");
+		for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n"))
+			fprintf(f, "#   %s\n", l);
+		free(s);
+	}
 	for (int area = 0; area < BR_NAREAS; area++) {
 		char *s = reach_summary(&a->in, a->ncmd ? &a->ref : NULL, area);
 
@@ -379,6 +387,18 @@ static void write_report(const struct assess *a, const char *dir, const char *ti
 		       recs_get(&a->in, 'F', "kernel.release")->value : "?");
 	fprintf(f, "</code>.<br>Claims: %u held, %u failed, %u not tested.</p>\n", a->tot[BR_PASS],
 		a->tot[BR_FAIL], a->tot[BR_SKIP]);
+	{
+		char *s = plain_summary(&a->in, a->ncmd ? &a->ref : NULL);
+
+		fputs("<h2>In short</h2>\n<p>A compromised process inside this sandbox:</p>\n<ul>\n", f);
+		for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n")) {
+			fputs("<li>", f);
+			html_escape(f, l);
+			fputs("</li>\n", f);
+		}
+		fputs("</ul>\n", f);
+		free(s);
+	}
 	for (int area = 0; area < BR_NAREAS; area++) {
 		char *s = reach_summary(&a->in, a->ncmd ? &a->ref : NULL, area);
 		bool any = false;

@@ -39,6 +39,9 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
  * reach, one per line, grouped by area; caller frees. */
 char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area area);
 
+/* The same, as short "CAN ..." / "cannot ..." sentences across areas. */
+char *plain_summary(const struct recs *in, const struct recs *ref);
+
 /* "isolated"/"shared"/NULL (unknown, why in msg) for namespace type t. */
 const char *ns_state(const struct recs *in, const struct recs *ref, const char *t, char *msg,
 		     size_t size);

@@ -646,3 +646,70 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 	fclose(f);
 	return s;
 }
+
+/* Count allowed syscall records with distinct names. */
+static int syscalls_past_seccomp(const struct recs *in)
+{
+	int n = 0;
+
+	for (const struct br_sysprobe *sp = br_sysprobes; sp->name; sp++) {
+		bool any = false;
+
+		if (!strcmp(sp->name, "getpid") || !strcmp(sp->name, "getuid") ||
+		    !strcmp(sp->name, "write") || !strcmp(sp->name, "openat"))
+			continue;
+		for (int a = 0; a < BR_NABIS; a++) {
+			char key[96];
+
+			snprintf(key, sizeof(key), "syscall.%s.%s", sp->name, abis[a]);
+			any |= allowed(recs_get(in, 'O', key));
+		}
+		n += any;
+	}
+	return n;
+}
+
+char *plain_summary(const struct recs *in, const struct recs *ref)
+{
+	char *s = NULL, why[512], list[4096];
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+	const char *v = host_pids(in, ref, why, sizeof(why));
+	const struct rec *eff = recs_get(in, 'O', "caps.effective");
+	int n;
+
+	if (v)
+		line(f, "%s see the host's processes", !strcmp(v, "visible") ? "CAN" : "cannot");
+	n = family(in, "socket.", list, sizeof(list));
+	if (n >= 0)
+		line(f, n ? "CAN connect to daemon sockets: %s" : "cannot connect to any daemon socket "
+		     "probed%s", n ? list : "");
+	if (eff && strcmp(eff->detail, "none")) {
+		const char *user = ns_state(in, ref, "user", why, sizeof(why));
+
+		line(f, "HOLDS capabilities in effect: %s%s", eff->detail,
+		     user && !strcmp(user, "isolated") ? " (over what its own user namespace owns)" : "");
+	} else if (eff) {
+		line(f, "holds no capabilities in effect");
+	}
+	n = syscalls_past_seccomp(in);
+	line(f, "%s %d of the dangerous syscalls probed past seccomp on some ABI",
+	     n ? "CAN get" : "gets", n);
+	if ((v = val(in, "io_uring.openat")))
+		line(f, "%s open files through io_uring, which seccomp never sees",
+		     !strcmp(v, "allowed") ? "CAN" : "cannot");
+	if ((n = family(in, "fhandle.", list, sizeof(list))) >= 0)
+		line(f, "%s open files by handle (open_by_handle_at, the shocker escape)",
+		     n ? "CAN" : "cannot");
+	if ((v = val(in, "procsys.writable")))
+		line(f, strcmp(v, "0") && strcmp(v, "absent") ? "CAN open %s files under /proc/sys for writing"
+							       : "cannot write under /proc/sys (%s)", v);
+	if ((n = family(in, "fs.write.", list, sizeof(list))) >= 0)
+		line(f, n ? "CAN create files in: %s" : "cannot create files in any place probed%s",
+		     n ? list : "");
+	if ((v = val(in, "tiocsti")) && strcmp(v, "untested"))
+		line(f, "%s push keystrokes into a terminal (TIOCSTI)",
+		     !strcmp(v, "allowed") ? "CAN" : "cannot");
+	fclose(f);
+	return s;
+}

@@ -170,6 +170,14 @@ assess_ok() {
 if $root; then as_list="root nobody"; else as_list="uid$(id -u)"; fi
 for as in $as_list; do
 	assess_ok unshare-r "$as" -- unshare -r
+	assess_ok unshare-all "$as" -- unshare --user --map-root-user --pid --fork --mount-proc \
+		--net --ipc --uts --mount --cgroup
+	if [ "$as" = root ]; then
+		assess_ok setpriv-nobody root -- setpriv --no-new-privs --bounding-set=-all \
+			--inh-caps=-all --ambient-caps=-all --reuid=65534 --regid=65534 --clear-groups --
+	else
+		skip "setpriv-nobody as $as" "dropping the bounding set needs CAP_SETPCAP: run as root"
+	fi
 	if have bwrap; then
 		assess_ok bwrap-unshare-all "$as" -- "${bwrap_all[@]}"
 	else

@@ -53,6 +53,19 @@ TEST(classifies_deaths_and_breakage)
 	ASSERT_STREQ("error(timeout after 50 ms)", br_outcome_str(&o, buf, sizeof(buf)));
 }
 
+/* A second errno that also means "allowed" is reported as the sentinel. */
+TEST(alt_sentinel_maps_to_sentinel)
+{
+	struct br_sysprobe sp = {"write", {1, 1, 4}, {-1, 0, 0}, EFAULT, false, EBADF};
+	struct br_outcome o;
+
+	ASSERT_EQ(-EFAULT, br_sysprobe_call(&sp, BR_ABI_NATIVE)); /* the kernel said EBADF */
+	ASSERT_EQ(BR_ALLOWED, br_probe_sys(&o, &sp, BR_ABI_NATIVE, 0));
+	sp.alt_sentinel = 0; /* control: without it, EBADF is a denial */
+	ASSERT_EQ(-EBADF, br_sysprobe_call(&sp, BR_ABI_NATIVE));
+	ASSERT_EQ(BR_DENIED, br_probe_sys(&o, &sp, BR_ABI_NATIVE, 0));
+}
+
 TEST(abi_state_facts)
 {
 	for (enum br_abi a = BR_ABI_NATIVE; a < BR_NABIS; a++)

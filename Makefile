@@ -84,6 +84,21 @@ $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_STAMP)
 run: all
 	$(CLI) run
 
+# The QEMU matrix: qemu without its ~450 MB of recommended GUI packages, and the
+# decompressors for the kernels' PVH vmlinux.
+MATRIX_DEPS := qemu-system-x86:qemu-system-x86_64 lz4:lz4 zstd:zstd xz-utils:xz
+
+matrix-deps:
+	@sh runners/deps.sh $(MATRIX_DEPS)
+
+matrix: all matrix-deps
+	$(CLI) kernels fetch
+	$(CLI) matrix $(MATRIX_ARGS)
+
+bench: all matrix-deps
+	$(CLI) kernels fetch
+	$(CLI) bench $(BENCH_ARGS)
+
 check: all
 	@sh runners/deps.sh $(CHECK_DEPS)
 	prove -f tests/
@@ -101,5 +116,5 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' lib/blastradius.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/blastradius.pc
 
-.PHONY: all run check clean install
+.PHONY: all run check clean install matrix matrix-deps bench
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(PROBE_OBJS:.o=.d) $(SUITE_BINS:=.d) $(TEST_BINS:=.d) $(GUEST_INIT).d

@@ -15,6 +15,7 @@ static const struct br_cmd cmds[] = {
 	{"matrix", cmd_matrix, "run the suites on many kernels in QEMU guests (and the host)"},
 	{"report", cmd_report, "build matrix.{json,md,html} and junit.xml from result dirs"},
 	{"diff", cmd_diff, "every verdict and fact that changed between two runs or cells"},
+	{"bench", cmd_bench, "time the matrix: boot floors, suite cost, -j1 vs -jN"},
 	{"initramfs", cmd_initramfs, "write the matrix guest's initramfs (make does this)"},
 	{"kernels", cmd_kernels, "list and fetch kernels for the matrix (Debian packages, files)"},
 	{"seccomp", cmd_seccomp, "dump a seccomp profile as PFC and BPF; list built-ins and actions"},

@@ -458,6 +458,8 @@ static const char html_head[] =
 	"td.pass{background:#c8efc8}td.fail{background:#f7b0b0;font-weight:bold}td.error{background:#f29a6b}\n"
 	"td.skip{background:#fff1b8}td.xfail{background:#c9dcf7}td.na{color:#999}\n"
 	"td.incomplete{background:repeating-linear-gradient(45deg,#eee,#eee 4px,#ddd 4px,#ddd 8px)}\n"
+	"tr.fact td{white-space:normal;word-break:break-word;max-width:14em;font-size:11px;background:#fafafa}\n"
+	"tr.key th,tr.key td{font-weight:bold;font-size:12px;background:#eef3fb}\n"
 	"tr.diff th{border-left:4px solid #d33}tr.diff td{box-shadow:inset 0 -2px 0 #d33}\n"
 	"span.badge{padding:1px 5px;border-radius:3px}span.complete{background:#c8efc8}"
 	"span.incomplete{background:#f7b0b0}\n"
@@ -486,6 +488,27 @@ static void html_header_row(FILE *f, const char *first, const char **cells, int 
 	fputs("</tr></thead>\n", f);
 }
 
+static const char *const key_facts[] = {"kernel.release", "landlock.abi", "x32", "ia32", "lsm",
+					 "guest.accel", "guest.variant", NULL};
+
+static void html_fact_row(FILE *f, json_object *m, const char *key, const char **cells, int n, bool top)
+{
+	json_object *row = jget(jget(m, "facts"), key);
+	bool d = row_differs(row, cells, n, false);
+
+	fprintf(f, "<tr class=\"fact%s%s\"><th>", d ? " diff" : "", top ? " key" : "");
+	esc(f, key);
+	fputs("</th>", f);
+	for (int i = 0; i < n; i++) {
+		json_object *v = jget(row, cells[i]);
+
+		fputs("<td>", f);
+		esc(f, v ? json_object_get_string(v) : "");
+		fputs("</td>", f);
+	}
+	fputs("</tr>\n", f);
+}
+
 static int write_html(json_object *m, const char *path, const char **cells, int n)
 {
 	FILE *f = fopen(path, "w");
@@ -497,7 +520,8 @@ static int write_html(json_object *m, const char *path, const char **cells, int 
 		return -errno;
 	fputs(html_head, f);
 	fprintf(f, "<h1>blastradius matrix</h1>\n<p>%d cells, %d cases: %d pass, %d fail, %d skip, %d xfail, "
-		   "%d error; %d incomplete cell(s). Rows marked with a red edge differ between cells.</p>\n",
+		   "%d error; %d incomplete cell(s). Facts come first (key facts on top), then verdicts; rows with a "
+		   "red edge differ between cells.</p>\n",
 		n, nc, json_object_get_int(jget(t, "pass")), json_object_get_int(jget(t, "fail")),
 		json_object_get_int(jget(t, "skip")), json_object_get_int(jget(t, "xfail")),
 		json_object_get_int(jget(t, "error")), json_object_get_int(jget(t, "incomplete")));
@@ -525,6 +549,21 @@ static int write_html(json_object *m, const char *path, const char **cells, int 
 	      "<input id=\"filter\" placeholder=\"filter rows (case id, fact, verdict)\" autofocus>"
 	      "<label><input type=\"checkbox\" id=\"onlydiff\"> only rows that differ</label>\n"
 	      "<table id=\"matrix\">", f);
+	/* Facts first, the ones people compare kernels by at the top. */
+	html_header_row(f, "fact", cells, n);
+	fputs("<tbody class=\"rows\">\n", f);
+	for (int k = 0; key_facts[k]; k++)
+		if (jget(jget(m, "facts"), key_facts[k]))
+			html_fact_row(f, m, key_facts[k], cells, n, true);
+	for (int r = 0; r < nf; r++) {
+		bool key = false;
+
+		for (int k = 0; key_facts[k]; k++)
+			key |= !strcmp(key_facts[k], facts[r]);
+		if (!key)
+			html_fact_row(f, m, facts[r], cells, n, false);
+	}
+	fputs("</tbody>\n", f);
 	html_header_row(f, "case", cells, n);
 	fputs("<tbody class=\"rows\">\n", f);
 	for (int r = 0; r < nc; r++) {
@@ -546,24 +585,6 @@ static int write_html(json_object *m, const char *path, const char **cells, int 
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody>\n", f);
-	html_header_row(f, "fact", cells, n);
-	fputs("<tbody class=\"rows\">\n", f);
-	for (int r = 0; r < nf; r++) {
-		json_object *row = jget(jget(m, "facts"), facts[r]);
-		bool d = row_differs(row, cells, n, false);
-
-		fprintf(f, "<tr class=\"fact%s\"><th>", d ? " diff" : "");
-		esc(f, facts[r]);
-		fputs("</th>", f);
-		for (int i = 0; i < n; i++) {
-			json_object *v = jget(row, cells[i]);
-
-			fputs("<td>", f);
-			esc(f, v ? json_object_get_string(v) : "");
-			fputs("</td>", f);
-		}
-		fputs("</tr>\n", f);
-	}
 	fputs("</tbody></table>\n", f);
 	fprintf(f, "<p>%d case row(s) differ between cells. Hover a verdict for its reason.</p>\n", ndiff);
 	fputs(html_js, f);

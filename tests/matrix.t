@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The QEMU matrix end to end under TCG on one Debian kernel (bookworm-cloud):
+# initramfs reproducibility, kernel cache, a complete cell, a forced panic
+# that ends incomplete, reports, diff, baselines, shards, Ctrl-C, and the HTML
+# rendered by Debian's headless chromium.
+. "$(dirname "$0")/tap.sh"
+cli=$BUILD/blastradius
+tmp=$(mktemp -d /tmp/br-matrix.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# ---- the initramfs: reproducible, with /dev/console ----
+"$cli" initramfs --init "$BUILD/guest/init" -o "$tmp/a.cpio" &&
+	"$cli" initramfs --init "$BUILD/guest/init" -o "$tmp/b.cpio" &&
+	cmp -s "$tmp/a.cpio" "$tmp/b.cpio" && ok "initramfs is byte-for-byte reproducible" ||
+	not_ok "initramfs reproducible"
+python3 - "$tmp/a.cpio" <<'EOF' && ok "initramfs holds /dev/console (char 5,1), /init and every suite binary" || not_ok "initramfs contents"
+import sys
+d = open(sys.argv[1], 'rb').read(); off = 0; names = {}
+while True:
+    h = d[off:off + 110]; f = [int(h[6 + 8 * i:14 + 8 * i], 16) for i in range(13)]
+    name = d[off + 110:off + 110 + f[11] - 1].decode(); off = (off + 110 + f[11] + 3) & ~3
+    names[name] = f; off = (off + f[6] + 3) & ~3
+    if name == 'TRAILER!!!': break
+c = names['dev/console']; assert c[1] == 0o20600 and (c[9], c[10]) == (5, 1), c
+assert 'init' in names and any(n.startswith('suites/') for n in names)
+EOF
+
+# ---- dependencies and the kernel ----
+if ! make -s -C "$top" matrix-deps >"$tmp/deps.log" 2>&1; then
+	skip "matrix smoke test" "qemu-system-x86 and decompressors not installable: $(tail -1 "$tmp/deps.log")"
+	done_testing
+fi
+if ! "$cli" kernels fetch bookworm-cloud >"$tmp/fetch1.out" 2>"$tmp/fetch1.err"; then
+	skip "matrix smoke test" "cannot fetch bookworm-cloud from Debian: $(tail -1 "$tmp/fetch1.err")"
+	done_testing
+fi
+"$cli" kernels fetch bookworm-cloud >"$tmp/fetch2.out" 2>"$tmp/fetch2.err"
+! grep -Eq 'apt-get update|downloading' "$tmp/fetch2.err" && cmp -s "$tmp/fetch1.out" "$tmp/fetch2.out" &&
+	ok "a second fetch downloads nothing: $(cat "$tmp/fetch2.out")" || not_ok "second fetch" "$(cat "$tmp/fetch2.err")"
+
+# ---- one kernel plus a forced panic ----
+t0=$(date +%s%N)
+"$cli" matrix --kernels bookworm-cloud --variants badinit --accel tcg --results "$tmp" --id smoke \
+	>"$tmp/smoke.out" 2>"$tmp/smoke.err"
+rc=$?
+t1=$(date +%s%N)
+run=$tmp/smoke
+[ "$rc" = 1 ] && ok "matrix exits 1 when a cell is incomplete ($(( (t1 - t0) / 1000000 )) ms)" ||
+	not_ok "matrix exit code" "rc=$rc" "$(tail -5 "$tmp/smoke.err")"
+grep -q '"status":"complete"' "$run/bookworm-cloud/cell.json" && grep -q '"accel":"tcg"' "$run/bookworm-cloud/cell.json" &&
+	ok "bookworm-cloud is complete under TCG" || not_ok "complete cell" "$(cat "$run/bookworm-cloud/cell.json")" "$(tail -20 "$run/bookworm-cloud/console.log")"
+nk=$(ls "$run"/bookworm-cloud/*.ktap 2>/dev/null | wc -l); nb=$(ls "$BUILD"/suites/*/* | grep -vc '\.d$')
+[ "$nk" = "$nb" ] && ok "one KTAP file per suite binary in the guest ($nk)" || not_ok "guest KTAP files" "$nk for $nb binaries"
+! grep -q '@@BR:' "$run"/bookworm-cloud/*.ktap && ok "no marker or console noise inside the KTAP files" || not_ok "KTAP files carry markers"
+python3 - "$run/bookworm-cloud/facts.json" <<'EOF' && ok "guest facts include kconfig values and the suites' facts" || not_ok "guest facts"
+import json, sys
+f = json.load(open(sys.argv[1]))
+assert f['kconfig.CONFIG_SECURITY_LANDLOCK'] == 'y' and f['kernel.release'].startswith('6.1'), f
+assert f['guest.accel'] == 'tcg' and len(f) > 20, f
+EOF
+grep -q '"status":"incomplete"' "$run/bookworm-cloud+badinit/cell.json" &&
+	grep -q 'Kernel panic' "$run/bookworm-cloud+badinit/console.log" &&
+	ok "a forced panic gives an incomplete cell and keeps its console.log" || not_ok "badinit cell" "$(cat "$run/bookworm-cloud+badinit/cell.json")"
+for f in matrix.json matrix.md matrix.html junit.xml run.json; do [ -s "$run/$f" ] || missing="$missing $f"; done
+[ -z "${missing:-}" ] && ok "reports written: matrix.json matrix.md matrix.html junit.xml run.json" || not_ok "reports" "missing:$missing"
+python3 - "$run" <<'EOF' && ok "matrix.json has verdicts and facts per cell; junit.xml has one testsuite per cell" || not_ok "report contents"
+import json, sys, xml.etree.ElementTree as ET
+m = json.load(open(sys.argv[1] + '/matrix.json'))
+assert [c['name'] for c in m['cells']] == ['bookworm-cloud', 'bookworm-cloud+badinit'], m['cells']
+assert m['totals']['incomplete'] == 1 and m['totals']['pass'] > 0
+assert all('bookworm-cloud' in row for row in m['cases'].values())
+assert m['facts']['kconfig.CONFIG_LSM']['bookworm-cloud']
+j = ET.parse(sys.argv[1] + '/junit.xml').getroot()
+assert [s.get('name') for s in j] == ['bookworm-cloud', 'bookworm-cloud+badinit']
+EOF
+
+# ---- report, diff, baselines ----
+"$cli" report "$run" -o "$tmp/rep" >/dev/null 2>&1
+[ $? = 1 ] && [ -s "$tmp/rep/matrix.html" ] && ok "report rebuilds the matrix from a run dir (exit 1: incomplete cell)" || not_ok "report"
+"$cli" diff "$run" "$run" >"$tmp/diff0" && [ ! -s "$tmp/diff0" ] && ok "diff of a run with itself: no change, exit 0" || not_ok "diff same" "$(head -5 "$tmp/diff0")"
+cp -r "$run" "$tmp/changed"
+k=$(ls "$tmp/changed/bookworm-cloud/"*.ktap | head -1)
+first=$(grep -m1 '^ok [0-9]* [^ ]*$' "$k" | awk '{print $3}')
+sed -i "0,/^ok \([0-9]*\) $first\$/s//not ok \1 $first/" "$k"
+"$cli" diff "$run" "$tmp/changed" >"$tmp/diff1"
+[ $? = 1 ] && grep -q "bookworm-cloud: verdict $first: pass -> fail" "$tmp/diff1" && ok "diff names the verdict that changed and exits 1" ||
+	not_ok "diff change" "$(cat "$tmp/diff1")"
+"$cli" diff --json "$run/bookworm-cloud" "$tmp/changed/bookworm-cloud" | python3 -c '
+import json, sys; c = json.load(sys.stdin); assert len(c) == 1 and c[0]["a"] == "pass" and c[0]["b"] == "fail", c' &&
+	ok "diff --json of two cell dirs" || not_ok "diff --json"
+"$cli" report "$run" -o "$tmp/rep" --write-baselines "$tmp/baselines" >/dev/null 2>&1
+[ -s "$tmp/baselines/bookworm-cloud.json" ] && ok "baselines written per kernel" || not_ok "write baselines"
+"$cli" report "$tmp/changed" -o "$tmp/rep2" --check-baseline "$tmp/baselines" >"$tmp/bl.out" 2>&1
+grep -q "REGRESSION bookworm-cloud $first: pass -> fail" "$tmp/bl.out" && ok "--check-baseline reports the regression" ||
+	not_ok "check-baseline" "$(cat "$tmp/bl.out")"
+
+# ---- shards merge; Ctrl-C keeps what finished ----
+"$cli" matrix --kernels bookworm-cloud --variants badinit --trivial --shard 1/2 --results "$tmp" --id s1 >/dev/null 2>&1
+"$cli" matrix --kernels bookworm-cloud --variants badinit --trivial --shard 2/2 --results "$tmp" --id s2 >/dev/null 2>&1
+"$cli" report "$tmp/s1" "$tmp/s2" -o "$tmp/merged" >/dev/null 2>&1
+[ -d "$tmp/s1/bookworm-cloud" ] && [ ! -d "$tmp/s1/bookworm-cloud+badinit" ] && [ -d "$tmp/s2/bookworm-cloud+badinit" ] &&
+	python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert len(m["cells"]) == 2' "$tmp/merged/matrix.json" &&
+	ok "--shard 1/2 and 2/2 split the cells; report merges the two dirs" || not_ok "shards"
+"$cli" matrix --kernels bookworm-cloud --variants nouserns -j1 --results "$tmp" --id int >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 600); do [ -s "$tmp/int/bookworm-cloud/cell.json" ] && break; sleep 0.1; done
+kill -INT $pid; wait $pid; rc=$?
+[ "$rc" = 130 ] && grep -q '"interrupted":true' "$tmp/int/run.json" && [ -s "$tmp/int/matrix.html" ] &&
+	grep -q '"status":"complete"' "$tmp/int/bookworm-cloud/cell.json" &&
+	grep -q '"reason":"interrupted"' "$tmp/int/bookworm-cloud+nouserns/cell.json" &&
+	ok "Ctrl-C stops the running guest, keeps the finished cell, exits 130 and writes the reports" ||
+	not_ok "interrupt" "rc=$rc" "$(cat "$tmp/int/bookworm-cloud+nouserns/cell.json" 2>&1)"
+
+# ---- the HTML in headless chromium ----
+if ! sh "$top/runners/deps.sh" chromium:chromium >"$tmp/chr.log" 2>&1; then
+	skip "HTML screenshot" "Debian's chromium is not installable: $(tail -1 "$tmp/chr.log")"
+	done_testing
+fi
+chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+	--disable-component-update --disable-sync --user-data-dir="$tmp/chr" --hide-scrollbars \
+	--window-size=1400,900 --screenshot="$tmp/shot.png" "file://$run/matrix.html" >"$tmp/chr.out" 2>&1
+python3 - "$tmp/shot.png" <<'EOF' && ok "chromium renders matrix.html: the screenshot shows pass-green and incomplete cells" || not_ok "screenshot" "$(tail -3 "$tmp/chr.out")"
+# Decode the PNG (8-bit RGB/RGBA) and count the verdict colours of matrix.html.
+import sys, zlib, struct
+d = open(sys.argv[1], 'rb').read(); assert d[:8] == b'\x89PNG\r\n\x1a\n'
+pos, idat = 8, b''
+while pos < len(d):
+    n, t = struct.unpack('>I4s', d[pos:pos + 8]); body = d[pos + 8:pos + 8 + n]; pos += 12 + n
+    if t == b'IHDR': w, h, depth, ctype = struct.unpack('>IIBB', body[:10])
+    elif t == b'IDAT': idat += body
+bpp = {2: 3, 6: 4}[ctype]; raw = zlib.decompress(idat); stride = w * bpp
+prev = bytearray(stride); green = 0; i = 0
+for y in range(h):
+    f = raw[i]; row = bytearray(raw[i + 1:i + 1 + stride]); i += 1 + stride
+    for x in range(stride):
+        a = row[x - bpp] if x >= bpp else 0; b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
+        if f == 1: row[x] = (row[x] + a) & 255
+        elif f == 2: row[x] = (row[x] + b) & 255
+        elif f == 3: row[x] = (row[x] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            row[x] = (row[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    green += sum(1 for x in range(0, stride, bpp) if tuple(row[x:x + 3]) == (0xc8, 0xef, 0xc8))
+    prev = row
+assert w >= 1000 and green > 2000, (w, h, green)
+EOF
+done_testing

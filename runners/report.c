@@ -520,7 +520,7 @@ static int write_html(json_object *m, const char *path, const char **cells, int 
 		return -errno;
 	fputs(html_head, f);
 	fprintf(f, "<h1>blastradius matrix</h1>\n<p>%d cells, %d cases: %d pass, %d fail, %d skip, %d xfail, "
-		   "%d error; %d incomplete cell(s). Facts come first (key facts on top), then verdicts; rows with a "
+		   "%d error; %d incomplete cell(s). Key facts, then verdicts, then every other fact; rows with a "
 		   "red edge differ between cells.</p>\n",
 		n, nc, json_object_get_int(jget(t, "pass")), json_object_get_int(jget(t, "fail")),
 		json_object_get_int(jget(t, "skip")), json_object_get_int(jget(t, "xfail")),
@@ -549,20 +549,12 @@ static int write_html(json_object *m, const char *path, const char **cells, int 
 	      "<input id=\"filter\" placeholder=\"filter rows (case id, fact, verdict)\" autofocus>"
 	      "<label><input type=\"checkbox\" id=\"onlydiff\"> only rows that differ</label>\n"
 	      "<table id=\"matrix\">", f);
-	/* Facts first, the ones people compare kernels by at the top. */
-	html_header_row(f, "fact", cells, n);
+	/* The facts people compare kernels by on top, then the verdicts, then every other fact. */
+	html_header_row(f, "key fact", cells, n);
 	fputs("<tbody class=\"rows\">\n", f);
 	for (int k = 0; key_facts[k]; k++)
 		if (jget(jget(m, "facts"), key_facts[k]))
 			html_fact_row(f, m, key_facts[k], cells, n, true);
-	for (int r = 0; r < nf; r++) {
-		bool key = false;
-
-		for (int k = 0; key_facts[k]; k++)
-			key |= !strcmp(key_facts[k], facts[r]);
-		if (!key)
-			html_fact_row(f, m, facts[r], cells, n, false);
-	}
 	fputs("</tbody>\n", f);
 	html_header_row(f, "case", cells, n);
 	fputs("<tbody class=\"rows\">\n", f);
@@ -585,6 +577,16 @@ static int write_html(json_object *m, const char *path, const char **cells, int 
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody>\n", f);
+	html_header_row(f, "fact", cells, n);
+	fputs("<tbody class=\"rows\">\n", f);
+	for (int r = 0; r < nf; r++) {
+		bool key = false;
+
+		for (int k = 0; key_facts[k]; k++)
+			key |= !strcmp(key_facts[k], facts[r]);
+		if (!key)
+			html_fact_row(f, m, facts[r], cells, n, false);
+	}
 	fputs("</tbody></table>\n", f);
 	fprintf(f, "<p>%d case row(s) differ between cells. Hover a verdict for its reason.</p>\n", ndiff);
 	fputs(html_js, f);

@@ -7,6 +7,7 @@
 #include <linux/io_uring.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -142,10 +143,16 @@ static bool wait_for(pid_t pid, int ms, int *st)
 	return waitpid(pid, st, WNOHANG) == pid;
 }
 
-static void set_error(struct br_outcome *o, const char *fmt, const char *what, int val)
+static void set_error(struct br_outcome *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void set_error(struct br_outcome *o, const char *fmt, ...)
 {
+	va_list ap;
+
 	o->kind = BR_PROBE_ERROR;
-	snprintf(o->detail, sizeof(o->detail), fmt, what, val);
+	va_start(ap, fmt);
+	vsnprintf(o->detail, sizeof(o->detail), fmt, ap);
+	va_end(ap);
 }
 
 enum br_outcome_kind br_probe(struct br_outcome *o, br_probe_fn fn, void *arg, int sentinel,
@@ -158,13 +165,13 @@ enum br_outcome_kind br_probe(struct br_outcome *o, br_probe_fn fn, void *arg, i
 	memset(o, 0, sizeof(*o));
 	s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (s == MAP_FAILED) {
-		set_error(o, "%s: %d", "mmap", errno);
+		set_error(o, "mmap: %s", br_errname(errno));
 		return o->kind;
 	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		set_error(o, "%s: errno %d", "fork", errno);
+		set_error(o, "fork: %s", br_errname(errno));
 		munmap(s, sizeof(*s));
 		return o->kind;
 	}
@@ -175,7 +182,7 @@ enum br_outcome_kind br_probe(struct br_outcome *o, br_probe_fn fn, void *arg, i
 	if (!wait_for(pid, ms, &st)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
-		set_error(o, "%s after %d ms", "timeout", ms);
+		set_error(o, "timeout after %d ms", ms);
 	} else if (s->trapped) {
 		o->kind = BR_TRAPPED;
 		o->err = s->trap_errno;
@@ -184,7 +191,7 @@ enum br_outcome_kind br_probe(struct br_outcome *o, br_probe_fn fn, void *arg, i
 		snprintf(o->detail, sizeof(o->detail), "si_syscall=%d si_arch=0x%x si_errno=%d",
 			 s->trap_nr, s->trap_arch, s->trap_errno);
 	} else if (s->done && s->ret == BR_PROBE_BROKEN) {
-		set_error(o, "%s: %d", "probe setup failed, errno", s->broken_errno);
+		set_error(o, "probe setup failed: %s", br_errname(s->broken_errno));
 	} else if (s->done) {
 		o->ret = s->ret;
 		if (o->ret >= 0 || (sentinel && o->ret == -sentinel)) {
@@ -200,7 +207,7 @@ enum br_outcome_kind br_probe(struct br_outcome *o, br_probe_fn fn, void *arg, i
 		o->kind = BR_KILLED;
 		o->sig = WTERMSIG(st);
 	} else {
-		set_error(o, "%s %d before reporting", "exited with status", WEXITSTATUS(st));
+		set_error(o, "exited with status %d before reporting", WEXITSTATUS(st));
 	}
 	munmap(s, sizeof(*s));
 	return o->kind;

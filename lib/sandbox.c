@@ -157,6 +157,12 @@ static int apply_mounts(const struct ctx *c, enum br_sb_step *step)
 	return br_mount_pivot(point);
 }
 
+bool br_sandbox_landlock_preview(const struct br_sandbox *sb, struct br_landlock_report *r)
+{
+	br_landlock_mask(br_landlock_abi(), &sb->ll_handle, r);
+	return !sb->landlock || br_landlock_complete(r);
+}
+
 static int apply_landlock(const struct br_sandbox *sb)
 {
 	struct br_landlock_rule rules[BR_SB_MAX + 1] = {{0}};
@@ -165,8 +171,7 @@ static int apply_landlock(const struct br_sandbox *sb)
 
 	/* Decide before enforcing anything: a required right this kernel
 	 * lacks fails closed; best-effort goes on without it. */
-	br_landlock_mask(abi, &sb->ll_handle, &r);
-	if (sb->landlock == BR_SB_LANDLOCK_REQUIRED && !br_landlock_complete(&r))
+	if (!br_sandbox_landlock_preview(sb, &r) && sb->landlock == BR_SB_LANDLOCK_REQUIRED)
 		return abi > 0 ? -EOPNOTSUPP : abi;
 	if (abi <= 0)
 		return 0;
@@ -201,8 +206,11 @@ static int apply(const struct ctx *c, enum br_sb_step *step)
 	const struct br_sandbox *sb = c->sb;
 	int ret = 0;
 
-	if ((sb->ns & CLONE_NEWNS) && (*step = BR_SB_STEP_MOUNTS, ret = apply_mounts(c, step)))
-		return ret;
+	if (sb->ns & CLONE_NEWNS) {
+		*step = BR_SB_STEP_MOUNTS;
+		if ((ret = apply_mounts(c, step)))
+			return ret;
+	}
 	*step = BR_SB_STEP_HOSTNAME;
 	if (sb->hostname[0] && sethostname(sb->hostname, strlen(sb->hostname)))
 		return -errno;

@@ -104,6 +104,12 @@ void br_sandbox_init(struct br_sandbox *sb);
  * either pointer may be NULL). br_sandbox_spawn() checks this first. */
 int br_sandbox_check(const struct br_sandbox *sb, const char **key, const char **why);
 
+/* What the Landlock layer will enforce on this kernel, without enforcing
+ * anything (br_landlock_mask at the running ABI). Returns true when nothing
+ * asked for is dropped (or Landlock is off): with best-effort, false means
+ * the sandbox runs with *r->dropped left allowed, and a caller should say so. */
+bool br_sandbox_landlock_preview(const struct br_sandbox *sb, struct br_landlock_report *r);
+
 struct br_sb_child {
 	pid_t pid;
 	int pidfd; /* -1 if the kernel has none */

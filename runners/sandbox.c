@@ -31,6 +31,7 @@ int cmd_sandbox(int argc, char **argv)
 	};
 	struct br_sandbox sb;
 	struct br_sb_child child;
+	struct br_landlock_report ll;
 	char err[512];
 	int c, mode = 0, ret;
 
@@ -55,6 +56,12 @@ int cmd_sandbox(int argc, char **argv)
 	if (mode == 'p') {
 		br_profile_print(stdout, &sb);
 		return BR_EXIT_PASS;
+	}
+	/* Best-effort Landlock never downgrades in silence. */
+	if (!br_sandbox_landlock_preview(&sb, &ll)) {
+		br_landlock_report_text(&ll, err, sizeof(err));
+		fprintf(stderr, "blastradius: sandbox: landlock %s: %s\n",
+			sb.landlock == BR_SB_LANDLOCK_REQUIRED ? "required, cannot run" : "best-effort", err);
 	}
 	if (++optind < argc && !strcmp(argv[optind], "--"))
 		optind++;

@@ -270,6 +270,24 @@ TEST(landlock_required_rights_missing_fails_closed)
 	ASSERT_EQ(0, run(&sb, is_root_inside, NULL));
 }
 
+/* The preview names what best-effort leaves allowed, without a syscall. */
+TEST(landlock_preview_reports_dropped_rights)
+{
+	struct br_landlock_report r;
+	struct br_sandbox sb;
+
+	base(&sb);
+	EXPECT_TRUE(br_sandbox_landlock_preview(&sb, &r)); /* Landlock off */
+	sb.landlock = BR_SB_LANDLOCK_BEST_EFFORT;
+	sb.ll_handle.fs = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE;
+	br_landlock_force_abi(2);
+	EXPECT_FALSE(br_sandbox_landlock_preview(&sb, &r));
+	EXPECT_EQ(LANDLOCK_ACCESS_FS_TRUNCATE, r.dropped.fs);
+	br_landlock_force_abi(3);
+	EXPECT_TRUE(br_sandbox_landlock_preview(&sb, &r));
+	EXPECT_EQ(0, r.dropped.fs);
+}
+
 TEST(bad_bind_fails_closed)
 {
 	struct br_sandbox sb;

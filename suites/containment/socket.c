@@ -23,10 +23,10 @@
 #include "sandboxed.h"
 #include "scratch.h"
 
-#define PIVOTED "userns = on\nns = mnt\nroot = tmpfs\nbind = /usr\ncaps = none\nnnp = on\n"
+#define PIVOTED "userns = on\nns = mnt\nroot = tmpfs\ncaps = none\nnnp = on\n"
 #define MNTNS_ONLY "userns = on\nns = mnt\ncaps = none\nnnp = on\n"
 #define NETNS "userns = on\nns = net\ncaps = none\nnnp = on\n"
-#define STRICT "userns = on\nns = mnt,net,pid\nroot = tmpfs\nbind = /usr\nproc = on\ncaps = none\nnnp = on\n"
+#define STRICT "userns = on\nns = mnt,net,pid\nroot = tmpfs\nproc = on\ncaps = none\nnnp = on\n"
 #define SCOPED "caps = none\nnnp = on\nlandlock = required\nlandlock.scope = abstract_unix_socket\n"
 
 static struct sockaddr_un addr;

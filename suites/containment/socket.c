@@ -80,71 +80,76 @@ static int connect_daemon(void *arg)
 	return e;
 }
 
-TEST(pathname_control)
+/*
+ * One row per listener: what connect() gives inside each profile. 0 means
+ * the daemon is reached: the profile does not cover that kind of socket.
+ */
+FIXTURE(socket) {
+	int unused;
+};
+
+FIXTURE_VARIANT(socket) {
+	void (*listen)(void);
+	int pivot_root, mntns_only, netns_only, strict, landlock_scope;
+};
+
+FIXTURE_VARIANT_ADD(socket, pathname) {
+	.listen = pathname_listener,
+	.pivot_root = ENOENT,   /* not in the new root */
+	.mntns_only = 0,        /* a mount namespace copies the tree */
+	.netns_only = 0,        /* files are not in the network namespace */
+	.strict = ENOENT,
+	.landlock_scope = 0,    /* scopes cover abstract names only */
+};
+
+FIXTURE_VARIANT_ADD(socket, abstract) {
+	.listen = abstract_listener,
+	.pivot_root = 0,        /* abstract names are not files */
+	.mntns_only = 0,
+	.netns_only = ECONNREFUSED,
+	.strict = ECONNREFUSED,
+	.landlock_scope = EPERM,
+};
+
+FIXTURE_SETUP(socket)
 {
-	pathname_listener();
+	variant->listen();
+}
+
+FIXTURE_TEARDOWN(socket) {}
+
+TEST_F(socket, control)
+{
 	ASSERT_EQ(0, sandboxed(NO_PROFILE, connect_daemon, NULL));
 }
 
-TEST(pathname_pivot_root)
+TEST_F(socket, pivot_root)
 {
-	pathname_listener();
-	ASSERT_EQ(ENOENT, sandboxed(PIVOTED, connect_daemon, NULL));
+	ASSERT_EQ(variant->pivot_root, sandboxed(PIVOTED, connect_daemon, NULL));
 }
 
-/* A mount namespace copies the tree: the socket is still there. */
-TEST(pathname_mntns_without_pivot_control)
+TEST_F(socket, mntns_only)
 {
-	pathname_listener();
-	ASSERT_EQ(0, sandboxed(MNTNS_ONLY, connect_daemon, NULL));
+	ASSERT_EQ(variant->mntns_only, sandboxed(MNTNS_ONLY, connect_daemon, NULL));
 }
 
-/* A network namespace does not cover pathname sockets. */
-TEST(pathname_netns_only_control)
+TEST_F(socket, netns_only)
 {
-	pathname_listener();
-	ASSERT_EQ(0, sandboxed(NETNS, connect_daemon, NULL));
+	ASSERT_EQ(variant->netns_only, sandboxed(NETNS, connect_daemon, NULL));
 }
 
-TEST(pathname_strict)
+TEST_F(socket, strict)
 {
-	pathname_listener();
-	ASSERT_EQ(ENOENT, sandboxed(STRICT, connect_daemon, NULL));
+	ASSERT_EQ(variant->strict, sandboxed(STRICT, connect_daemon, NULL));
 }
 
-TEST(abstract_control)
-{
-	abstract_listener();
-	ASSERT_EQ(0, sandboxed(NO_PROFILE, connect_daemon, NULL));
-}
-
-TEST(abstract_netns)
-{
-	abstract_listener();
-	ASSERT_EQ(ECONNREFUSED, sandboxed(NETNS, connect_daemon, NULL));
-}
-
-/* pivot_root does not cover abstract names: they are not files. */
-TEST(abstract_pivot_root_only_control)
-{
-	abstract_listener();
-	ASSERT_EQ(0, sandboxed(PIVOTED, connect_daemon, NULL));
-}
-
-TEST(abstract_strict)
-{
-	abstract_listener();
-	ASSERT_EQ(ECONNREFUSED, sandboxed(STRICT, connect_daemon, NULL));
-}
-
-TEST(abstract_landlock_scope)
+TEST_F(socket, landlock_abstract_scope)
 {
 	const char *missing = br_landlock_missing(6);
 
 	if (missing)
 		SKIP("Landlock scopes: %s", missing);
-	abstract_listener();
-	ASSERT_EQ(EPERM, sandboxed(SCOPED, connect_daemon, NULL));
+	ASSERT_EQ(variant->landlock_scope, sandboxed(SCOPED, connect_daemon, NULL));
 }
 
 TEST_HARNESS_MAIN

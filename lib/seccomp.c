@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -169,6 +170,12 @@ static int parse_line(char **tok, int ntok, struct sock_filter *ins, const char 
 		*ins = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, k);
 		return 0;
 	}
+	if (!strcmp(tok[0], "and")) { /* libseccomp's masked argument compares */
+		if (ntok != 2 || !parse_num(tok[1], &k))
+			return *why = "usage: and K", -1;
+		*ins = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, k);
+		return 0;
+	}
 	if (!strcmp(tok[0], "ja")) {
 		if (ntok != 2 || !parse_num(tok[1], &k))
 			return *why = "usage: ja N", -1;
@@ -187,7 +194,7 @@ static int parse_line(char **tok, int ntok, struct sock_filter *ins, const char 
 		*ins = (struct sock_filter)BPF_JUMP(BPF_JMP | jumps[i].op | BPF_K, k, jt, jf);
 		return 0;
 	}
-	return *why = "unknown instruction (ld, jeq, jgt, jge, jset, ja, ret)", -1;
+	return *why = "unknown instruction (ld, and, jeq, jgt, jge, jset, ja, ret)", -1;
 }
 
 /* Every jump must land inside the program; the kernel would say EINVAL. */
@@ -377,6 +384,8 @@ void br_bpf_print(FILE *f, const struct sock_filter *prog, size_t len)
 		} else if (in->code == (BPF_RET | BPF_K)) {
 			ret_name(in->k, kb, sizeof(kb));
 			snprintf(text, sizeof(text), "ret %s", kb);
+		} else if (in->code == (BPF_ALU | BPF_AND | BPF_K)) {
+			snprintf(text, sizeof(text), "and %#x", in->k);
 		} else if (in->code == (BPF_JMP | BPF_JA)) {
 			snprintf(text, sizeof(text), "ja %u", in->k);
 		} else if (BPF_CLASS(in->code) == BPF_JMP && BPF_SRC(in->code) == BPF_K) {
@@ -465,6 +474,37 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, const char *name)
 	return seccomp_rule_add_exact(ctx, action, nr, 0);
 }
 
+static bool lists(const struct br_seccomp_profile *p, const char *name)
+{
+	for (const char *const *s = p->syscalls; *s; s++)
+		if (!strcmp(*s, name))
+			return true;
+	return false;
+}
+
+/*
+ * clone(2) creates namespaces just as unshare(2) does, so a deny-list that
+ * names unshare also denies clone with any CLONE_NEW* flag (one rule per
+ * flag: libseccomp has no "masked not-equal"). clone3 passes its flags in
+ * memory a filter cannot read: it gets ENOSYS, so libc falls back to clone,
+ * as container runtimes arrange. CLONE_NEWTIME is not a clone(2) flag (its
+ * bit is the exit signal there).
+ */
+static int deny_clone_ns(scmp_filter_ctx ctx, uint32_t act)
+{
+	static const unsigned long ns_flags[] = {CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS,
+						 CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
+						 CLONE_NEWNET};
+	int ret = 0;
+
+	for (size_t i = 0; !ret && i < ARRAY_LEN(ns_flags); i++)
+		ret = seccomp_rule_add(ctx, act, SCMP_SYS(clone), 1,
+				       SCMP_A0(SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]));
+	if (!ret)
+		ret = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	return ret;
+}
+
 int br_seccomp_build(const struct br_seccomp_profile *p, scmp_filter_ctx *out)
 {
 	bool deny = p->mode == BR_SECCOMP_DENY_LIST;
@@ -492,6 +532,8 @@ int br_seccomp_build(const struct br_seccomp_profile *p, scmp_filter_ctx *out)
 		if (ret == -EEXIST) /* the profile lists it already */
 			ret = 0;
 	}
+	if (!ret && deny && lists(p, "unshare"))
+		ret = deny_clone_ns(ctx, act);
 	if (ret) {
 		seccomp_release(ctx);
 		return ret;

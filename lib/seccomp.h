@@ -48,6 +48,7 @@ long br_seccomp_load(const struct sock_filter *prog, size_t len, unsigned flags)
  * BPF text: one instruction per line, '#' starts a comment.
  *   ld arch | ld nr | ld ip | ld ip_hi | ld argN | ld argN_hi   (N = 0..5)
  *   jeq|jgt|jge|jset K JT JF     relative jumps, as in BPF_JUMP
+ *   and K                        A &= K (masked argument compares)
  *   ja N
  *   ret ACTION    KILL_PROCESS KILL_THREAD TRAP ERRNO(n) TRACE(n) LOG
  *                 USER_NOTIF ALLOW, or a number

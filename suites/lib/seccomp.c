@@ -8,7 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "harness.h"
+#include "ns.h"
+#include "proc.h"
 #include "probe.h"
 #include "seccomp.h"
 
@@ -275,6 +281,39 @@ TEST(bpf_text_bad_inputs_name_the_line)
 			br_fail(__FILE__, __LINE__, "input %zu: error \"%s\" does not start with %s", i,
 				err, bad[i].where);
 	}
+}
+
+/* clone(2) with namespace flags: the unshare(2) twin a deny-list must cover. */
+static long clone_ns(unsigned long flags)
+{
+	long pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		return br_wait((pid_t)pid);
+	return -1;
+}
+
+TEST(deny_escapes_covers_clone_ns_flags)
+{
+	static const unsigned long ns[] = {CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWPID};
+
+	ASSERT_EQ(0, br_seccomp_apply(br_seccomp_builtin("deny-escapes")));
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+		EXPECT_ERRNO(EPERM, clone_ns(ns[i]));
+	/* clone3 hides its flags from the filter: ENOSYS makes libc use clone. */
+	EXPECT_ERRNO(ENOSYS, syscall(SYS_clone3, NULL, 0));
+	EXPECT_EQ(0, clone_ns(0)); /* a plain fork still works */
+}
+
+TEST(clone_ns_flags_control)
+{
+	if (br_ns_private(0))
+		SKIP("cannot reach a namespace-capable state");
+	if (clone_ns(CLONE_NEWUSER) != 0)
+		SKIP("clone(CLONE_NEWUSER) fails without a filter: %s", br_errname(errno));
+	EXPECT_EQ(0, clone_ns(0));
 }
 
 TEST_HARNESS_MAIN

@@ -73,9 +73,16 @@ $(GUEST_INIT): runners/guest/init.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $<
 
+# Guests get stripped suite binaries: the initramfs and its unpacked copy must
+# both fit in the guest's 256 MiB next to the kernel.
+GUEST_SUITES := $(SUITE_BINS:$(BUILD)/suites/%=$(BUILD)/guest/suites/%)
+$(BUILD)/guest/suites/%: $(BUILD)/suites/%
+	@mkdir -p $(@D)
+	strip -o $@ $<
+
 # Reproducible newc cpio: /init, /dev/console, /suites/<suite>/<file>.
-$(INITRAMFS): $(CLI) $(GUEST_INIT) $(SUITE_BINS)
-	SOURCE_DATE_EPOCH=0 $(CLI) initramfs --init $(GUEST_INIT) -o $@
+$(INITRAMFS): $(CLI) $(GUEST_INIT) $(GUEST_SUITES)
+	SOURCE_DATE_EPOCH=0 BR_SUITES_DIR=$(BUILD)/guest/suites $(CLI) initramfs --init $(GUEST_INIT) -o $@
 
 $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -296,14 +296,17 @@ static void finish_guest(struct cell *c, const char *celldir)
 {
 	char *begin, *end, *s;
 	json_object *facts = kernel_facts(c->k), *suites = json_object_new_array();
-	long long guest_begin = -1, guest_end = -1;
+	long long guest_begin = -1, guest_end = -1, mem_free = -1;
 
 	mkdir_p(celldir);
 	write_text(celldir, "console.log", c->out ? c->out : "", c->len);
 	begin = marker(c, "BEGIN", c->out);
 	end = marker(c, "END", begin);
-	if (begin)
+	if (begin) {
 		sscanf(strstr(begin, "uptime_ms=") + 10, "%lld", &guest_begin);
+		if (strstr(begin, "mem_free_kb="))
+			sscanf(strstr(begin, "mem_free_kb=") + 12, "%lld", &mem_free);
+	}
 	if (end)
 		sscanf(strstr(end, "uptime_ms=") + 10, "%lld", &guest_end);
 	for (s = marker(c, "SUITE ", begin); s && (!end || s < end);) {
@@ -352,6 +355,12 @@ static void finish_guest(struct cell *c, const char *celldir)
 		s = next;
 	}
 	c->complete = begin && end && !c->killed;
+	/* A truncated initramfs leaves suites missing or crashing: not a result to trust. */
+	if (c->complete && strstr(c->out, "Initramfs unpacking failed")) {
+		c->complete = false;
+		snprintf(c->reason, sizeof(c->reason),
+			 "the initramfs did not fit in guest memory (raise --memory)");
+	}
 	if (!c->complete && !c->reason[0]) {
 		if (c->timed_out)
 			snprintf(c->reason, sizeof(c->reason), "timeout: no end marker after the per-cell limit");
@@ -391,6 +400,7 @@ static void finish_guest(struct cell *c, const char *celldir)
 		json_object_object_add(cj, "end_marker_ms", json_object_new_int64(c->t_end ? c->t_end - c->t0 : -1));
 		json_object_object_add(cj, "guest_init_uptime_ms", json_object_new_int64(guest_begin));
 		json_object_object_add(cj, "guest_end_uptime_ms", json_object_new_int64(guest_end));
+		json_object_object_add(cj, "guest_mem_free_kb", json_object_new_int64(mem_free));
 		json_object_object_add(cj, "suites", suites);
 		snprintf(path, sizeof(path), "%s/cell.json", celldir);
 		json_write_file(path, cj);

@@ -6,7 +6,7 @@
  * run's nonce from the kernel command line (blastradius.nonce=...), because the
  * serial line also carries firmware and kernel noise:
  *
- *   @@BR:<nonce>:BEGIN uptime_ms=N@@
+ *   @@BR:<nonce>:BEGIN uptime_ms=N mem_free_kb=N@@
  *   @@BR:<nonce>:SUITE ns.uts@@        then that binary's KTAP
  *   @@BR:<nonce>:EXIT ns.uts status=S ms=N@@
  *   @@BR:<nonce>:END uptime_ms=N@@
@@ -24,6 +24,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -190,7 +191,14 @@ int main(void)
 	setenv("BR_TIMEOUT_SCALE", scale, 1);
 	setenv("PATH", "/suites:/", 1);
 	setenv("HOME", "/tmp", 1);
-	printf("\n@@BR:%s:BEGIN uptime_ms=%lld@@\n", nonce, t_init);
+	{
+		/* Memory left after unpacking the initramfs: the headroom the suites have. */
+		struct sysinfo si;
+
+		sysinfo(&si);
+		printf("\n@@BR:%s:BEGIN uptime_ms=%lld mem_free_kb=%llu@@\n", nonce, t_init,
+		       (unsigned long long)si.freeram * si.mem_unit / 1024);
+	}
 	fflush(stdout);
 
 	suites = strcmp(trivial, "1") ? suite_list(&n) : (n = 0, NULL);

@@ -699,11 +699,17 @@ static int write_baselines(json_object *m, const char *dir)
 			json_object_object_add(b, "cells", json_object_new_object());
 			json_object_object_add(files, kernel, b);
 		}
-		json_object_object_foreach(jget(m, "cases"), cid, row) {
-			json_object *v = jget(row, name);
+		{
+			int nk;
+			const char **ids = sorted_keys(jget(m, "cases"), &nk); /* stable, reviewable diffs */
 
-			if (v)
-				json_object_object_add(cases, cid, json_object_new_string(jstr(v, "verdict")));
+			for (int k = 0; k < nk; k++) {
+				json_object *v = jget(jget(jget(m, "cases"), ids[k]), name);
+
+				if (v)
+					json_object_object_add(cases, ids[k], json_object_new_string(jstr(v, "verdict")));
+			}
+			free(ids);
 		}
 		bc = json_object_new_object();
 		json_object_object_add(bc, "cases", cases);

@@ -12,8 +12,11 @@ probe=$BUILD/blastradius-probe
 claims=$top/fixtures/claims
 # Outside /tmp: the strict-agent profile pivots into a tmpfs mounted on /tmp.
 work=$(mktemp -d /var/tmp/br-assess.XXXXXX)
+# firejail hides /tmp (--private-tmp) and refuses programs under /var/tmp, so
+# its probe comes from /run, wherever the checkout lives.
+fjdir=$(mktemp -d /run/br-assess.XXXXXX)
 daemon_pid=
-trap 'rm -rf "$work"; [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null' EXIT
+trap 'rm -rf "$work" "$fjdir"; [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null' EXIT
 chmod 755 "$work"
 root=false
 [ "$(id -u)" = 0 ] && root=true
@@ -185,7 +188,8 @@ for as in $as_list; do
 	fi
 	assess_ok strict-agent "$as" -- "$cli" sandbox "$work/strict-agent.profile" -- {}
 	if [ "$as" = root ] && have firejail; then
-		assess_ok firejail root -- "${firejail_cmd[@]}"
+		cp "$probe" "$fjdir/"
+		assess_ok firejail root --probe "$fjdir/blastradius-probe" -- "${firejail_cmd[@]}"
 	elif [ "$as" = root ]; then
 		skip "firejail as root" "firejail not installed (Debian: firejail)"
 	else

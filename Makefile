@@ -32,6 +32,7 @@ PROBE_SRCS  := $(wildcard runners/probe/*.c)
 PROBE_OBJS  := $(PROBE_SRCS:%.c=$(BUILD)/%.o)
 PROBE       := $(BUILD)/blastradius-probe
 SUITE_SRCS  := $(wildcard suites/*/*.c)
+FIXTURES    := $(wildcard fixtures/seccomp/*.bpf fixtures/profiles/*.profile)
 SUITE_BINS  := $(SUITE_SRCS:%.c=$(BUILD)/%)
 TEST_SRCS   := $(wildcard tests/*.c)
 TEST_BINS   := $(TEST_SRCS:%.c=$(BUILD)/%)
@@ -60,7 +61,8 @@ $(CLI): $(CLI_OBJS) $(LIB)
 	$(CC) $(LDSTATIC) -o $@ $(CLI_OBJS) $(LIB) -ljson-c $(LIBS)
 
 # One static binary per suite source: build/suites/<suite>/<file>.
-$(BUILD)/suites/%: suites/%.c $(LIB) | $(DEPS_STAMP)
+# Suites embed fixtures (.incbin), which -MMD cannot see.
+$(BUILD)/suites/%: suites/%.c $(LIB) $(FIXTURES) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DBR_SUITE='"$(word 2,$(subst /, ,$<))"' \
 		-DBR_FILE='"$(basename $(notdir $<))"' $(LDSTATIC) -o $@ $< $(LIB) $(LIBS)
@@ -119,7 +121,10 @@ install: all
 	install -m 755 $(CLI) $(PROBE) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 lib/*.h $(DESTDIR)$(PREFIX)/include/blastradius/
-	cp -r $(BUILD)/suites $(DESTDIR)$(PREFIX)/libexec/blastradius/
+	for b in $(SUITE_BINS:$(BUILD)/%=%); do \
+		install -D -m 755 $(BUILD)/$$b $(DESTDIR)$(PREFIX)/libexec/blastradius/$$b; done
+	install -d $(DESTDIR)$(PREFIX)/share/blastradius
+	cp -r fixtures/profiles fixtures/claims fixtures/seccomp $(DESTDIR)$(PREFIX)/share/blastradius/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' lib/blastradius.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/blastradius.pc
 

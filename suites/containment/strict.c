@@ -30,12 +30,16 @@
 #include <unistd.h>
 
 #include "fhandle.h"
+#include "embed.h"
 #include "harness.h"
 #include "ns.h"
 #include "probe.h"
 #include "proc.h"
 #include "sandboxed.h"
 #include "scratch.h"
+
+#define PROFILE "fixtures/profiles/strict-agent.profile"
+BR_INCBIN(strict_agent_profile, PROFILE);
 
 /* Everything the payloads aim at; set up by the fixture, inherited. */
 static struct {
@@ -139,18 +143,14 @@ FIXTURE_VARIANT_ADD(strict, core_pattern) { core_pattern, EROFS, true };
 FIXTURE_SETUP(strict)
 {
 	static const char name[] = "br-strict-daemon";
-	const char *dir = br_profile_dir();
-	char path[PATH_MAX + 32], err[512], tmp[64];
+	char err[512], tmp[64];
 	int p[2], in, out, ret;
 	struct stat st;
 
 	self->real_root = br_is_root();
-	if (!dir)
-		SKIP("fixtures/profiles not found (set BR_FIXTURES)");
-	snprintf(path, sizeof(path), "%s/strict-agent.profile", dir);
-	if (br_profile_load(path, &self->sb, err, sizeof(err)))
+	if (br_profile_parse(strict_agent_profile, PROFILE, &self->sb, err, sizeof(err)))
 		TH_LOG("%s", err);
-	ASSERT_EQ(0, br_profile_load(path, &self->sb, err, sizeof(err)));
+	ASSERT_EQ(0, br_profile_parse(strict_agent_profile, PROFILE, &self->sb, err, sizeof(err)));
 
 	/* handle and fd on the host's "/" first, before any namespace */
 	w.root_fd = open("/", O_RDONLY | O_DIRECTORY); /* inherited on purpose */

@@ -18,14 +18,10 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "embed.h"
 #include "harness.h"
 #include "probe.h"
 #include "seccomp.h"
-
-#define BR_INCBIN(sym, path)                                                                       \
-	__asm__(".section .rodata\n.global " #sym "\n" #sym ":\n.incbin \"" path "\"\n.byte 0\n"  \
-		".previous\n");                                                                    \
-	extern const char sym[]
 
 BR_INCBIN(seed_allowlist_bpf, "fixtures/seccomp/seed-allowlist.bpf");
 BR_INCBIN(arch_no_x32_bpf, "fixtures/seccomp/arch-no-x32.bpf");

@@ -1,0 +1,12 @@
+/* Embed a file in a binary at build time, NUL-terminated, so that suites
+ * need no fixtures directory at run time (QEMU guests and installed trees
+ * have none). PATH is relative to the top of the source tree. */
+#ifndef BR_EMBED_H
+#define BR_EMBED_H
+
+#define BR_INCBIN(sym, path)                                                                       \
+	__asm__(".section .rodata\n.global " #sym "\n" #sym ":\n.incbin \"" path "\"\n.byte 0\n"  \
+		".previous\n");                                                                    \
+	extern const char sym[]
+
+#endif

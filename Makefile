@@ -100,9 +100,11 @@ MATRIX_DEPS := qemu-system-x86:qemu-system-x86_64 lz4:lz4 zstd:zstd xz-utils:xz
 matrix-deps:
 	@sh runners/deps.sh $(MATRIX_DEPS)
 
+# A failed verdict or an incomplete cell (exit 1) is the matrix's output, not a
+# failure of `make matrix`; `blastradius matrix` itself exits 1 for CI gates.
 matrix: all matrix-deps
 	$(CLI) kernels fetch
-	$(CLI) matrix $(MATRIX_ARGS)
+	$(CLI) matrix $(MATRIX_ARGS) || [ $$? = 1 ]
 
 bench: all matrix-deps
 	$(CLI) kernels fetch

@@ -250,7 +250,16 @@ static int apt_run(const char *tool, const char *suite, const char *cwd, char **
 	for (int j = 0; args[j] && n < 62; j++)
 		av[n++] = (char *)args[j];
 	av[n] = NULL;
-	return run_cmd(av, cwd, out, out != NULL);
+	if (!out) {
+		/* apt's progress goes to stderr: stdout is for what fetch resolved. */
+		char *text = NULL;
+		int rc = run_cmd(av, cwd, &text, false);
+
+		fputs(text ? text : "", stderr);
+		free(text);
+		return rc;
+	}
+	return run_cmd(av, cwd, out, true);
 }
 
 /* Make SUITE's private apt state; fetch its lists when absent or asked to. */

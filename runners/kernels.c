@@ -747,7 +747,9 @@ static int from_image(const char *path, struct kernel *k)
 		snprintf(cfg, sizeof(cfg), "%s/../../../.config", real);
 	if (!access(cfg, R_OK) && realpath(cfg, k->config) == NULL)
 		k->config[0] = 0;
-	kdir(k->release, dir);
+	/* Its own cache dir: a local build may share a Debian kernel's release string. */
+	snprintf(real, sizeof(real), "local-%s", k->release);
+	kdir(real, dir);
 	mkdir_p(dir);
 	finish(k, k->release, dir);
 	return 0;

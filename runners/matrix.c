@@ -244,6 +244,7 @@ static void start_guest(struct cell *c, const struct mopts *o, unsigned long khz
 			strerror(errno));
 		_exit(127);
 	}
+	setpgid(c->pid, c->pid); /* also here: a Ctrl-C right after fork must find the group */
 	close(p[1]);
 	c->fd = p[0];
 	c->state = C_RUN;
@@ -272,6 +273,7 @@ static void start_host(struct cell *c, const char *rundir)
 		execv(av[0], av);
 		_exit(127);
 	}
+	setpgid(c->pid, c->pid);
 	close(p[1]);
 	c->fd = p[0];
 	c->state = C_RUN;

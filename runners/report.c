@@ -337,13 +337,19 @@ static void md_cell(FILE *f, const char *s)
 }
 
 /* Do the cells disagree on this row? (missing entries do not count) */
+static const char *row_value(json_object *row, const char *cell, bool verdict)
+{
+	json_object *v = jget(row, cell);
+
+	return v ? (verdict ? jstr(v, "verdict") : json_object_get_string(v)) : NULL;
+}
+
 static bool row_differs(json_object *row, const char **cells, int n, bool verdict)
 {
 	const char *first = NULL;
 
 	for (int i = 0; i < n; i++) {
-		json_object *v = jget(row, cells[i]);
-		const char *s = v ? (verdict ? jstr(v, "verdict") : json_object_get_string(v)) : NULL;
+		const char *s = row_value(row, cells[i], verdict);
 
 		if (!s)
 			continue;
@@ -352,6 +358,35 @@ static bool row_differs(json_object *row, const char **cells, int n, bool verdic
 		first = s;
 	}
 	return false;
+}
+
+/* The row's most common value (ties: the leftmost): cells that differ from it stand out. */
+static const char *row_mode(json_object *row, const char **cells, int n, bool verdict)
+{
+	const char *best = NULL;
+	int best_n = 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *s = row_value(row, cells[i], verdict);
+		int c = 0;
+
+		for (int j = 0; s && j < n; j++) {
+			const char *t = row_value(row, cells[j], verdict);
+
+			c += t && !strcmp(s, t);
+		}
+		if (c > best_n)
+			best = s, best_n = c;
+	}
+	return best;
+}
+
+/* " delta" for a cell that differs from its row's usual value, else "". */
+static const char *delta(json_object *row, const char *mode, const char *cell, bool verdict)
+{
+	const char *s = row_value(row, cell, verdict);
+
+	return s && mode && strcmp(s, mode) ? " delta" : "";
 }
 
 static int cmp_keys(const void *a, const void *b)
@@ -460,7 +495,7 @@ static const char html_head[] =
 	"td.incomplete{background:repeating-linear-gradient(45deg,#eee,#eee 4px,#ddd 4px,#ddd 8px)}\n"
 	"tr.fact td{white-space:normal;word-break:break-word;max-width:14em;font-size:11px;background:#fafafa}\n"
 	"tr.key th,tr.key td{font-weight:bold;font-size:12px;background:#eef3fb}\n"
-	"tr.diff th{border-left:4px solid #d33}tr.diff td{box-shadow:inset 0 -2px 0 #d33}\n"
+	"tr.diff th{border-left:4px solid #d33}td.delta{outline:2px solid #d33;outline-offset:-2px}\n"
 	"span.badge{padding:1px 5px;border-radius:3px}span.complete{background:#c8efc8}"
 	"span.incomplete{background:#f7b0b0}\n"
 	"#filter{width:320px;padding:4px;margin:6px 0}label{margin-left:12px}\n"
@@ -495,6 +530,9 @@ static void html_fact_row(FILE *f, json_object *m, const char *key, const char *
 {
 	json_object *row = jget(jget(m, "facts"), key);
 	bool d = row_differs(row, cells, n, false);
+	/* Which kernel and variant a cell is differs by design: no frames there. */
+	const char *mode = d && strncmp(key, "kernel.", 7) && strncmp(key, "guest.", 6)
+				   ? row_mode(row, cells, n, false) : NULL;
 
 	fprintf(f, "<tr class=\"fact%s%s\"><th>", d ? " diff" : "", top ? " key" : "");
 	esc(f, key);
@@ -502,7 +540,7 @@ static void html_fact_row(FILE *f, json_object *m, const char *key, const char *
 	for (int i = 0; i < n; i++) {
 		json_object *v = jget(row, cells[i]);
 
-		fputs("<td>", f);
+		fprintf(f, "<td%s>", *delta(row, mode, cells[i], false) ? " class=\"delta\"" : "");
 		esc(f, v ? json_object_get_string(v) : "");
 		fputs("</td>", f);
 	}
@@ -521,7 +559,8 @@ static int write_html(json_object *m, const char *path, const char **cells, int 
 	fputs(html_head, f);
 	fprintf(f, "<h1>blastradius matrix</h1>\n<p>%d cells, %d cases: %d pass, %d fail, %d skip, %d xfail, "
 		   "%d error; %d incomplete cell(s). Key facts, then verdicts, then every other fact; rows with a "
-		   "red edge differ between cells.</p>\n",
+		   "red edge differ between cells; a red frame marks each cell that differs from its row's usual "
+		   "value.</p>\n",
 		n, nc, json_object_get_int(jget(t, "pass")), json_object_get_int(jget(t, "fail")),
 		json_object_get_int(jget(t, "skip")), json_object_get_int(jget(t, "xfail")),
 		json_object_get_int(jget(t, "error")), json_object_get_int(jget(t, "incomplete")));
@@ -561,6 +600,7 @@ static int write_html(json_object *m, const char *path, const char **cells, int 
 	for (int r = 0; r < nc; r++) {
 		json_object *row = jget(jget(m, "cases"), cases[r]);
 		bool d = row_differs(row, cells, n, true);
+		const char *mode = d ? row_mode(row, cells, n, true) : NULL;
 
 		ndiff += d;
 		fprintf(f, "<tr%s><th>", d ? " class=\"diff\"" : "");
@@ -570,7 +610,8 @@ static int write_html(json_object *m, const char *path, const char **cells, int 
 			json_object *v = jget(row, cells[i]);
 			const char *verdict = v ? jstr(v, "verdict") : absent(m, cells[i]);
 
-			fprintf(f, "<td class=\"%s\" title=\"", strcmp(verdict, "n/a") ? verdict : "na");
+			fprintf(f, "<td class=\"%s%s\" title=\"", strcmp(verdict, "n/a") ? verdict : "na",
+				delta(row, mode, cells[i], true));
 			esc(f, v ? jstr(v, "reason") : "");
 			fprintf(f, "\">%s</td>", verdict);
 		}

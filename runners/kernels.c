@@ -740,9 +740,12 @@ static int from_image(const char *path, struct kernel *k)
 		return -errno;
 	snprintf(k->image, sizeof(k->image), "%s", real);
 	snprintf(k->source, sizeof(k->source), "%s", real);
-	/* The config next to it: config-<release> (a /boot layout) or a build tree's .config. */
+	/* The config next to it: config-<release> (a /boot layout), config (this cache's
+	 * layout) or a build tree's .config (arch/x86/boot/bzImage). */
 	*strrchr(real, '/') = 0;
 	snprintf(cfg, sizeof(cfg), "%s/config-%s", real, k->release);
+	if (access(cfg, R_OK))
+		snprintf(cfg, sizeof(cfg), "%s/config", real);
 	if (access(cfg, R_OK))
 		snprintf(cfg, sizeof(cfg), "%s/../../../.config", real);
 	if (!access(cfg, R_OK) && realpath(cfg, k->config) == NULL)

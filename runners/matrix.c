@@ -117,6 +117,7 @@ struct cell {
 	const struct variant *v;
 	char append[512];
 	char accel[8];
+	const char *machine; /* "microvm" or "pc", as booted */
 	enum cell_state state;
 	pid_t pid;
 	int fd;
@@ -131,7 +132,7 @@ struct cell {
 
 struct mopts {
 	const char *kernels, *variants, *results, *id, *initramfs, *baselines, *shard;
-	const char *accel, *cpu;
+	const char *accel, *cpu, *machine;
 	int jobs, timeout, memory, shard_i, shard_n;
 	bool check_baseline, trivial, no_fetch, update;
 };
@@ -179,7 +180,7 @@ static const char *self_exe(void)
 static void qemu_argv(struct cell *c, const struct mopts *o, unsigned long khz, char **av, char *bufs)
 {
 	int n = 0;
-	bool micro = c->k->vmlinux[0] != 0;
+	bool micro = c->k->vmlinux[0] && strcmp(o->machine, "pc");
 	char *mem = bufs, *cmdline = bufs + 32, *machine = bufs + 1100;
 
 	snprintf(mem, 32, "%d", o->memory);
@@ -195,6 +196,7 @@ static void qemu_argv(struct cell *c, const struct mopts *o, unsigned long khz, 
 	 * drop the TSC (vDSO facts then flip between runs): trust it. */
 	if (!strcmp(c->accel, "tcg"))
 		snprintf(cmdline + strlen(cmdline), 1060 - strlen(cmdline), " tsc=reliable");
+	c->machine = micro ? "microvm" : "pc";
 	av[n++] = "qemu-system-x86_64";
 	av[n++] = "-machine", av[n++] = machine;
 	/*
@@ -382,7 +384,7 @@ static void finish_guest(struct cell *c, const char *celldir)
 	}
 	json_object_object_add(facts, "guest.accel", json_object_new_string(c->accel));
 	json_object_object_add(facts, "guest.machine",
-			       json_object_new_string(c->k->vmlinux[0] ? "microvm" : "pc"));
+			       json_object_new_string(c->machine));
 	if (c->v)
 		json_object_object_add(facts, "guest.variant", json_object_new_string(c->v->name));
 	{
@@ -397,7 +399,7 @@ static void finish_guest(struct cell *c, const char *celldir)
 		json_object_object_add(cj, "variant", json_object_new_string(c->v ? c->v->name : ""));
 		json_object_object_add(cj, "append", json_object_new_string(c->append));
 		json_object_object_add(cj, "accel", json_object_new_string(c->accel));
-		json_object_object_add(cj, "machine", json_object_new_string(c->k->vmlinux[0] ? "microvm" : "pc"));
+		json_object_object_add(cj, "machine", json_object_new_string(c->machine));
 		json_object_object_add(cj, "status", json_object_new_string(c->complete ? "complete" : "incomplete"));
 		json_object_object_add(cj, "reason", json_object_new_string(c->reason));
 		json_object_object_add(cj, "retried", json_object_new_boolean(c->retried));
@@ -507,7 +509,8 @@ static void usage_matrix(FILE *f)
 		"usage: blastradius matrix [--kernels LIST] [--variants LIST|all|none] [-j N]\n"
 		"         [--accel kvm|tcg|auto] [--timeout SEC] [--memory MIB] [--shard I/N]\n"
 		"         [--results DIR] [--id RUN_ID] [--initramfs FILE] [--check-baseline]\n"
-		"         [--baselines DIR] [--no-fetch] [--update] [--trivial] [--cpu MODEL]\n\n"
+		"         [--baselines DIR] [--no-fetch] [--update] [--trivial] [--cpu MODEL]\n"
+		"         [--machine auto|pc]\n\n"
 		"Runs every suite binary on each kernel in a QEMU guest (and on the host), one\n"
 		"cell per kernel and boot-parameter variant, then writes the reports.\n\n"
 		"  --kernels LIST   comma-separated kernels (see 'blastradius kernels --help');\n"
@@ -524,6 +527,8 @@ static void usage_matrix(FILE *f)
 		"  --timeout SEC    per-cell limit (default 120); then the cell is incomplete\n"
 		"  --memory MIB     guest memory (default 256)\n"
 		"  --cpu MODEL      QEMU -cpu (default: qemu64,-cx16 under TCG, host under KVM)\n"
+		"  --machine M      auto (microvm with the PVH vmlinux when the kernel has one,\n"
+		"                   else pc with the bzImage) or pc (always the bzImage)\n"
 		"  --shard I/N      run only cells I, I+N, ... (1-based) for CI fan-out;\n"
 		"                   'blastradius report' merges the shards' result dirs\n"
 		"  --check-baseline fail when a verdict regressed from fixtures/baselines/<kernel>.json\n"
@@ -548,13 +553,14 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 		{"initramfs", required_argument, 0, 'I'}, {"check-baseline", no_argument, 0, 'c'},
 		{"baselines", required_argument, 0, 'B'}, {"no-fetch", no_argument, 0, 'n'},
 		{"update", no_argument, 0, 'u'},        {"trivial", no_argument, 0, 'T'},
-		{"cpu", required_argument, 0, 'C'},
+		{"cpu", required_argument, 0, 'C'},     {"machine", required_argument, 0, 'M'},
 		{"help", no_argument, 0, 'h'},          {0},
 	};
 	static char initrd[PATH_MAX];
 	int c;
 
-	*o = (struct mopts){.variants = "x32", .results = "results", .accel = "auto", .timeout = 120,
+	*o = (struct mopts){.variants = "x32", .results = "results", .accel = "auto", .machine = "auto",
+			    .timeout = 120,
 			    .memory = 256, .baselines = "fixtures/baselines", .shard_i = 1, .shard_n = 1};
 	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	optind = 1;
@@ -584,6 +590,11 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 		case 'u': o->update = true; break;
 		case 'T': o->trivial = true; break;
 		case 'C': o->cpu = optarg; break;
+		case 'M':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "pc"))
+				die_usage("--machine wants auto or pc, got '%s'", optarg);
+			o->machine = optarg;
+			break;
 		case 'h': usage_matrix(stdout); exit(BR_EXIT_PASS);
 		default: usage_matrix(stderr); exit(BR_EXIT_USAGE);
 		}

@@ -209,8 +209,13 @@ static char *derived_sources(const char *suite)
 			out[len + m] = '\n', out[len + m + 1] = 0;
 			len += m + 1;
 		}
-		/* The main archive: the entry for the bare codename (not -security/-updates). */
-		if (!main_line[0] && ol && !strcmp(s, own))
+		/* The main archive: the entry for the bare codename (not -security/-updates),
+		 * else (sid calls itself by the next release's codename) any bare suite
+		 * of an archive whose path ends in /debian. */
+		if (ol && !strcmp(s, own))
+			snprintf(main_line, sizeof(main_line), "deb %s%s %s main\n", opts, uri, suite);
+		else if (!main_line[0] && !strchr(s, '-') && strlen(uri) > 7 &&
+			 (!strcmp(uri + strlen(uri) - 7, "/debian") || !strcmp(uri + strlen(uri) - 8, "/debian/")))
 			snprintf(main_line, sizeof(main_line), "deb %s%s %s main\n", opts, uri, suite);
 	}
 	free(all);

@@ -118,6 +118,7 @@ struct cell {
 	char append[512];
 	char accel[8];
 	const char *machine; /* "microvm" or "pc", as booted */
+	char cmdline[1100];  /* the kernel command line, as booted */
 	enum cell_state state;
 	pid_t pid;
 	int fd;
@@ -177,28 +178,35 @@ static const char *self_exe(void)
 	return exe;
 }
 
-static void qemu_argv(struct cell *c, const struct mopts *o, unsigned long khz, char **av, char *bufs)
+/* Strings the QEMU argv points into. */
+struct qemu_bufs {
+	char mem[16], machine[64], cmdline[1100];
+};
+
+static void qemu_argv(struct cell *c, const struct mopts *o, unsigned long khz, char **av,
+		      struct qemu_bufs *b)
 {
 	int n = 0;
 	bool micro = c->k->vmlinux[0] && strcmp(o->machine, "pc");
-	char *mem = bufs, *cmdline = bufs + 32, *machine = bufs + 1100;
+	char *cmdline = b->cmdline;
 
-	snprintf(mem, 32, "%d", o->memory);
-	snprintf(machine, 64, "%s,accel=%s", micro ? "microvm" : "pc", c->accel);
-	snprintf(cmdline, 1060, "console=ttyS0 loglevel=1 panic=-1 rdinit=/init blastradius.guest=1 "
-				"blastradius.nonce=%s%s%s %s%s",
+	snprintf(b->mem, sizeof(b->mem), "%d", o->memory);
+	snprintf(b->machine, sizeof(b->machine), "%s,accel=%s", micro ? "microvm" : "pc", c->accel);
+	snprintf(cmdline, sizeof(b->cmdline),
+		 "console=ttyS0 loglevel=1 panic=-1 rdinit=/init blastradius.guest=1 blastradius.nonce=%s%s%s%s%s",
 		 c->nonce, o->trivial ? " blastradius.trivial=1" : "",
-		 strcmp(c->accel, "tcg") ? "" : " blastradius.timeout_scale=10", c->append,
-		 "");
+		 strcmp(c->accel, "tcg") ? "" : " blastradius.timeout_scale=10", c->append[0] ? " " : "",
+		 c->append);
 	if (micro && !strcmp(c->accel, "tcg"))
-		snprintf(cmdline + strlen(cmdline), 1060 - strlen(cmdline), " tsc_early_khz=%lu", khz);
+		snprintf(cmdline + strlen(cmdline), sizeof(b->cmdline) - strlen(cmdline), " tsc_early_khz=%lu", khz);
 	/* A loaded host stalls TCG guests long enough for the clocksource watchdog to
 	 * drop the TSC (vDSO facts then flip between runs): trust it. */
 	if (!strcmp(c->accel, "tcg"))
-		snprintf(cmdline + strlen(cmdline), 1060 - strlen(cmdline), " tsc=reliable");
+		snprintf(cmdline + strlen(cmdline), sizeof(b->cmdline) - strlen(cmdline), " tsc=reliable");
 	c->machine = micro ? "microvm" : "pc";
+	snprintf(c->cmdline, sizeof(c->cmdline), "%s", cmdline);
 	av[n++] = "qemu-system-x86_64";
-	av[n++] = "-machine", av[n++] = machine;
+	av[n++] = "-machine", av[n++] = b->machine;
 	/*
 	 * TCG: a plain qemu64 runs the suites ~1.3x faster than "max" (glibc picks
 	 * SSE2 string functions over AVX ones that TCG emulates slowly). Without CX16
@@ -207,7 +215,7 @@ static void qemu_argv(struct cell *c, const struct mopts *o, unsigned long khz, 
 	 */
 	av[n++] = "-cpu";
 	av[n++] = (char *)(o->cpu ? o->cpu : strcmp(c->accel, "kvm") ? "qemu64,-cx16" : "host");
-	av[n++] = "-m", av[n++] = mem;
+	av[n++] = "-m", av[n++] = b->mem;
 	av[n++] = "-smp", av[n++] = "1";
 	av[n++] = "-nodefaults", av[n++] = "-no-user-config", av[n++] = "-display", av[n++] = "none";
 	av[n++] = "-no-reboot"; /* panic=-1 reboots at once; -no-reboot turns that into an exit */
@@ -220,12 +228,13 @@ static void qemu_argv(struct cell *c, const struct mopts *o, unsigned long khz, 
 
 static void start_guest(struct cell *c, const struct mopts *o, unsigned long khz)
 {
-	char *av[40], bufs[1200];
+	char *av[40];
+	struct qemu_bufs bufs;
 	int p[2];
 
 	snprintf(c->nonce, sizeof(c->nonce), "%08lx%04x", (unsigned long)time(NULL) ^ (unsigned long)getpid(),
 		 (unsigned)(mono_ms() & 0xffff));
-	qemu_argv(c, o, khz, av, bufs);
+	qemu_argv(c, o, khz, av, &bufs);
 	if (pipe2(p, O_CLOEXEC))
 		die("pipe: %s", strerror(errno));
 	c->len = 0;
@@ -398,6 +407,7 @@ static void finish_guest(struct cell *c, const char *celldir)
 		json_object_object_add(cj, "release", json_object_new_string(c->k->release));
 		json_object_object_add(cj, "variant", json_object_new_string(c->v ? c->v->name : ""));
 		json_object_object_add(cj, "append", json_object_new_string(c->append));
+		json_object_object_add(cj, "cmdline", json_object_new_string(c->cmdline));
 		json_object_object_add(cj, "accel", json_object_new_string(c->accel));
 		json_object_object_add(cj, "machine", json_object_new_string(c->machine));
 		json_object_object_add(cj, "status", json_object_new_string(c->complete ? "complete" : "incomplete"));

@@ -107,21 +107,27 @@ int cmd_initramfs(int argc, char **argv)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
 	if (!(c.f = fopen(tmp, "w")))
 		die("initramfs: cannot write %s: %s", tmp, strerror(errno));
-	/* Sorted paths, so parents come before children. The usual top-level
-	 * dirs exist because suites mount on /mnt and look at /etc, /var/tmp. */
+	/* Sorted paths, so parents come before children. The usual top-level dirs
+	 * of a merged-/usr Debian exist because suites mount on /mnt, look at /etc
+	 * and /var/tmp, and sandbox profiles bind /usr, /bin, /lib, /etc/ld.so.cache. */
+	entry(&c, "bin", S_IFLNK | 0777, 0, 0, "usr/bin", 7);
 	entry(&c, "dev", S_IFDIR | 0755, 0, 0, NULL, 0);
 	entry(&c, "dev/console", S_IFCHR | 0600, 5, 1, NULL, 0);
 	entry(&c, "etc", S_IFDIR | 0755, 0, 0, NULL, 0);
 	entry(&c, "etc/group", S_IFREG | 0644, 0, 0, group, strlen(group));
 	entry(&c, "etc/hostname", S_IFREG | 0644, 0, 0, "blastradius\n", 12);
+	entry(&c, "etc/ld.so.cache", S_IFREG | 0644, 0, 0, NULL, 0); /* static binaries: empty */
 	entry(&c, "etc/passwd", S_IFREG | 0644, 0, 0, passwd, strlen(passwd));
 	entry(&c, "home", S_IFDIR | 0755, 0, 0, NULL, 0);
 	file_entry(&c, "init", init);
+	entry(&c, "lib", S_IFLNK | 0777, 0, 0, "usr/lib", 7);
+	entry(&c, "lib64", S_IFLNK | 0777, 0, 0, "usr/lib64", 9);
 	entry(&c, "mnt", S_IFDIR | 0755, 0, 0, NULL, 0);
 	entry(&c, "opt", S_IFDIR | 0755, 0, 0, NULL, 0);
 	entry(&c, "proc", S_IFDIR | 0555, 0, 0, NULL, 0);
 	entry(&c, "root", S_IFDIR | 0700, 0, 0, NULL, 0);
 	entry(&c, "run", S_IFDIR | 0755, 0, 0, NULL, 0);
+	entry(&c, "sbin", S_IFLNK | 0777, 0, 0, "usr/sbin", 8);
 	entry(&c, "srv", S_IFDIR | 0755, 0, 0, NULL, 0);
 	entry(&c, "suites", S_IFDIR | 0755, 0, 0, NULL, 0);
 	for (size_t i = 0; i < n; i++) {
@@ -140,6 +146,10 @@ int cmd_initramfs(int argc, char **argv)
 	entry(&c, "sys", S_IFDIR | 0555, 0, 0, NULL, 0);
 	entry(&c, "tmp", S_IFDIR | 01777, 0, 0, NULL, 0);
 	entry(&c, "usr", S_IFDIR | 0755, 0, 0, NULL, 0);
+	entry(&c, "usr/bin", S_IFDIR | 0755, 0, 0, NULL, 0);
+	entry(&c, "usr/lib", S_IFDIR | 0755, 0, 0, NULL, 0);
+	entry(&c, "usr/lib64", S_IFDIR | 0755, 0, 0, NULL, 0);
+	entry(&c, "usr/sbin", S_IFDIR | 0755, 0, 0, NULL, 0);
 	entry(&c, "var", S_IFDIR | 0755, 0, 0, NULL, 0);
 	entry(&c, "var/tmp", S_IFDIR | 01777, 0, 0, NULL, 0);
 	entry(&c, "TRAILER!!!", 0, 0, 0, NULL, 0);

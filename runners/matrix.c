@@ -129,6 +129,7 @@ struct cell {
 	bool complete, killed, timed_out, retried;
 	char reason[256];
 	char nonce[24];
+	unsigned npass, nfail, nskip;
 };
 
 struct mopts {
@@ -711,7 +712,7 @@ static struct cell *pick_next(struct cell *cells, size_t n)
 
 static void progress(bool tty, struct cell *cells, size_t n, long long t0)
 {
-	size_t done = 0, run = 0, bad = 0;
+	size_t done = 0, run = 0, bad = 0, failed = 0;
 
 	if (!tty)
 		return;
@@ -719,9 +720,10 @@ static void progress(bool tty, struct cell *cells, size_t n, long long t0)
 		done += cells[i].state == C_DONE;
 		run += cells[i].state == C_RUN;
 		bad += cells[i].state == C_DONE && !cells[i].complete;
+		failed += cells[i].state == C_DONE && cells[i].nfail;
 	}
-	fprintf(stderr, "\r\033[K[matrix] %zu/%zu done, %zu running, %zu incomplete  %.1fs", done, n, run,
-		bad, (mono_ms() - t0) / 1000.0);
+	fprintf(stderr, "\r\033[K[matrix] %zu/%zu done, %zu running, %zu with failures, %zu incomplete  %.1fs",
+		done, n, run, failed, bad, (mono_ms() - t0) / 1000.0);
 }
 
 static void reap(struct cell *c, const char *rundir, bool tty, const struct mopts *o, unsigned long khz,
@@ -755,10 +757,24 @@ static void reap(struct cell *c, const char *rundir, bool tty, const struct mopt
 	else
 		finish_host(c, rundir, celldir);
 	c->state = C_DONE;
+	{
+		json_object *cases = cell_cases(celldir);
+
+		json_object_object_foreach(cases, id, v) {
+			const char *verdict = json_object_get_string(json_object_object_get(v, "verdict"));
+
+			(void)id;
+			c->npass += !strcmp(verdict, "pass") || !strcmp(verdict, "xfail");
+			c->nfail += !strcmp(verdict, "fail") || !strcmp(verdict, "error");
+			c->nskip += !strcmp(verdict, "skip");
+		}
+		json_object_put(cases);
+	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");
-	fprintf(stderr, "[matrix] %-36s %-10s %5.1fs %s%s%s\n", c->name, c->complete ? "complete" : "INCOMPLETE",
-		(c->t_exit - c->t0) / 1000.0, c->accel, c->complete ? "" : ": ", c->complete ? "" : c->reason);
+	fprintf(stderr, "[matrix] %-30s %-10s %5.1fs %-4s %4u pass %3u fail %3u skip%s%s\n", c->name,
+		c->complete ? "complete" : "INCOMPLETE", (c->t_exit - c->t0) / 1000.0, c->accel, c->npass,
+		c->nfail, c->nskip, c->complete ? "" : ": ", c->complete ? "" : c->reason);
 }
 
 static void write_run_json(const char *rundir, const char *id, struct cell *cells, size_t n, int argc,

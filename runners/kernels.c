@@ -566,19 +566,20 @@ static void make_vmlinux(const char *image, const char *dir, char *vmlinux)
 		{"\x89LZO", 4, "lzop -dc"},
 	};
 	size_t len, elen = 0;
-	unsigned char *b = (unsigned char *)read_file(image, &len);
+	unsigned char *b, *elf;
 	char out[PATH_MAX], pay[PATH_MAX], cmd[256];
-	unsigned char *elf;
 
 	vmlinux[0] = 0;
 	snprintf(out, sizeof(out), "%s/vmlinux", dir);
+	snprintf(pay, sizeof(pay), "%s/vmlinux.nopvh", dir);
 	if (!access(out, R_OK)) {
 		snprintf(vmlinux, PATH_MAX, "%s", out);
-		free(b);
 		return;
 	}
-	snprintf(pay, sizeof(pay), "%s/vmlinux.nopvh", dir);
-	if (!b || !access(pay, F_OK) || len < 0x300 || memcmp(b + 0x202, "HdrS", 4))
+	if (!access(pay, F_OK))
+		return; /* looked before: no PVH entry */
+	b = (unsigned char *)read_file(image, &len);
+	if (!b || len < 0x300 || memcmp(b + 0x202, "HdrS", 4))
 		goto out_free;
 	{
 		size_t setup = (b[0x1f1] ? b[0x1f1] : 4) + 1;
@@ -596,8 +597,16 @@ static void make_vmlinux(const char *image, const char *dir, char *vmlinux)
 		write_file(pay, (char *)b + off, plen);
 		/* The payload ends in the 4-byte decompressed size, which some tools call
 		 * trailing garbage: judge the result by its ELF header, not the exit code. */
-		snprintf(cmd, sizeof(cmd), "%s < \"$1\" > \"$2\" 2>/dev/null; true", dc);
-		run_cmd((char *[]){"sh", "-c", cmd, "sh", pay, out, NULL}, NULL, NULL, true);
+		snprintf(cmd, sizeof(cmd), "command -v %.*s >/dev/null || exit 127; %s < \"$1\" > \"$2\" 2>/dev/null; true",
+			 (int)strcspn(dc, " "), dc, dc);
+		if (run_cmd((char *[]){"sh", "-c", cmd, "sh", pay, out, NULL}, NULL, NULL, true) == 127) {
+			/* Not cached as "no PVH": the next fetch with the tool installed gets it. */
+			fprintf(stderr, "blastradius: no '%.*s' to unpack %s for the faster microvm boot "
+					"(make matrix-deps installs it); it boots on -machine pc\n",
+				(int)strcspn(dc, " "), dc, image);
+			unlink(pay);
+			goto out_free;
+		}
 		unlink(pay);
 	}
 	elf = (unsigned char *)read_file(out, &elen);
@@ -653,6 +662,8 @@ static bool from_cache(const char *release, struct kernel *k)
 	GET(release) GET(source) GET(image) GET(vmlinux) GET(config)
 #undef GET
 	json_object_put(j);
+	if (!k->vmlinux[0] && k->image[0])
+		make_vmlinux(k->image, dir, k->vmlinux); /* a decompressor may have arrived since */
 	return k->image[0] && !access(k->image, R_OK);
 }
 

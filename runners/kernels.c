@@ -373,13 +373,15 @@ static char *deb_dir(void)
 static int download(const char *suite, char *list, char ***debs, size_t *ndebs)
 {
 	const char *args[40] = {"--print-uris", "download"};
-	char *out = NULL, *save = NULL, *dl[40];
+	char *out = NULL, *save = NULL, *dl[40], where[PATH_MAX];
 	int n = 2, ndl = 0, rc;
 
 	for (char *p = strtok_r(list, " ", &save); p && n < 38; p = strtok_r(NULL, " ", &save))
 		args[n++] = p;
 	args[n] = NULL;
-	rc = apt_run("apt-get", suite, deb_dir(), &out, args);
+	/* Not in deb_dir(): apt leaves out files already present in its cwd. */
+	snprintf(where, sizeof(where), "%s/apt/%s", cache_dir(), suite);
+	rc = apt_run("apt-get", suite, where, &out, args);
 	if (rc) {
 		fprintf(stderr, "blastradius: apt-get --print-uris download failed for %s\n", suite);
 		free(out);
@@ -938,34 +940,29 @@ int cmd_kernels(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "fetch"))
 		die_usage("kernels: unknown action '%s' (list or fetch)", argv[1]);
-	for (int i = 2; i < argc; i++)
-		if (!strcmp(argv[i], "--update"))
-			update = true;
-		else if (argv[i][0] == '-' && argv[i][1])
-			die_usage("kernels fetch: unknown option '%s'", argv[i]);
-	for (int i = 2, any = 0; i <= argc; i++) {
-		struct kernel k;
-		const char *spec = i < argc ? argv[i] : NULL;
+	{
+		const char *specs[64];
+		int n = 0;
 
-		if (spec && !strcmp(spec, "--update"))
-			continue;
-		if (!spec) {
-			if (any)
-				break;
-			for (int a = 0; kernel_aliases[a].name; a++)
-				if (kernel_aliases[a].is_default) {
-					if (kernel_resolve(kernel_aliases[a].name, true, update, &k))
-						rc = BR_EXIT_FAIL;
-					else
-						print_kernel(&k);
-				}
-			break;
+		for (int i = 2; i < argc; i++)
+			if (!strcmp(argv[i], "--update"))
+				update = true;
+			else if (argv[i][0] == '-' && argv[i][1])
+				die_usage("kernels fetch: unknown option '%s'", argv[i]);
+			else if (n < 64)
+				specs[n++] = argv[i];
+		/* No KERNEL: the default ones. */
+		for (int a = 0; !n && kernel_aliases[a].name; a++)
+			if (kernel_aliases[a].is_default)
+				specs[n++] = kernel_aliases[a].name;
+		for (int i = 0; i < n; i++) {
+			struct kernel k;
+
+			if (kernel_resolve(specs[i], true, update, &k))
+				rc = BR_EXIT_FAIL;
+			else
+				print_kernel(&k);
 		}
-		any = 1;
-		if (kernel_resolve(spec, true, update, &k))
-			rc = BR_EXIT_FAIL;
-		else
-			print_kernel(&k);
 	}
 	return rc;
 }

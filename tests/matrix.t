@@ -38,6 +38,9 @@ fi
 ! grep -Eq 'apt-get update|downloading' "$tmp/fetch2.err" && cmp -s "$tmp/fetch1.out" "$tmp/fetch2.out" &&
 	ok "a second fetch downloads nothing: $(cat "$tmp/fetch2.out")" || not_ok "second fetch" "$(cat "$tmp/fetch2.err")"
 
+"$cli" kernels fetch --update bookworm-cloud >"$tmp/fetch3.out" 2>"$tmp/fetch3.err" && cmp -s "$tmp/fetch1.out" "$tmp/fetch3.out" &&
+	ok "fetch --update refreshes the lists and resolves the same kernel" || not_ok "fetch --update" "$(tail -3 "$tmp/fetch3.err")"
+
 # ---- one kernel plus a forced panic ----
 t0=$(date +%s%N)
 "$cli" matrix --kernels bookworm-cloud --variants badinit --accel tcg --results "$tmp" --id smoke \

@@ -55,11 +55,12 @@ grep -q '"status":"complete"' "$run/bookworm-cloud/cell.json" && grep -q '"accel
 nk=$(ls "$run"/bookworm-cloud/*.ktap 2>/dev/null | wc -l); nb=$(ls "$BUILD"/suites/*/* | grep -vc '\.d$')
 [ "$nk" = "$nb" ] && ok "one KTAP file per suite binary in the guest ($nk)" || not_ok "guest KTAP files" "$nk for $nb binaries"
 ! grep -q '@@BR:' "$run"/bookworm-cloud/*.ktap && ok "no marker or console noise inside the KTAP files" || not_ok "KTAP files carry markers"
-python3 - "$run/bookworm-cloud/facts.json" <<'EOF' && ok "guest facts include kconfig values and the suites' facts" || not_ok "guest facts"
+python3 - "$run/bookworm-cloud/facts.json" <<'EOF' && ok "guest facts: kconfig values and the suites' x32, ia32, landlock.abi" || not_ok "guest facts"
 import json, sys
 f = json.load(open(sys.argv[1]))
 assert f['kconfig.CONFIG_SECURITY_LANDLOCK'] == 'y' and f['kernel.release'].startswith('6.1'), f
 assert f['guest.accel'] == 'tcg' and len(f) > 20, f
+assert f['x32'] == 'absent' and f['ia32'] == 'enabled' and f['landlock.abi'].isdigit(), f
 EOF
 grep -q '"status":"incomplete"' "$run/bookworm-cloud+badinit/cell.json" &&
 	grep -q 'Kernel panic' "$run/bookworm-cloud+badinit/console.log" &&

@@ -778,7 +778,8 @@ static void reap(struct cell *c, const char *rundir, bool tty, const struct mopt
 }
 
 static void write_run_json(const char *rundir, const char *id, struct cell *cells, size_t n, int argc,
-			   char **argv, const char *started, const struct mopts *o, long long wall)
+			   char **argv, const char *started, const struct mopts *o, long long wall,
+			   json_object *totals)
 {
 	json_object *run = json_object_new_object(), *cmd = json_object_new_array(),
 		    *targets = json_object_new_array();
@@ -804,6 +805,8 @@ static void write_run_json(const char *rundir, const char *id, struct cell *cell
 	json_object_object_add(run, "host_kernel", json_object_new_string(u.release));
 	json_object_object_add(run, "interrupted", json_object_new_boolean(interrupted));
 	json_object_object_add(run, "targets", targets);
+	if (totals)
+		json_object_object_add(run, "totals", json_object_get(totals));
 	snprintf(path, sizeof(path), "%s/run.json", rundir);
 	json_write_file(path, run);
 	json_object_put(run);
@@ -827,9 +830,19 @@ int cmd_matrix(int argc, char **argv)
 	cells = plan(&o, &n, &ks);
 	if (!n)
 		die_usage("matrix: no cell to run (check --kernels, --variants and --shard)");
-	for (size_t i = 0; i < n; i++)
-		if (!cells[i].k->host && access(o.initramfs, R_OK))
+	for (size_t i = 0; i < n; i++) {
+		char *path = NULL;
+
+		if (cells[i].k->host)
+			continue;
+		if (access(o.initramfs, R_OK))
 			die("matrix: no initramfs at %s (run make, or pass --initramfs)", o.initramfs);
+		if (run_cmd((char *[]){"sh", "-c", "command -v qemu-system-x86_64", NULL}, NULL, &path, true))
+			die("matrix: no qemu-system-x86_64 (make matrix-deps, or apt-get install "
+			    "--no-install-recommends qemu-system-x86)");
+		free(path);
+		break;
+	}
 	/* Accelerator: decided once, with a bounded probe, before the cells start. */
 	{
 		const char *accel = o.accel;
@@ -927,9 +940,11 @@ int cmd_matrix(int argc, char **argv)
 	progress(tty, cells, n, t0);
 	if (tty)
 		fprintf(stderr, "\r\033[K");
-	write_run_json(rundir, id, cells, n, argc, argv, started, &o, mono_ms() - t0);
+	write_run_json(rundir, id, cells, n, argc, argv, started, &o, mono_ms() - t0, NULL);
 	m = matrix_load(&rundir, 1);
 	if (m) {
+		write_run_json(rundir, id, cells, n, argc, argv, started, &o, mono_ms() - t0,
+			       json_object_object_get(m, "totals"));
 		if (matrix_write_reports(m, rundir))
 			rc = BR_EXIT_FAIL;
 		json_object_object_foreach(json_object_object_get(m, "totals"), key, val)

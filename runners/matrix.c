@@ -134,7 +134,7 @@ struct cell {
 
 struct mopts {
 	const char *kernels, *variants, *results, *id, *initramfs, *baselines, *shard;
-	const char *accel, *cpu, *machine;
+	const char *accel, *cpu, *machine, *append;
 	int jobs, timeout, memory, shard_i, shard_n;
 	bool check_baseline, trivial, no_fetch, update;
 };
@@ -198,6 +198,8 @@ static void qemu_argv(struct cell *c, const struct mopts *o, unsigned long khz, 
 		 c->nonce, o->trivial ? " blastradius.trivial=1" : "",
 		 strcmp(c->accel, "tcg") ? "" : " blastradius.timeout_scale=10", c->append[0] ? " " : "",
 		 c->append);
+	if (o->append)
+		snprintf(cmdline + strlen(cmdline), sizeof(b->cmdline) - strlen(cmdline), " %s", o->append);
 	if (micro && !strcmp(c->accel, "tcg"))
 		snprintf(cmdline + strlen(cmdline), sizeof(b->cmdline) - strlen(cmdline), " tsc_early_khz=%lu", khz);
 	/* A loaded host stalls TCG guests long enough for the clocksource watchdog to
@@ -521,7 +523,7 @@ static void usage_matrix(FILE *f)
 		"         [--accel kvm|tcg|auto] [--timeout SEC] [--memory MIB] [--shard I/N]\n"
 		"         [--results DIR] [--id RUN_ID] [--initramfs FILE] [--check-baseline]\n"
 		"         [--baselines DIR] [--no-fetch] [--update] [--trivial] [--cpu MODEL]\n"
-		"         [--machine auto|pc]\n\n"
+		"         [--machine auto|pc] [--append ARGS]\n\n"
 		"Runs every suite binary on each kernel in a QEMU guest (and on the host), one\n"
 		"cell per kernel and boot-parameter variant, then writes the reports.\n\n"
 		"  --kernels LIST   comma-separated kernels (see 'blastradius kernels --help');\n"
@@ -538,6 +540,8 @@ static void usage_matrix(FILE *f)
 		"  --timeout SEC    per-cell limit (default 120); then the cell is incomplete\n"
 		"  --memory MIB     guest memory (default 256)\n"
 		"  --cpu MODEL      QEMU -cpu (default: qemu64,-cx16 under TCG, host under KVM)\n"
+		"  --append ARGS    more kernel command line for every guest (e.g. loglevel=7,\n"
+		"                   blastradius.suite_timeout=SEC: per suite binary, default 60)\n"
 		"  --machine M      auto (microvm with the PVH vmlinux when the kernel has one,\n"
 		"                   else pc with the bzImage) or pc (always the bzImage)\n"
 		"  --shard I/N      run only cells I, I+N, ... (1-based) for CI fan-out;\n"
@@ -565,6 +569,7 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 		{"baselines", required_argument, 0, 'B'}, {"no-fetch", no_argument, 0, 'n'},
 		{"update", no_argument, 0, 'u'},        {"trivial", no_argument, 0, 'T'},
 		{"cpu", required_argument, 0, 'C'},     {"machine", required_argument, 0, 'M'},
+		{"append", required_argument, 0, 'A'},
 		{"help", no_argument, 0, 'h'},          {0},
 	};
 	static char initrd[PATH_MAX];
@@ -601,6 +606,7 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 		case 'u': o->update = true; break;
 		case 'T': o->trivial = true; break;
 		case 'C': o->cpu = optarg; break;
+		case 'A': o->append = optarg; break;
 		case 'M':
 			if (strcmp(optarg, "auto") && strcmp(optarg, "pc"))
 				die_usage("--machine wants auto or pc, got '%s'", optarg);

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,9 +161,15 @@ static void add_cell(json_object *m, const char *run_id, const char *dir, const 
 		int ex = json_object_get_int(jget(s, "exit"));
 
 		if (ex != 0 && ex != 1 && ex != 4) {
-			char reason[64];
+			char reason[96];
 
-			snprintf(reason, sizeof(reason), ex < 0 ? "did not finish" : "binary exit status %d", ex);
+			if (ex < 0)
+				snprintf(reason, sizeof(reason), "did not finish");
+			else if (ex > 128 && sigabbrev_np(ex - 128))
+				snprintf(reason, sizeof(reason), "binary killed by SIG%s%s", sigabbrev_np(ex - 128),
+					 ex - 128 == SIGKILL ? " (the guest's suite timeout, or out of memory)" : "");
+			else
+				snprintf(reason, sizeof(reason), "binary exit status %d", ex);
 			set_case(cases, jstr(s, "id"), "error", reason);
 		}
 	}

@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 static char nonce[64] = "0";
+static long long suite_timeout_ms = 60000;
 
 static long long uptime_ms(void)
 {
@@ -132,15 +134,36 @@ static void run_suite(const char *rel)
 	pid = fork();
 	if (pid == 0) {
 		char *argv[] = {bin, NULL};
+		sigset_t none;
 
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (err >= 0)
 			dup2(err, 2);
 		execv(bin, argv);
 		printf("Bail out! exec %s: %s\n", bin, strerror(errno));
 		_exit(127);
 	}
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	/* SIGCHLD is blocked in PID 1: wait for it with a deadline. */
+	while (pid > 0 && waitpid(pid, &status, WNOHANG) == 0) {
+		long long left = suite_timeout_ms - (uptime_ms() - t0);
+		struct timespec ts = {left / 1000, (left % 1000) * 1000000};
+		sigset_t chld;
+
+		if (left <= 0) {
+			/* Every process but PID 1: the suite and whatever its cases left behind. */
+			kill(-1, SIGKILL);
+			waitpid(pid, &status, 0);
+			printf("Bail out! %s did not finish within %lld s (blastradius.suite_timeout)\n", id,
+			       suite_timeout_ms / 1000);
+			break;
+		}
+		sigemptyset(&chld);
+		sigaddset(&chld, SIGCHLD);
+		sigtimedwait(&chld, NULL, &ts);
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		; /* orphans of the suite's cases, reparented to us */
 	printf("@@BR:%s:EXIT %s status=%d ms=%lld@@\n", nonce, id,
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), uptime_ms() - t0);
 	if (err >= 0) {
@@ -157,7 +180,8 @@ static void run_suite(const char *rel)
 
 int main(void)
 {
-	char scale[16] = "1", trivial[8] = "0";
+	char scale[16] = "1", trivial[8] = "0", suite_timeout[16] = "60";
+	sigset_t chld;
 	size_t n;
 	char **suites;
 	long long t_init;
@@ -187,6 +211,13 @@ int main(void)
 	cmdline_param("timeout_scale", scale, sizeof(scale));
 	/* blastradius.trivial=1 boots and powers off without suites: the boot floor. */
 	cmdline_param("trivial", trivial, sizeof(trivial));
+	/* A suite binary that hangs is killed after this many seconds and the next one
+	 * runs, so one hang costs its own results, not the cell's. */
+	cmdline_param("suite_timeout", suite_timeout, sizeof(suite_timeout));
+	suite_timeout_ms = atoll(suite_timeout) * 1000;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
 	/* The host passes blastradius.timeout_scale=10 under TCG (~10x slower than a host). */
 	setenv("BR_TIMEOUT_SCALE", scale, 1);
 	setenv("PATH", "/suites:/", 1);

@@ -442,7 +442,7 @@ static bool member_kind(const char *m, const char *what, char *release)
 
 static int extract_member(const char *deb, const char *member, const char *dest)
 {
-	char cmd[] = "dpkg-deb --fsys-tarfile \"$1\" | tar -xO \"$2\" > \"$3.tmp\" && mv \"$3.tmp\" \"$3\"";
+	char cmd[] = "dpkg-deb --fsys-tarfile \"$1\" | tar -xO \"$2\" > \"$3.$$\" && mv \"$3.$$\" \"$3\"";
 	char *av[] = {"sh", "-c", cmd, "sh", (char *)deb, (char *)member, (char *)dest, NULL};
 
 	return run_cmd(av, NULL, NULL, false) ? -EIO : 0;
@@ -569,7 +569,7 @@ static void make_vmlinux(const char *image, const char *dir, char *vmlinux)
 	};
 	size_t len, elen = 0;
 	unsigned char *b, *elf;
-	char out[PATH_MAX], pay[PATH_MAX], cmd[256];
+	char out[PATH_MAX], pay[PATH_MAX], tmp[PATH_MAX], cmd[256];
 
 	vmlinux[0] = 0;
 	snprintf(out, sizeof(out), "%s/vmlinux", dir);
@@ -595,13 +595,15 @@ static void make_vmlinux(const char *image, const char *dir, char *vmlinux)
 				dc = fmts[i].cmd;
 		if (!dc)
 			goto out_free;
-		snprintf(pay, sizeof(pay), "%s/payload", dir);
+		/* Private names, renamed into place: concurrent runs share the cache. */
+		snprintf(pay, sizeof(pay), "%s/payload.%d", dir, (int)getpid());
+		snprintf(tmp, sizeof(tmp), "%s/vmlinux.%d", dir, (int)getpid());
 		write_file(pay, (char *)b + off, plen);
 		/* The payload ends in the 4-byte decompressed size, which some tools call
 		 * trailing garbage: judge the result by its ELF header, not the exit code. */
 		snprintf(cmd, sizeof(cmd), "command -v %.*s >/dev/null || exit 127; %s < \"$1\" > \"$2\" 2>/dev/null; true",
 			 (int)strcspn(dc, " "), dc, dc);
-		if (run_cmd((char *[]){"sh", "-c", cmd, "sh", pay, out, NULL}, NULL, NULL, true) == 127) {
+		if (run_cmd((char *[]){"sh", "-c", cmd, "sh", pay, tmp, NULL}, NULL, NULL, true) == 127) {
 			/* Not cached as "no PVH": the next fetch with the tool installed gets it. */
 			fprintf(stderr, "blastradius: no '%.*s' to unpack %s for the faster microvm boot "
 					"(make matrix-deps installs it); it boots on -machine pc\n",
@@ -611,11 +613,11 @@ static void make_vmlinux(const char *image, const char *dir, char *vmlinux)
 		}
 		unlink(pay);
 	}
-	elf = (unsigned char *)read_file(out, &elen);
-	if (elf && elf_has_pvh(elf, elen)) {
+	elf = (unsigned char *)read_file(tmp, &elen);
+	if (elf && elf_has_pvh(elf, elen) && !rename(tmp, out)) {
 		snprintf(vmlinux, PATH_MAX, "%s", out);
 	} else {
-		unlink(out);
+		unlink(tmp);
 		snprintf(pay, sizeof(pay), "%s/vmlinux.nopvh", dir);
 		write_file(pay, "", 0); /* remember: boot the bzImage on -machine pc */
 	}

@@ -125,8 +125,9 @@ install: all
 	install -m 644 lib/*.h $(DESTDIR)$(PREFIX)/include/blastradius/
 	for b in $(SUITE_BINS:$(BUILD)/%=%); do \
 		install -D -m 755 $(BUILD)/$$b $(DESTDIR)$(PREFIX)/libexec/blastradius/$$b; done
+	install -m 644 $(INITRAMFS) $(DESTDIR)$(PREFIX)/libexec/blastradius/
 	install -d $(DESTDIR)$(PREFIX)/share/blastradius
-	cp -r fixtures/profiles fixtures/claims fixtures/seccomp $(DESTDIR)$(PREFIX)/share/blastradius/
+	cp -r fixtures/profiles fixtures/claims fixtures/seccomp fixtures/baselines $(DESTDIR)$(PREFIX)/share/blastradius/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' lib/blastradius.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/blastradius.pc
 

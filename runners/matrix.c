@@ -547,7 +547,8 @@ static void usage_matrix(FILE *f)
 		"  --shard I/N      run only cells I, I+N, ... (1-based) for CI fan-out;\n"
 		"                   'blastradius report' merges the shards' result dirs\n"
 		"  --check-baseline fail when a verdict regressed from fixtures/baselines/<kernel>.json\n"
-		"  --baselines DIR  where baselines live (default fixtures/baselines)\n"
+		"  --baselines DIR  where baselines live (default fixtures/baselines, else the\n"
+		"                   installed share/blastradius/baselines)\n"
 		"  --no-fetch       use only cached kernels; --update refreshes apt lists\n"
 		"  --trivial        boot without suites (the boot-time floor; for make bench)\n\n"
 		"Writes DIR/<run-id>/<cell>/{<suite>.<file>.ktap,facts.json,cell.json,console.log},\n"
@@ -621,8 +622,14 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 	if (o->jobs < 1 || o->timeout < 1 || o->memory < 64)
 		die_usage("matrix: -j, --timeout and --memory want positive numbers (memory >= 64)");
 	if (!o->initramfs) {
+		/* Next to the CLI in the build tree, else where make install puts it. */
 		snprintf(initrd, sizeof(initrd), "%s", self_exe());
 		strcpy(strrchr(initrd, '/') + 1, "initramfs.cpio");
+		if (access(initrd, R_OK)) {
+			snprintf(initrd, sizeof(initrd), "%s", self_exe());
+			snprintf(strrchr(initrd, '/') + 1, sizeof(initrd) - (strrchr(initrd, '/') + 1 - initrd),
+				 "../libexec/blastradius/initramfs.cpio");
+		}
 		o->initramfs = initrd;
 	}
 }
@@ -957,6 +964,15 @@ int cmd_matrix(int argc, char **argv)
 			if ((!strcmp(key, "fail") || !strcmp(key, "error") || !strcmp(key, "incomplete")) &&
 			    json_object_get_int(val))
 				rc = BR_EXIT_FAIL;
+		if (o.check_baseline && access(o.baselines, F_OK) && !strcmp(o.baselines, "fixtures/baselines")) {
+			/* Outside a checkout: the installed copy. */
+			static char inst[PATH_MAX];
+
+			snprintf(inst, sizeof(inst), "%s", self_exe());
+			snprintf(strrchr(inst, '/') + 1, sizeof(inst) - (strrchr(inst, '/') + 1 - inst),
+				 "../share/blastradius/baselines");
+			o.baselines = inst;
+		}
 		if (o.check_baseline && baseline_check(m, o.baselines))
 			rc = BR_EXIT_FAIL;
 		json_object_put(m);

@@ -841,8 +841,12 @@ int cmd_matrix(int argc, char **argv)
 
 	parse_opts(argc, argv, &o);
 	cells = plan(&o, &n, &ks);
+	if (!n && o.shard_n > 1) {
+		fprintf(stderr, "[matrix] shard %d/%d has no cells (fewer cells than shards)\n", o.shard_i, o.shard_n);
+		return BR_EXIT_PASS;
+	}
 	if (!n)
-		die_usage("matrix: no cell to run (check --kernels, --variants and --shard)");
+		die_usage("matrix: no cell to run (check --kernels and --variants)");
 	for (size_t i = 0; i < n; i++) {
 		char *path = NULL;
 

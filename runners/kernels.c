@@ -78,7 +78,7 @@ static const char *own_codename(void)
 	return name;
 }
 
-/* Append the machine's Debian source entries as one-line "deb" sources. */
+/* Append a deb822 entry (one line per suite) to *lines as one-line "deb" sources. */
 static void add_entry(char **lines, size_t *len, const char *uri, const char *suites,
 		      const char *comps, const char *signed_by)
 {
@@ -99,6 +99,7 @@ static void add_entry(char **lines, size_t *len, const char *uri, const char *su
 	}
 }
 
+/* A deb822 paragraph's KEY value (caller frees), or NULL. */
 static char *field(const char *para, const char *key)
 {
 	const char *p = para;
@@ -418,7 +419,7 @@ static int download(const char *suite, char *list, char ***debs, size_t *ndebs)
 
 /* ---- files inside .debs ---- */
 
-/* The release from a kernel path inside a package, or NULL. */
+/* Is package member M the WHAT ("vmlinuz", "config") of a kernel? Then its release goes to release. */
 static bool member_kind(const char *m, const char *what, char *release)
 {
 	char pat[64];
@@ -448,6 +449,7 @@ static int extract_member(const char *deb, const char *member, const char *dest)
 	return run_cmd(av, NULL, NULL, false) ? -EIO : 0;
 }
 
+/* <cache>/kernels/<release> into out (PATH_MAX). */
 static void kdir(const char *release, char *out)
 {
 	snprintf(out, PATH_MAX, "%s/kernels/%s", cache_dir(), release);
@@ -671,6 +673,7 @@ static bool from_cache(const char *release, struct kernel *k)
 	return k->image[0] && !access(k->image, R_OK);
 }
 
+/* <cache>/kernels/<name>.ref: which release an alias or package spec resolved to. */
 static void ref_path(const char *name, char *out)
 {
 	char safe[256];

@@ -136,7 +136,7 @@ struct mopts {
 	const char *kernels, *variants, *results, *id, *initramfs, *baselines, *shard;
 	const char *accel, *cpu, *machine, *append;
 	int jobs, timeout, memory, shard_i, shard_n;
-	bool check_baseline, trivial, no_fetch, update;
+	bool check_baseline, trivial, no_fetch, update, variants_given;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -584,7 +584,7 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 	while ((c = getopt_long(argc, argv, "j:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'k': o->kernels = optarg; break;
-		case 'v': o->variants = optarg; break;
+		case 'v': o->variants = optarg, o->variants_given = true; break;
 		case 'a':
 			if (strcmp(optarg, "kvm") && strcmp(optarg, "tcg") && strcmp(optarg, "auto"))
 				die_usage("--accel wants kvm, tcg or auto, got '%s'", optarg);
@@ -695,8 +695,13 @@ static struct cell *plan(const struct mopts *o, size_t *ncells, struct kernel **
 			if (v && (k->host || !variant_selected(o, v)))
 				continue;
 			memset(c, 0, sizeof(*c));
-			if (v && !v->applies(k, c->append, sizeof(c->append)))
+			if (v && !v->applies(k, c->append, sizeof(c->append))) {
+				/* Asked for by name (not just "all"): say why there is no such column. */
+				if (o->variants_given && strcmp(o->variants, "all"))
+					fprintf(stderr, "[matrix] no %s+%s: the kernel lacks what it needs (%s)\n",
+						k->name, v->name, v->desc);
 				continue;
+			}
 			c->k = k, c->v = v;
 			snprintf(c->name, sizeof(c->name), "%s%s%s", k->name, v ? "+" : "", v ? v->name : "");
 			for (size_t d = 0; d < n; d++)
@@ -792,7 +797,7 @@ static void reap(struct cell *c, const char *rundir, bool tty, const struct mopt
 
 static void write_run_json(const char *rundir, const char *id, struct cell *cells, size_t n, int argc,
 			   char **argv, const char *started, const struct mopts *o, long long wall,
-			   json_object *totals)
+			   json_object *totals, long long probe_ms)
 {
 	json_object *run = json_object_new_object(), *cmd = json_object_new_array(),
 		    *targets = json_object_new_array();
@@ -814,6 +819,8 @@ static void write_run_json(const char *rundir, const char *id, struct cell *cell
 	json_object_object_add(run, "finished", json_object_new_string(fin));
 	json_object_object_add(run, "wall_ms", json_object_new_int64(wall));
 	json_object_object_add(run, "jobs", json_object_new_int(o->jobs));
+	json_object_object_add(run, "accel", json_object_new_string(o->accel));
+	json_object_object_add(run, "kvm_probe_ms", json_object_new_int64(probe_ms));
 	json_object_object_add(run, "shard", json_object_new_string(shard));
 	json_object_object_add(run, "host_kernel", json_object_new_string(u.release));
 	json_object_object_add(run, "interrupted", json_object_new_boolean(interrupted));
@@ -835,6 +842,7 @@ int cmd_matrix(int argc, char **argv)
 	char *id, *rundir, *started = iso_time_now();
 	unsigned long khz = tsc_khz();
 	bool tty = isatty(2), kvm_fallback = false;
+	long long probe_ms = -1;
 	int running = 0, rc = BR_EXIT_PASS;
 	long long t0 = mono_ms();
 	json_object *m;
@@ -870,11 +878,13 @@ int cmd_matrix(int argc, char **argv)
 			for (size_t i = 0; i < n && !probe; i++)
 				if (!cells[i].k->host)
 					probe = cells[i].k;
+			probe_ms = mono_ms();
 			accel = probe && kvm_works(probe, &o) ? "kvm" : "tcg";
+			probe_ms = mono_ms() - probe_ms;
 			kvm_fallback = !strcmp(accel, "kvm");
-			fprintf(stderr, "[matrix] accel auto: %s\n",
+			fprintf(stderr, "[matrix] accel auto: %s (checked in %lld ms)\n",
 				kvm_fallback ? "KVM booted a guest; cells fall back to TCG if KVM leaves them incomplete"
-					     : "KVM unusable or absent, using TCG");
+					     : "KVM unusable or absent, using TCG", probe_ms);
 		}
 		for (size_t i = 0; i < n; i++)
 			snprintf(cells[i].accel, sizeof(cells[i].accel), "%s", accel);
@@ -957,11 +967,11 @@ int cmd_matrix(int argc, char **argv)
 	progress(tty, cells, n, t0);
 	if (tty)
 		fprintf(stderr, "\r\033[K");
-	write_run_json(rundir, id, cells, n, argc, argv, started, &o, mono_ms() - t0, NULL);
+	write_run_json(rundir, id, cells, n, argc, argv, started, &o, mono_ms() - t0, NULL, probe_ms);
 	m = matrix_load(&rundir, 1);
 	if (m) {
 		write_run_json(rundir, id, cells, n, argc, argv, started, &o, mono_ms() - t0,
-			       json_object_object_get(m, "totals"));
+			       json_object_object_get(m, "totals"), probe_ms);
 		if (matrix_write_reports(m, rundir))
 			rc = BR_EXIT_FAIL;
 		json_object_object_foreach(json_object_object_get(m, "totals"), key, val)

@@ -9,9 +9,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness.h" /* br_skip, br_errname */
 #include "idmap.h"
+#include "proc.h"
 
 const struct br_ns_type br_ns_types[] = {
 	{"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},   {"uts", CLONE_NEWUTS},
@@ -92,6 +95,40 @@ int br_ns_private(int flags)
 	if (unshare(CLONE_NEWUSER | flags))
 		return -errno;
 	return br_idmap_map_root(0, uid, gid);
+}
+
+int br_userns_unavailable(void)
+{
+	static int cached = -1;
+	int status;
+	pid_t pid;
+
+	if (cached >= 0)
+		return cached;
+	pid = fork();
+	if (pid < 0)
+		return 0;
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) ? errno : 0);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 0;
+	cached = WEXITSTATUS(status);
+	return cached;
+}
+
+void br_require_userns(void)
+{
+	int err = br_userns_unavailable();
+	char max[32] = "?";
+
+	if (!err)
+		return;
+	if (err != ENOSPC)
+		br_skip("needs user namespaces: unshare(CLONE_NEWUSER) gives %s", br_errname(err));
+	if (br_read_file("/proc/sys/user/max_user_namespaces", max, sizeof(max)) > 0)
+		max[strcspn(max, "\n")] = 0;
+	br_skip("needs user namespaces: unshare(CLONE_NEWUSER) gives ENOSPC (user.max_user_namespaces=%s)",
+		max);
 }
 
 pid_t br_ns_clone3(int flags, int *pidfd)

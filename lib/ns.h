@@ -48,6 +48,24 @@ int br_ns_unshare(int flags);
 int br_ns_private(int flags);
 
 /*
+ * Whether this process can create a user namespace: 0 if it can, else the
+ * errno of a probe unshare(CLONE_NEWUSER) in a forked child (ENOSPC when
+ * user.max_user_namespaces is 0, EPERM when unprivileged ones are disabled,
+ * EUSERS at the nesting limit). Probed once per process, then cached.
+ * 0 too if the probe cannot fork: the case then fails on its own.
+ */
+int br_userns_unavailable(void);
+
+/*
+ * For cases that use a user namespace as a tool, not as the boundary under
+ * test: SKIP (harness.h) with one wording naming the cause, e.g.
+ * "needs user namespaces: unshare(CLONE_NEWUSER) gives ENOSPC
+ * (user.max_user_namespaces=0)", unless br_userns_unavailable() is 0.
+ * Call it first, before the case changes its credentials or root.
+ */
+void br_require_userns(void);
+
+/*
  * Fork-like clone3 with CLONE_NEW* flags (any set, CLONE_NEWTIME included):
  * returns 0 in the child, the child's pid in the parent (reap it with
  * br_wait), or -errno. SIGCHLD is the exit signal. If pidfd is not NULL it

@@ -526,6 +526,7 @@ TEST(nscaps_v3_from_userns, .as = BR_ROOT)
 	pid_t pid;
 	ssize_t n;
 
+	br_require_userns();
 	need_uid(NS_ROOTID);
 	workspace();
 	make_target(NS_ROOTID);

@@ -12,6 +12,7 @@
 #include "compat.h"
 #include "fhandle.h"
 #include "harness.h"
+#include "ns.h"
 
 FIXTURE(nsfs) {
 	struct file_handle *fh;
@@ -93,6 +94,7 @@ TEST_F(nsfs, outer_hidden_in_userns)
 {
 	int fd;
 
+	br_require_userns();
 	ASSERT_OK(unshare(CLONE_NEWUSER | variant->flag));
 	fd = br_fh_open(FD_NSFS_ROOT, self->fh, O_RDONLY);
 	if (fd >= 0)

@@ -18,6 +18,7 @@
 #include "caps.h"
 #include "fhandle.h"
 #include "harness.h"
+#include "ns.h"
 #include "scratch.h"
 
 FIXTURE(open) {
@@ -101,6 +102,7 @@ TEST_F(open, dac_read_search_dropped, .as = BR_ROOT)
 /* Every capability, but in a user namespace: not the initial one. */
 TEST_F(open, userns_root)
 {
+	br_require_userns();
 	ASSERT_OK(unshare(CLONE_NEWUSER));
 	ASSERT_EQ(-EPERM, br_fh_open(self->mount_fd, self->fh, variant->flags));
 }

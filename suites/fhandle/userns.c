@@ -19,6 +19,7 @@
 
 #include "fhandle.h"
 #include "harness.h"
+#include "ns.h"
 #include "proc.h"
 #include "scratch.h"
 
@@ -47,8 +48,10 @@ struct target {
 static void prepare(const FIXTURE_VARIANT(userns) *v, struct target *t)
 {
 	char dir[64], path[96];
-	int mid, ret = br_scratch(BR_SCRATCH_USERNS, dir, sizeof(dir));
+	int mid, ret;
 
+	br_require_userns();
+	ret = br_scratch(BR_SCRATCH_USERNS, dir, sizeof(dir));
 	if (ret)
 		SKIP("cannot create a user+mount namespace with a tmpfs: %s", br_errname(-ret));
 	t->flags = v->dir ? O_RDONLY | O_DIRECTORY : O_RDONLY;
@@ -134,6 +137,7 @@ TEST_F(userns, with_init_cap_control, .as = BR_ROOT)
 	const void *arg[2];
 	int sv[2], mfd, fd;
 
+	br_require_userns();
 	ASSERT_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
 	arg[0] = variant;
 	arg[1] = &sv[1];

@@ -438,6 +438,7 @@ static int userns_then_mount_proc(void *arg)
 
 TEST(proc_mount_unowned_pidns_eperm, .as = BR_UNPRIV)
 {
+	br_require_userns();
 	ASSERT_EQ(EPERM, br_child(userns_then_mount_proc, NULL));
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "ns.h"
 #include "profile.h"
 
 #define NO_PROFILE ""
@@ -23,6 +24,8 @@ static inline int sandboxed_sb(const struct br_sandbox *sb, int (*fn)(void *), v
 	enum br_sb_step step;
 	int st = br_sandbox_run(sb, fn, arg, &step);
 
+	if (st < 0 && step == BR_SB_STEP_CLONE && sb->userns)
+		br_require_userns();
 	if (st < 0 && step == BR_SB_STEP_CLONE)
 		SKIP("cannot create the sandbox's namespaces here: %s", br_errname(-st));
 	if (st < 0) {

@@ -309,6 +309,7 @@ TEST(deny_escapes_covers_clone_ns_flags)
 
 TEST(clone_ns_flags_control)
 {
+	br_require_userns();
 	if (br_ns_private(0))
 		SKIP("cannot reach a namespace-capable state");
 	if (clone_ns(CLONE_NEWUSER) != 0)

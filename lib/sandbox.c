@@ -182,12 +182,20 @@ static int apply_landlock(const struct br_sandbox *sb)
 	return br_landlock_apply(&sb->ll_handle, rules, 0, &r);
 }
 
+void br_sandbox_deny_list(const struct br_sandbox *sb, struct br_seccomp_profile *p,
+			  const char *calls[BR_SB_MAX + 1])
+{
+	for (int i = 0; i < sb->nseccomp_deny; i++)
+		calls[i] = sb->seccomp_deny[i];
+	calls[sb->nseccomp_deny] = NULL;
+	*p = (struct br_seccomp_profile){.name = sb->name, .mode = BR_SECCOMP_DENY_LIST,
+					 .syscalls = calls, .deny_errno = sb->seccomp_errno};
+}
+
 static int apply_seccomp(const struct br_sandbox *sb)
 {
-	const char *calls[BR_SB_MAX + 1] = {0};
-	struct br_seccomp_profile custom = {
-		.name = sb->name, .mode = BR_SECCOMP_DENY_LIST, .syscalls = calls,
-		.deny_errno = sb->seccomp_errno};
+	const char *calls[BR_SB_MAX + 1];
+	struct br_seccomp_profile custom;
 
 	if (sb->seccomp[0]) {
 		const struct br_seccomp_profile *p = br_seccomp_builtin(sb->seccomp);
@@ -196,8 +204,7 @@ static int apply_seccomp(const struct br_sandbox *sb)
 	}
 	if (!sb->nseccomp_deny)
 		return 0;
-	for (int i = 0; i < sb->nseccomp_deny; i++)
-		calls[i] = sb->seccomp_deny[i];
+	br_sandbox_deny_list(sb, &custom, calls);
 	return br_seccomp_apply(&custom);
 }
 

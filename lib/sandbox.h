@@ -127,6 +127,13 @@ int br_sandbox_spawn(const struct br_sandbox *sb, int (*fn)(void *), void *arg,
  * would kill the exec itself: refused with -EINVAL at step "check". */
 int br_sandbox_exec(const struct br_sandbox *sb, char *const argv[], struct br_sb_child *out);
 
+/* sb's seccomp.deny keys as a deny-list profile in *p (name sb->name, no
+ * summary). p->syscalls points into calls, whose names point into sb: both
+ * must outlive *p. sb->seccomp (a built-in) is not looked at. */
+struct br_seccomp_profile;
+void br_sandbox_deny_list(const struct br_sandbox *sb, struct br_seccomp_profile *p,
+			  const char *calls[BR_SB_MAX + 1]);
+
 /* Reap the child and close its pidfd: exit status, 128+signal, or -errno. */
 int br_sandbox_wait(struct br_sb_child *c);
 

@@ -83,9 +83,8 @@ static int dump_profile(const struct br_seccomp_profile *p, bool want_pfc, bool 
 static int dump_sandbox_profile(const char *path, bool want_pfc, bool want_bpf)
 {
 	static struct br_sandbox sb;
-	const char *calls[BR_SB_MAX + 1] = {0};
-	struct br_seccomp_profile deny = {.mode = BR_SECCOMP_DENY_LIST, .syscalls = calls,
-					  .summary = "deny-list from seccomp.deny"};
+	const char *calls[BR_SB_MAX + 1];
+	struct br_seccomp_profile deny;
 	char err[512];
 
 	if (br_profile_load(path, &sb, err, sizeof(err)))
@@ -94,10 +93,9 @@ static int dump_sandbox_profile(const char *path, bool want_pfc, bool want_bpf)
 		return dump_profile(br_seccomp_builtin(sb.seccomp), want_pfc, want_bpf);
 	if (!sb.nseccomp_deny)
 		die_usage("%s: the profile sets no seccomp filter", path);
-	for (int i = 0; i < sb.nseccomp_deny; i++)
-		calls[i] = sb.seccomp_deny[i];
+	br_sandbox_deny_list(&sb, &deny, calls);
 	deny.name = path;
-	deny.deny_errno = sb.seccomp_errno;
+	deny.summary = "deny-list from seccomp.deny";
 	return dump_profile(&deny, want_pfc, want_bpf);
 }
 

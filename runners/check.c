@@ -264,16 +264,27 @@ static bool under(const char *path, const char *dir)
 	return !strcmp(dir, "/") || (!strncmp(path, dir, n) && (path[n] == 0 || path[n] == '/'));
 }
 
+/* Say why in msg, and SKIP. */
+static enum br_verdict skip(char *msg, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static enum br_verdict skip(char *msg, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, size, fmt, ap);
+	va_end(ap);
+	return BR_SKIP;
+}
+
 static enum br_verdict check_write(const struct br_claim *c, const struct recs *in, char *msg,
 				   size_t size)
 {
 	size_t len = 0;
 	bool bad = false;
 
-	if (!recs_get(in, 'O', "landlock")) {
-		snprintf(msg, size, "the probe did not get to the file system probes");
-		return BR_SKIP;
-	}
+	if (!recs_get(in, 'O', "landlock"))
+		return skip(msg, size, "the probe did not get to the file system probes");
 	msg[0] = 0;
 	for (size_t i = 0; i < c->nwords; i++) {
 		char key[4200];
@@ -315,10 +326,8 @@ static enum br_verdict check_procsys(const struct br_claim *c, const struct recs
 	size_t len = 0;
 	bool bad = false;
 
-	if (!x) {
-		snprintf(msg, size, "not measured");
-		return BR_SKIP;
-	}
+	if (!x)
+		return skip(msg, size, "not measured");
 	if (!strcmp(x->value, "absent") || !strcmp(x->value, "0")) {
 		snprintf(msg, size, "no file under /proc/sys opens for writing (%s)", x->value);
 		return BR_PASS;
@@ -398,29 +407,23 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 
 	if (!strncmp(k, "ns.", 3)) {
 		v = ns_state(in, ref, k + 3, why, sizeof(why));
-		if (!v) {
-			snprintf(msg, size, "cannot tell: %s", why);
-			return BR_SKIP;
-		}
+		if (!v)
+			return skip(msg, size, "cannot tell: %s", why);
 		return choice(c, v, msg, size, why);
 	}
 	if (!strcmp(k, "uid") || !strcmp(k, "seccomp.filters") || !strcmp(k, "landlock.abi")) {
 		const struct rec *f = !strcmp(k, "landlock.abi") ? recs_get(in, 'F', k) : NULL;
 
 		v = f ? f->value : val(in, k);
-		if (!v) {
-			snprintf(msg, size, "not measured here (%s unavailable)", k);
-			return BR_SKIP;
-		}
+		if (!v)
+			return skip(msg, size, "not measured here (%s unavailable)", k);
 		snprintf(msg, size, "measured %s", v);
 		/* landlock.abi: "none"/"disabled" count as ABI 0. */
 		return cmp_int(c, strtol(v, NULL, 10));
 	}
 	if (!strcmp(k, "uid_map.root")) {
-		if (!(v = val(in, "uid_map")) || !strncmp(v, "unreadable", 10)) {
-			snprintf(msg, size, "uid_map unreadable inside");
-			return BR_SKIP;
-		}
+		if (!(v = val(in, "uid_map")) || !strncmp(v, "unreadable", 10))
+			return skip(msg, size, "uid_map unreadable inside");
 		snprintf(why, sizeof(why), "uid_map '%s'", v);
 		return choice(c, root_map(v), msg, size, why);
 	}
@@ -428,10 +431,8 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 		const struct rec *x = recs_get(in, 'O', k), *last = recs_get(in, 'F', "cap_last_cap");
 		unsigned long long claimed = c->mask, seen;
 
-		if (!x || strncmp(x->value, "0x", 2)) {
-			snprintf(msg, size, "%s not measured", k);
-			return BR_SKIP;
-		}
+		if (!x || strncmp(x->value, "0x", 2))
+			return skip(msg, size, "%s not measured", k);
 		seen = strtoull(x->value, NULL, 16);
 		if (claimed == ~0ULL) /* "all": every cap this kernel has */
 			claimed = last ? (2ULL << atoi(last->value)) - 1 : ~0ULL;
@@ -439,10 +440,8 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 		return cmp_mask(c, seen, claimed);
 	}
 	if (!strcmp(k, "nnp") || !strcmp(k, "seccomp.mode")) {
-		if (!(v = val(in, k))) {
-			snprintf(msg, size, "%s not measured", k);
-			return BR_SKIP;
-		}
+		if (!(v = val(in, k)))
+			return skip(msg, size, "%s not measured", k);
 		snprintf(msg, size, "measured %s", v);
 		return (!strcmp(v, c->words[0])) == (c->op == BR_OP_EQ) ? BR_PASS : BR_FAIL;
 	}
@@ -451,10 +450,8 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 		const struct rec *ia32 = recs_get(in, 'O', "syscall.getpid.ia32");
 		bool native_only = !allowed(x32) && !allowed(ia32);
 
-		if (!x32 || !ia32) {
-			snprintf(msg, size, "getpid was not probed on x32 and ia32");
-			return BR_SKIP;
-		}
+		if (!x32 || !ia32)
+			return skip(msg, size, "getpid was not probed on x32 and ia32");
 
 		snprintf(why, sizeof(why), "getpid via x32: %s (%s), via ia32: %s (%s)",
 			 x32 ? x32->value : "?", x32 ? x32->cause : "?", ia32 ? ia32->value : "?",
@@ -470,20 +467,16 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 	if (!strcmp(k, "io_uring")) {
 		const struct rec *x = recs_get(in, 'O', "io_uring.openat");
 
-		if (!x) {
-			snprintf(msg, size, "not measured");
-			return BR_SKIP;
-		}
+		if (!x)
+			return skip(msg, size, "not measured");
 		snprintf(why, sizeof(why), "IORING_OP_OPENAT %s, cause %s", x->value, x->cause);
 		return choice(c, allowed(x) ? "available" : "blocked", msg, size, why);
 	}
 	if (!strcmp(k, "landlock")) {
 		const struct rec *x = recs_get(in, 'O', "landlock");
 
-		if (!x) {
-			snprintf(msg, size, "not measured");
-			return BR_SKIP;
-		}
+		if (!x)
+			return skip(msg, size, "not measured");
 		return choice(c, x->value, msg, size, x->detail);
 	}
 	if (!strcmp(k, "landlock.write"))
@@ -491,19 +484,15 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 	if (!strcmp(k, "fhandle")) {
 		int open = family(in, "fhandle.", list, sizeof(list));
 
-		if (open < 0) {
-			snprintf(msg, size, "no file handle could be made here to try");
-			return BR_SKIP;
-		}
+		if (open < 0)
+			return skip(msg, size, "no file handle could be made here to try");
 		snprintf(why, sizeof(why), "opened: %s", open ? list : "none");
 		return choice(c, open ? "allowed" : "denied", msg, size, why);
 	}
 	if (!strcmp(k, "host.pids")) {
 		v = host_pids(in, ref, why, sizeof(why));
-		if (!v) {
-			snprintf(msg, size, "cannot tell: %s", why);
-			return BR_SKIP;
-		}
+		if (!v)
+			return skip(msg, size, "cannot tell: %s", why);
 		return choice(c, v, msg, size, why);
 	}
 	if (!strcmp(k, "procsys.writable"))
@@ -511,25 +500,20 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 	if (!strcmp(k, "sockets")) {
 		int open = family(in, "socket.", list, sizeof(list));
 
-		if (open < 0) {
-			snprintf(msg, size, "not measured");
-			return BR_SKIP;
-		}
+		if (open < 0)
+			return skip(msg, size, "not measured");
 		snprintf(why, sizeof(why), "connected: %s", open ? list : "none");
 		return choice(c, open ? "reachable" : "unreachable", msg, size, why);
 	}
 	if (!strcmp(k, "tiocsti")) {
 		const struct rec *x = recs_get(in, 'O', "tiocsti");
 
-		if (!x || !strcmp(x->value, "untested")) {
-			snprintf(msg, size, "%s", x ? x->detail : "not measured");
-			return BR_SKIP;
-		}
+		if (!x || !strcmp(x->value, "untested"))
+			return skip(msg, size, "%s", x ? x->detail : "not measured");
 		snprintf(why, sizeof(why), "%s, cause %s", x->value, x->cause);
 		return choice(c, allowed(x) ? "allowed" : "denied", msg, size, why);
 	}
-	snprintf(msg, size, "no check for %s in this version", k);
-	return BR_SKIP;
+	return skip(msg, size, "no check for %s in this version", k);
 }
 
 static void line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -570,12 +570,8 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 		case 'k':
 			print_keys();
 			exit(BR_EXIT_PASS);
-		case 'h':
-			usage_assess(stdout);
-			exit(BR_EXIT_PASS);
 		default:
-			usage_assess(stderr);
-			exit(BR_EXIT_USAGE);
+			exit(help_or_usage(usage_assess, c));
 		}
 	}
 	if (optind < argc) {

@@ -97,10 +97,8 @@ int cmd_bench(int argc, char **argv)
 			o.results = optarg;
 		else if (c == 'j')
 			o.jobs = atoi(optarg) > 0 ? atoi(optarg) : 1;
-		else {
-			usage_bench(c == 'h' ? stdout : stderr);
-			return c == 'h' ? BR_EXIT_PASS : BR_EXIT_USAGE;
-		}
+		else
+			return help_or_usage(usage_bench, c);
 	}
 	w_floor = run_matrix(&o, "bench-floor", 1, true);
 	w_1 = run_matrix(&o, "bench-j1", 1, false);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct json_object;
 struct br_facts;
@@ -31,6 +32,9 @@ int cmd_bench(int argc, char **argv);
 /* Prints "blastradius: <msg>" and exits 2 (bad input) or 1 (failure). */
 _Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* getopt's 'h' (--help): usage to stdout, returns 0; any other option (a bad
+ * one): usage to stderr, returns 2. The caller returns or exits with it. */
+int help_or_usage(void (*usage)(FILE *f), int opt);
 
 /* Suite binaries, sorted; caller frees with free_strv(). */
 char **suite_binaries(size_t *n);

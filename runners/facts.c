@@ -41,15 +41,10 @@ int cmd_facts(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		if (c == 'j') {
+		if (c == 'j')
 			json = true;
-		} else if (c == 'h') {
-			usage_facts(stdout);
-			return BR_EXIT_PASS;
-		} else {
-			usage_facts(stderr);
-			return BR_EXIT_USAGE;
-		}
+		else
+			return help_or_usage(usage_facts, c);
 	}
 	if (optind < argc)
 		die_usage("facts: unexpected argument '%s'", argv[optind]);

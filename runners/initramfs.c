@@ -88,10 +88,8 @@ int cmd_initramfs(int argc, char **argv)
 			out = optarg;
 		else if (opt == 'i')
 			snprintf(init, sizeof(init), "%s", optarg);
-		else {
-			usage_initramfs(opt == 'h' ? stdout : stderr);
-			return opt == 'h' ? BR_EXIT_PASS : BR_EXIT_USAGE;
-		}
+		else
+			return help_or_usage(usage_initramfs, opt);
 	}
 	if (!out)
 		die_usage("initramfs: -o FILE is required");

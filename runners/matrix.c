@@ -613,8 +613,7 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 				die_usage("--machine wants auto or pc, got '%s'", optarg);
 			o->machine = optarg;
 			break;
-		case 'h': usage_matrix(stdout); exit(BR_EXIT_PASS);
-		default: usage_matrix(stderr); exit(BR_EXIT_USAGE);
+		default: exit(help_or_usage(usage_matrix, c));
 		}
 	}
 	if (optind < argc)

@@ -844,10 +844,8 @@ int cmd_report(int argc, char **argv)
 			wb = optarg;
 		else if (c == 'c')
 			cb = optarg;
-		else {
-			usage_report(c == 'h' ? stdout : stderr);
-			return c == 'h' ? BR_EXIT_PASS : BR_EXIT_USAGE;
-		}
+		else
+			return help_or_usage(usage_report, c);
 	}
 	if (optind >= argc)
 		die_usage("report: which run dir? (see blastradius report --help)");

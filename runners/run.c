@@ -230,12 +230,8 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, void (*usa
 		case 'q':
 			o->quiet = true;
 			break;
-		case 'h':
-			usage(stdout);
-			exit(BR_EXIT_PASS);
 		default:
-			usage(stderr);
-			exit(BR_EXIT_USAGE);
+			exit(help_or_usage(usage, c));
 		}
 	}
 	if (optind < argc)

@@ -37,15 +37,10 @@ int cmd_sandbox(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
-		if (c == 'c' || c == 'p') {
+		if (c == 'c' || c == 'p')
 			mode = c;
-		} else if (c == 'h') {
-			usage_sandbox(stdout);
-			return BR_EXIT_PASS;
-		} else {
-			usage_sandbox(stderr);
-			return BR_EXIT_USAGE;
-		}
+		else
+			return help_or_usage(usage_sandbox, c);
 	}
 	if (optind >= argc)
 		die_usage("sandbox: expected a PROFILE (see --help)");

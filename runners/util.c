@@ -39,6 +39,12 @@ void die(const char *fmt, ...)
 	vdie(BR_EXIT_FAIL, fmt, ap);
 }
 
+int help_or_usage(void (*usage)(FILE *f), int opt)
+{
+	usage(opt == 'h' ? stdout : stderr);
+	return opt == 'h' ? BR_EXIT_PASS : BR_EXIT_USAGE;
+}
+
 void free_strv(char **v)
 {
 	for (char **p = v; p && *p; p++)

@@ -78,6 +78,15 @@ static const char *own_codename(void)
 	return name;
 }
 
+/* Append n bytes of s to *buf, a string *len long (NULL when 0). */
+static void append(char **buf, size_t *len, const char *s, size_t n)
+{
+	*buf = realloc(*buf, *len + n + 1);
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = 0;
+}
+
 /* Append a deb822 entry (one line per suite) to *lines as one-line "deb" sources. */
 static void add_entry(char **lines, size_t *len, const char *uri, const char *suites,
 		      const char *comps, const char *signed_by)
@@ -92,9 +101,7 @@ static void add_entry(char **lines, size_t *len, const char *uri, const char *su
 				 signed_by ? "[signed-by=" : "", signed_by ? signed_by : "",
 				 signed_by ? "] " : "", uri, suite, comps ? comps : "main");
 
-		*lines = realloc(*lines, *len + m + 1);
-		memcpy(*lines + *len, line, m + 1);
-		*len += m;
+		append(lines, len, line, m);
 		s += n;
 	}
 }
@@ -153,12 +160,8 @@ static char *machine_sources(void)
 			for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
 				l += strspn(l, " \t");
 				if (!strncmp(l, "deb ", 4)) {
-					size_t m = strlen(l);
-
-					out = realloc(out, len + m + 2);
-					memcpy(out + len, l, m);
-					out[len + m] = '\n', out[len + m + 1] = 0;
-					len += m + 1;
+					append(&out, &len, l, strlen(l));
+					append(&out, &len, "\n", 1);
 				}
 			}
 		}
@@ -203,12 +206,8 @@ static char *derived_sources(const char *suite)
 		if (!parse_line(l, opts, uri, s))
 			continue;
 		if (ol && !strncmp(s, own, ol) && (!s[ol] || s[ol] == '-') && !strcmp(suite, own)) {
-			size_t m = strlen(l);
-
-			out = realloc(out, len + m + 2);
-			memcpy(out + len, l, m);
-			out[len + m] = '\n', out[len + m + 1] = 0;
-			len += m + 1;
+			append(&out, &len, l, strlen(l));
+			append(&out, &len, "\n", 1);
 		}
 		/* The main archive: the entry for the bare codename (not -security/-updates),
 		 * else (sid calls itself by the next release's codename) any bare suite

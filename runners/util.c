@@ -182,22 +182,15 @@ char *results_new_run(const char *base, const char *want_id, char **id_out)
 
 int json_write_file(const char *path, struct json_object *obj)
 {
-	char tmp[PATH_MAX];
-	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_NOSLASHESCAPE);
-	FILE *f;
+	char *s;
+	int ret;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	fputs(s, f);
-	fputc('\n', f);
-	if (fclose(f)) {
-		unlink(tmp);
-		return -EIO;
-	}
-	return rename(tmp, path) ? -errno : 0;
+	if (asprintf(&s, "%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+								   JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
+		return -ENOMEM;
+	ret = write_file(path, s, strlen(s));
+	free(s);
+	return ret;
 }
 
 int run_cmd(char *const argv[], const char *cwd, char **out, bool quiet)

@@ -137,6 +137,8 @@ static int perr(struct parse *p, const char *fmt, ...)
 	va_list ap;
 	int n = snprintf(p->err, p->errsize, "%s:%d: ", p->name, p->line);
 
+	if (n < 0 || (size_t)n >= p->errsize)
+		return -EINVAL; /* the name alone filled err (a long path) */
 	va_start(ap, fmt);
 	vsnprintf(p->err + n, p->errsize - n, fmt, ap);
 	va_end(ap);

@@ -50,7 +50,6 @@ TEST(no_caps_outside_control, .as = BR_UNPRIV)
 	ASSERT_EQ(0, c.eff);
 }
 
-/* Seen from outside, the process keeps its own uid. */
 static int wait_eof(void *arg)
 {
 	int *p = arg;
@@ -60,11 +59,9 @@ static int wait_eof(void *arg)
 	return read(p[0], &c, 1) < 0;
 }
 
-TEST(outside_view_keeps_real_uid)
+/* A child in a new user namespace that waits until pipefd[1] is closed. */
+static pid_t parked_in_userns(int pipefd[2])
 {
-	char path[64], buf[2048], *p;
-	unsigned uid;
-	int pipefd[2];
 	pid_t pid;
 
 	ASSERT_OK(pipe(pipefd));
@@ -72,6 +69,18 @@ TEST(outside_view_keeps_real_uid)
 	if (pid < 0)
 		br_require_userns();
 	ASSERT_LT(0, pid);
+	return pid;
+}
+
+/* Seen from outside, the process keeps its own uid. */
+TEST(outside_view_keeps_real_uid)
+{
+	char path[64], buf[2048], *p;
+	unsigned uid;
+	int pipefd[2];
+	pid_t pid;
+
+	pid = parked_in_userns(pipefd);
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	ASSERT_LT(0, br_read_file(path, buf, sizeof(buf)));
 	p = strstr(buf, "\nUid:");
@@ -113,11 +122,7 @@ TEST(owner_is_creator)
 	uid_t owner = (uid_t)-1;
 	pid_t pid;
 
-	ASSERT_OK(pipe(pipefd));
-	pid = br_idmap_spawn(0, NULL, wait_eof, pipefd, NULL);
-	if (pid < 0)
-		br_require_userns();
-	ASSERT_LT(0, pid);
+	pid = parked_in_userns(pipefd);
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);

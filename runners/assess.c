@@ -231,6 +231,14 @@ static void measure(struct assess *a)
 	}
 }
 
+/* Each line of s as an indented KTAP comment; frees s. */
+static void comment_lines(FILE *f, char *s)
+{
+	for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n"))
+		fprintf(f, "#   %s\n", l);
+	free(s);
+}
+
 static void ktap(struct assess *a)
 {
 	size_t len;
@@ -262,21 +270,11 @@ static void ktap(struct assess *a)
 			fprintf(f, "# FAIL %s: %s:%d: %s %s %s does not hold\nnot ok %zu %s\n", id,
 				name, c->line, c->key->name, br_claim_op_str(c->op), c->text, i + 1, id);
 	}
-	{
-		char *s = plain_summary(&a->in, a->ncmd ? &a->ref : NULL);
-
-		fprintf(f, "# In short, a compromised process here:\n");
-		for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n"))
-			fprintf(f, "#   %s\n", l);
-		free(s);
-	}
+	fprintf(f, "# In short, a compromised process here:\n");
+	comment_lines(f, plain_summary(&a->in, a->ncmd ? &a->ref : NULL));
 	for (int area = 0; area < BR_NAREAS; area++) {
-		char *s = reach_summary(&a->in, a->ncmd ? &a->ref : NULL, area);
-
 		fprintf(f, "# %s:\n", br_area_name(area));
-		for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n"))
-			fprintf(f, "#   %s\n", l);
-		free(s);
+		comment_lines(f, reach_summary(&a->in, a->ncmd ? &a->ref : NULL, area));
 	}
 	fprintf(f, "# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:%u error:0\n", a->tot[BR_PASS],
 		a->tot[BR_FAIL], a->tot[BR_SKIP]);

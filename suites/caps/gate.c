@@ -96,6 +96,15 @@ static int res(long r)
 	return r == -1 ? errno : 0;
 }
 
+/* errno of a call that returns an fd, or 0 (the fd is closed). */
+static int res_fd(int fd)
+{
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
 static const char *res_str(int r)
 {
 	return r == 0 ? "allowed" : r == SILENT ? "silently not done" : br_errname(r);
@@ -235,13 +244,8 @@ static int op_chown(struct br__fix_gate *self)
 
 static int op_write_other(struct br__fix_gate *self)
 {
-	int fd = open(FILE_PATH, O_WRONLY | O_CLOEXEC);
-
 	(void)self;
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
+	return res_fd(open(FILE_PATH, O_WRONLY | O_CLOEXEC));
 }
 
 static void prep_handle(struct br__fix_gate *self)
@@ -259,12 +263,7 @@ static void prep_handle(struct br__fix_gate *self)
 
 static int op_open_by_handle(struct br__fix_gate *self)
 {
-	int fd = open_by_handle_at(self->fd, self->fh, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
+	return res_fd(open_by_handle_at(self->fd, self->fh, O_RDONLY | O_CLOEXEC));
 }
 
 static int op_chmod(struct br__fix_gate *self)
@@ -372,13 +371,8 @@ static int op_set_mtu(struct br__fix_gate *self)
 
 static int op_raw_socket(struct br__fix_gate *self)
 {
-	int s = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
-
 	(void)self;
-	if (s < 0)
-		return errno;
-	close(s);
-	return 0;
+	return res_fd(socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP));
 }
 
 /* An owner may SHM_LOCK without the cap when RLIMIT_MEMLOCK is not 0: make
@@ -747,13 +741,8 @@ static int op_kallsyms(struct br__fix_gate *self)
 
 static int op_alarm_timer(struct br__fix_gate *self)
 {
-	int fd = timerfd_create(CLOCK_BOOTTIME_ALARM, TFD_CLOEXEC);
-
 	(void)self;
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
+	return res_fd(timerfd_create(CLOCK_BOOTTIME_ALARM, TFD_CLOEXEC));
 }
 
 static const char *no_pm_sleep(void)
@@ -815,13 +804,9 @@ static int op_perf_kernel(struct br__fix_gate *self)
 	struct perf_event_attr a = {.type = PERF_TYPE_SOFTWARE, .size = sizeof(a),
 				    .config = PERF_COUNT_SW_CPU_CLOCK, .disabled = 1,
 				    .exclude_hv = 1};
-	int fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 
 	(void)self;
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
+	return res_fd((int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
 }
 
 static const char *bpf_open_to_all(void)
@@ -839,13 +824,9 @@ static int op_bpf_map(struct br__fix_gate *self)
 {
 	union bpf_attr a = {.map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4,
 			    .max_entries = 1};
-	int fd = (int)syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a));
 
 	(void)self;
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
+	return res_fd((int)syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a)));
 }
 
 /* clone3 with set_tid = our own pid: the cap check comes first, then the

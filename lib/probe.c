@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness.h" /* br_errname, br_signame */
+#include "harness.h" /* br_errname, br_signame, br_skip */
 
 #define BR_PROBE_DEFAULT_MS 2000
 
@@ -584,4 +584,10 @@ const char *br_abi_missing(enum br_abi abi)
 				   : "CONFIG_IA32_EMULATION and ia32_emulation=1 where "
 				     "CONFIG_IA32_EMULATION_DEFAULT_DISABLED is set");
 	return why;
+}
+
+void br_require_abi(enum br_abi abi)
+{
+	if (br_abi_missing(abi))
+		br_skip("%s", br_abi_missing(abi));
 }

@@ -158,5 +158,8 @@ const char *br_abi_state_name(enum br_abi_state s);
 /* NULL when abi is live (cheap), else why its calls cannot run here: its
  * br_abi_state and what is missing (for a SKIP reason). Static string. */
 const char *br_abi_missing(enum br_abi abi);
+/* In a test case: SKIP it (does not return) with br_abi_missing's reason
+ * when abi cannot be used here. */
+void br_require_abi(enum br_abi abi);
 
 #endif

@@ -89,8 +89,7 @@ FIXTURE_VARIANT_ADD(sysprobe, x32) { BR_ABI_X32 };
 
 FIXTURE_SETUP(sysprobe)
 {
-	if (br_abi_missing(variant->abi))
-		SKIP("%s", br_abi_missing(variant->abi));
+	br_require_abi(variant->abi);
 }
 
 FIXTURE_TEARDOWN(sysprobe) {}

@@ -113,8 +113,7 @@ TEST_F(profile, kills_ia32)
 {
 	struct br_outcome o;
 
-	if (br_abi_missing(BR_ABI_IA32))
-		SKIP("%s", br_abi_missing(BR_ABI_IA32));
+	br_require_abi(BR_ABI_IA32);
 	ASSERT_EQ(BR_ALLOWED, run(NULL, "getpid", BR_ABI_IA32).kind); /* control */
 	o = run(variant->name, "getpid", BR_ABI_IA32);
 	ASSERT_EQ(BR_KILLED, o.kind);

@@ -17,12 +17,6 @@
 /* Deny keyctl by its x86_64 number alone (no arch check, no x32 check). */
 #define NR_ONLY_DENY_KEYCTL "ld nr\njeq keyctl 0 1\nret ERRNO(1)\nret ALLOW\n"
 
-static void need_abi(enum br_abi abi)
-{
-	if (br_abi_missing(abi))
-		SKIP("%s", br_abi_missing(abi));
-}
-
 struct under {
 	const char *filter;     /* BPF text, or NULL */
 	const char *profile;    /* built-in profile, or NULL */
@@ -73,7 +67,7 @@ TEST(ia32_getpid_runs_control)
 {
 	struct under u = {.call = "getpid", .abi = BR_ABI_IA32};
 
-	need_abi(BR_ABI_IA32);
+	br_require_abi(BR_ABI_IA32);
 	EXPECT_KIND(BR_ALLOWED, outcome(&u));
 }
 
@@ -82,7 +76,7 @@ TEST(ia32_library_filter_kills)
 	struct under u = {.profile = "deny-escapes", .call = "getpid", .abi = BR_ABI_IA32};
 	struct br_outcome o;
 
-	need_abi(BR_ABI_IA32);
+	br_require_abi(BR_ABI_IA32);
 	o = outcome(&u);
 	EXPECT_KIND(BR_KILLED, o);
 	EXPECT_EQ(SIGSYS, o.sig);
@@ -96,7 +90,7 @@ TEST(ia32_nr_only_deny_bypassed)
 {
 	struct under u = {.filter = NR_ONLY_DENY_KEYCTL, .call = "keyctl", .abi = BR_ABI_IA32};
 
-	need_abi(BR_ABI_IA32);
+	br_require_abi(BR_ABI_IA32);
 	EXPECT_KIND(BR_ALLOWED, outcome(&u));
 	/* control: the filter works on the number it knows */
 	u.abi = BR_ABI_NATIVE;
@@ -111,7 +105,7 @@ TEST(ia32_filter_sees_i386_arch_and_numbers)
 			  .call = "getpid", .abi = BR_ABI_IA32};
 	struct br_outcome o;
 
-	need_abi(BR_ABI_IA32);
+	br_require_abi(BR_ABI_IA32);
 	o = outcome(&u);
 	ASSERT_EQ(BR_TRAPPED, o.kind);
 	EXPECT_EQ(20, o.trap_nr);
@@ -135,7 +129,7 @@ TEST(ia32_socketcall_collides_with_getuid)
 {
 	struct under u = {.filter = NR_ONLY_ALLOW_GETUID, .call = "socketcall", .abi = BR_ABI_IA32};
 
-	need_abi(BR_ABI_IA32);
+	br_require_abi(BR_ABI_IA32);
 	EXPECT_KIND(BR_ALLOWED, outcome(&u)); /* the gap: socketcall(-1) ran, EINVAL */
 	u.call = "getuid";
 	u.abi = BR_ABI_NATIVE;
@@ -147,7 +141,7 @@ TEST(ia32_socketcall_stopped_by_arch_check)
 	struct under u = {.filter = ARCH_ALLOW_GETUID, .call = "socketcall", .abi = BR_ABI_IA32};
 	struct br_outcome o;
 
-	need_abi(BR_ABI_IA32);
+	br_require_abi(BR_ABI_IA32);
 	o = outcome(&u);
 	EXPECT_KIND(BR_KILLED, o);
 	EXPECT_EQ(SIGSYS, o.sig);
@@ -178,7 +172,7 @@ TEST(x32_nr_only_deny_bypassed)
 {
 	struct under u = {.filter = NR_ONLY_DENY_KEYCTL, .call = "keyctl", .abi = BR_ABI_X32};
 
-	need_abi(BR_ABI_X32);
+	br_require_abi(BR_ABI_X32);
 	EXPECT_KIND(BR_ALLOWED, outcome(&u)); /* keyctl | X32_SYSCALL_BIT != 250 */
 	u.abi = BR_ABI_NATIVE;
 	EXPECT_KIND(BR_DENIED, outcome(&u)); /* control */

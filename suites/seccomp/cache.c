@@ -78,8 +78,7 @@ TEST(cache_is_per_arch)
 {
 	struct br_outcome o;
 
-	if (br_abi_missing(BR_ABI_IA32))
-		SKIP("%s", br_abi_missing(BR_ABI_IA32));
+	br_require_abi(BR_ABI_IA32);
 	br_probe(&o, native_then_ia32, NULL, 0, 0);
 	ASSERT_EQ(BR_DENIED, o.kind);
 	ASSERT_EQ(EXDEV, o.err);

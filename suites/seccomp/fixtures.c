@@ -109,8 +109,7 @@ TEST(seed_allowlist_ia32_killed_by_arch_check)
 {
 	struct br_outcome o;
 
-	if (br_abi_missing(BR_ABI_IA32))
-		SKIP("%s", br_abi_missing(BR_ABI_IA32));
+	br_require_abi(BR_ABI_IA32);
 	o = outcome(seed_allowlist_bpf, "getpid", BR_ABI_IA32);
 	ASSERT_KIND(BR_KILLED, o);
 	ASSERT_EQ(SIGSYS, o.sig);
@@ -194,8 +193,7 @@ TEST(arch_no_x32_ia32_killed)
 {
 	struct br_outcome o;
 
-	if (br_abi_missing(BR_ABI_IA32))
-		SKIP("%s", br_abi_missing(BR_ABI_IA32));
+	br_require_abi(BR_ABI_IA32);
 	o = outcome(arch_no_x32_bpf, "keyctl", BR_ABI_IA32);
 	ASSERT_KIND(BR_KILLED, o);
 	ASSERT_EQ(SIGSYS, o.sig);
@@ -221,15 +219,13 @@ TEST(nr_only_deny_native_keyctl_denied_control)
 /* The gap: i386 keyctl is 288, which the x86_64 list does not name. */
 TEST(gap_nr_only_deny_ia32_keyctl_gets_through)
 {
-	if (br_abi_missing(BR_ABI_IA32))
-		SKIP("%s", br_abi_missing(BR_ABI_IA32));
+	br_require_abi(BR_ABI_IA32);
 	ASSERT_KIND(BR_ALLOWED, outcome(nr_only_deny_bpf, "keyctl", BR_ABI_IA32));
 }
 
 TEST(gap_nr_only_deny_ia32_unshare_gets_through)
 {
-	if (br_abi_missing(BR_ABI_IA32))
-		SKIP("%s", br_abi_missing(BR_ABI_IA32));
+	br_require_abi(BR_ABI_IA32);
 	ASSERT_KIND(BR_ALLOWED, outcome(nr_only_deny_bpf, "unshare", BR_ABI_IA32));
 	ASSERT_KIND(BR_DENIED, outcome(nr_only_deny_bpf, "unshare", BR_ABI_NATIVE)); /* control */
 }

@@ -64,6 +64,16 @@ static void usage_assess(FILE *f)
 		"not report, 2 bad input (claims errors name file:line).\n");
 }
 
+/* The values column for the types that have no list of choices. */
+static const char *const value_docs[] = {
+	[BR_CV_INT] = "integer",
+	[BR_CV_CAPS] = "`none`, `all`, or `cap_*` names",
+	[BR_CV_SECBITS] = "`none` or securebit names",
+	[BR_CV_SYSCALLS] = "syscall names (probe table)",
+	[BR_CV_PATHS] = "absolute paths",
+	[BR_CV_GLOBS] = "`none`, or sysctl globs with `<=`",
+};
+
 static void print_keys(void)
 {
 	printf("| key | operators | values | area | holds when |\n| --- | --- | --- | --- | --- |\n");
@@ -74,33 +84,12 @@ static void print_keys(void)
 			if (k->ops & (1U << op))
 				snprintf(ops + strlen(ops), sizeof(ops) - strlen(ops), "%s`%s`",
 					 ops[0] ? " " : "", br_claim_op_str(op));
-		switch (k->type) {
-		case BR_CV_CHOICE:
+		if (k->type == BR_CV_CHOICE)
 			for (const char *const *c = k->choices; *c; c++)
 				snprintf(vals + strlen(vals), sizeof(vals) - strlen(vals), "%s`%s`",
 					 vals[0] ? ", " : "", *c);
-			break;
-		case BR_CV_INT:
-			snprintf(vals, sizeof(vals), "integer");
-			break;
-		case BR_CV_CAPS:
-			snprintf(vals, sizeof(vals), "`none`, `all`, or `cap_*` names");
-			break;
-		case BR_CV_SECBITS:
-			snprintf(vals, sizeof(vals), "`none` or securebit names");
-			break;
-		case BR_CV_SYSCALLS:
-			snprintf(vals, sizeof(vals), "syscall names (probe table)");
-			break;
-		case BR_CV_PATHS:
-			snprintf(vals, sizeof(vals), "absolute paths");
-			break;
-		case BR_CV_GLOBS:
-			snprintf(vals, sizeof(vals), "`none`, or sysctl globs with `<=`");
-			break;
-		default:
-			break;
-		}
+		else if (k->type < sizeof(value_docs) / sizeof(value_docs[0]) && value_docs[k->type])
+			snprintf(vals, sizeof(vals), "%s", value_docs[k->type]);
 		printf("| `%s` | %s | %s | %s | %s |\n", k->name, ops, vals, br_area_id(k->area), k->doc);
 	}
 }

@@ -267,12 +267,7 @@ static bool exec_allowed(const struct br_sandbox *sb)
 {
 	const struct br_seccomp_profile *p = sb->seccomp[0] ? br_seccomp_builtin(sb->seccomp) : NULL;
 
-	if (!p || p->mode != BR_SECCOMP_ALLOW_LIST)
-		return true;
-	for (const char *const *s = p->syscalls; *s; s++)
-		if (!strcmp(*s, "execve"))
-			return true;
-	return false;
+	return !p || p->mode != BR_SECCOMP_ALLOW_LIST || br_seccomp_lists(p, "execve");
 }
 
 static int spawn(struct ctx *c, struct br_sb_child *out)

@@ -474,7 +474,7 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, const char *name)
 	return seccomp_rule_add_exact(ctx, action, nr, 0);
 }
 
-static bool lists(const struct br_seccomp_profile *p, const char *name)
+bool br_seccomp_lists(const struct br_seccomp_profile *p, const char *name)
 {
 	for (const char *const *s = p->syscalls; *s; s++)
 		if (!strcmp(*s, name))
@@ -532,7 +532,7 @@ int br_seccomp_build(const struct br_seccomp_profile *p, scmp_filter_ctx *out)
 		if (ret == -EEXIST) /* the profile lists it already */
 			ret = 0;
 	}
-	if (!ret && deny && lists(p, "unshare"))
+	if (!ret && deny && br_seccomp_lists(p, "unshare"))
 		ret = deny_clone_ns(ctx, act);
 	if (ret) {
 		seccomp_release(ctx);

@@ -94,6 +94,8 @@ struct br_seccomp_profile {
 extern const struct br_seccomp_profile br_seccomp_builtins[]; /* ends {0} */
 /* NULL if unknown. */
 const struct br_seccomp_profile *br_seccomp_builtin(const char *name);
+/* True when p's list names the syscall name. */
+bool br_seccomp_lists(const struct br_seccomp_profile *p, const char *name);
 
 /* Build p's filter. 0 and *ctx (caller seccomp_release()s it), or -errno:
  * EINVAL for an unknown syscall name, EPERM for io_uring on an allow-list. */

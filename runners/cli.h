@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct json_object;
 struct br_facts;
@@ -54,6 +55,10 @@ struct json_object *facts_json(const struct br_facts *f);
  * *out (caller frees); quiet sends stderr (and uncaptured stdout) to /dev/null.
  * Returns the exit status, 128+signal, or -errno when it could not start. */
 int run_cmd(char *const argv[], const char *cwd, char **out, bool quiet);
+/* One read(2) of fd onto the end of *buf (*len bytes, NUL-terminated, *cap
+ * allocated), first growing *buf so that at least room bytes are free.
+ * read's result; *buf stays the caller's to free. */
+ssize_t read_more(int fd, char **buf, size_t *len, size_t *cap, size_t room);
 /* Whole file, NUL-terminated (caller frees), or NULL with errno set. */
 char *read_file(const char *path, size_t *len);
 /* Write len bytes to path atomically (tmp + rename). 0 or -errno. */

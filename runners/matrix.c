@@ -496,16 +496,11 @@ static bool kvm_works(struct kernel *k, const struct mopts *o)
 		ssize_t r;
 
 		poll(&p, 1, 100);
-		if (c.len + 4096 > c.cap)
-			c.out = realloc(c.out, c.cap = 2 * c.cap + 8192);
-		r = read(c.fd, c.out + c.len, c.cap - c.len - 1);
+		r = read_more(c.fd, &c.out, &c.len, &c.cap, 8192);
 		if (r == 0)
 			break;
-		if (r > 0) {
-			c.len += r;
-			c.out[c.len] = 0;
+		if (r > 0)
 			ok = marker(&c, "END", c.out) != NULL;
-		}
 	}
 	kill(-c.pid, SIGKILL);
 	waitpid(c.pid, NULL, 0);
@@ -931,16 +926,14 @@ int cmd_matrix(int argc, char **argv)
 			ssize_t r = 0;
 
 			if (p[j].revents) {
-				if (c->len + 65536 > c->cap)
-					c->out = realloc(c->out, c->cap = 2 * c->cap + 65536);
-				r = read(c->fd, c->out + c->len, c->cap - c->len - 1);
+				r = read_more(c->fd, &c->out, &c->len, &c->cap, 65536);
 				if (r > 0) {
 					/* The serial line's tty turns \n into \r\n: store plain lines. */
-					char *w = c->out + c->len;
+					char *w = c->out + c->len - r;
 
-					for (ssize_t i = 0; i < r; i++)
-						if (c->out[c->len + i] != '\r')
-							*w++ = c->out[c->len + i];
+					for (const char *q = w; q < c->out + c->len; q++)
+						if (*q != '\r')
+							*w++ = *q;
 					c->len = w - c->out;
 					c->out[c->len] = 0;
 					if (!c->t_begin && marker(c, "BEGIN", c->out))

@@ -385,13 +385,8 @@ int cmd_run(int argc, char **argv)
 
 			if (!j->started || j->eof)
 				continue;
-			if (j->len + 8192 > j->cap)
-				j->out = realloc(j->out, j->cap = 2 * j->cap + 8192);
-			r = read(j->fd, j->out + j->len, j->cap - j->len - 1);
-			if (r > 0) {
-				j->len += r;
-				j->out[j->len] = 0;
-			} else if (r == 0 || errno != EINTR) {
+			r = read_more(j->fd, &j->out, &j->len, &j->cap, 8192);
+			if (r == 0 || (r < 0 && errno != EINTR)) {
 				j->eof = true;
 				close(j->fd);
 				waitpid(j->pid, &j->status, 0);

@@ -224,11 +224,7 @@ int run_cmd(char *const argv[], const char *cwd, char **out, bool quiet)
 	}
 	close(p[1]);
 	do {
-		if (len + 4096 > cap)
-			buf = realloc(buf, cap = 2 * cap + 4096);
-		n = read(p[0], buf + len, cap - len - 1);
-		if (n > 0)
-			len += n;
+		n = read_more(p[0], &buf, &len, &cap, 4096);
 	} while (n > 0 || (n < 0 && errno == EINTR));
 	close(p[0]);
 	buf[len] = 0;
@@ -240,6 +236,20 @@ int run_cmd(char *const argv[], const char *cwd, char **out, bool quiet)
 		if (errno != EINTR)
 			return -errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+ssize_t read_more(int fd, char **buf, size_t *len, size_t *cap, size_t room)
+{
+	ssize_t r;
+
+	if (*len + room > *cap)
+		*buf = realloc(*buf, *cap = 2 * *cap + room);
+	r = read(fd, *buf + *len, *cap - *len - 1);
+	if (r > 0) {
+		*len += r;
+		(*buf)[*len] = 0;
+	}
+	return r;
 }
 
 char *read_file(const char *path, size_t *len)

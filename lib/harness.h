@@ -100,26 +100,20 @@ const char *br_signame(int s);
 
 #define FIXTURE(f) struct br__fix_##f
 #define FIXTURE_VARIANT(f) struct br__var_##f
-#define FIXTURE_SETUP(f)                                                         \
-	static void br__setup_##f(struct br_meta *_m, struct br__fix_##f *self,  \
-				  const struct br__var_##f *variant);            \
-	static void br__setup_##f##_(struct br_meta *_m, void *s, const void *v) \
-	{                                                                         \
-		br__setup_##f(_m, s, v);                                          \
-	}                                                                         \
-	static void br__setup_##f(struct br_meta *_m __attribute__((unused)),    \
-				  struct br__fix_##f *self __attribute__((unused)), \
-				  const struct br__var_##f *variant __attribute__((unused)))
-#define FIXTURE_TEARDOWN(f)                                                      \
-	static void br__teardown_##f(struct br_meta *_m, struct br__fix_##f *self, \
+/* FIXTURE_SETUP/FIXTURE_TEARDOWN: the typed hook the body becomes, and the
+ * untyped br__<kind>_<f>_ the harness calls. */
+#define BR__FIXTURE_HOOK(kind, f)                                                \
+	static void br__##kind##_##f(struct br_meta *_m, struct br__fix_##f *self, \
 				     const struct br__var_##f *variant);         \
-	static void br__teardown_##f##_(struct br_meta *_m, void *s, const void *v) \
+	static void br__##kind##_##f##_(struct br_meta *_m, void *s, const void *v) \
 	{                                                                         \
-		br__teardown_##f(_m, s, v);                                       \
+		br__##kind##_##f(_m, s, v);                                       \
 	}                                                                         \
-	static void br__teardown_##f(struct br_meta *_m __attribute__((unused)), \
+	static void br__##kind##_##f(struct br_meta *_m __attribute__((unused)), \
 				     struct br__fix_##f *self __attribute__((unused)), \
 				     const struct br__var_##f *variant __attribute__((unused)))
+#define FIXTURE_SETUP(f) BR__FIXTURE_HOOK(setup, f)
+#define FIXTURE_TEARDOWN(f) BR__FIXTURE_HOOK(teardown, f)
 #define FIXTURE_VARIANT_ADD(f, v)                                                \
 	static const struct br__var_##f br__vd_##f##_##v;                        \
 	static struct br_variant br__v_##f##_##v = {                             \

@@ -96,12 +96,16 @@ static void add_entry(char **lines, size_t *len, const char *uri, const char *su
 	int n;
 
 	while (sscanf(s, " %127s%n", suite, &n) == 1) {
-		char line[1024];
-		int m = snprintf(line, sizeof(line), "deb %s%s%s %s %s %s\n",
-				 signed_by ? "[signed-by=" : "", signed_by ? signed_by : "",
-				 signed_by ? "] " : "", uri, suite, comps ? comps : "main");
+		char *line;
+		/* asprintf: a long Signed-By or URI must not be cut (or over-read). */
+		int m = asprintf(&line, "deb %s%s%s %s %s %s\n", signed_by ? "[signed-by=" : "",
+				 signed_by ? signed_by : "", signed_by ? "] " : "", uri, suite,
+				 comps ? comps : "main");
 
+		if (m < 0)
+			die("out of memory");
 		append(lines, len, line, m);
+		free(line);
 		s += n;
 	}
 }

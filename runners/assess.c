@@ -346,6 +346,18 @@ static void html_escape(FILE *f, const char *s)
 		}
 }
 
+/* One <li> per line of s, then </ul>; frees s. */
+static void html_items(FILE *f, char *s)
+{
+	for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n")) {
+		fputs("<li>", f);
+		html_escape(f, l);
+		fputs("</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+	free(s);
+}
+
 static void write_report(const struct assess *a, const char *dir, const char *time)
 {
 	char path[PATH_MAX];
@@ -378,13 +390,7 @@ static void write_report(const struct assess *a, const char *dir, const char *ti
 		char *s = plain_summary(&a->in, a->ncmd ? &a->ref : NULL);
 
 		fputs("<h2>In short</h2>\n<p>A compromised process inside this sandbox:</p>\n<ul>\n", f);
-		for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n")) {
-			fputs("<li>", f);
-			html_escape(f, l);
-			fputs("</li>\n", f);
-		}
-		fputs("</ul>\n", f);
-		free(s);
+		html_items(f, s);
 	}
 	for (int area = 0; area < BR_NAREAS; area++) {
 		char *s = reach_summary(&a->in, a->ncmd ? &a->ref : NULL, area);
@@ -392,13 +398,7 @@ static void write_report(const struct assess *a, const char *dir, const char *ti
 
 		fprintf(f, "<h2>%s</h2>\n<p>What a compromised process inside could reach, as "
 			"measured:</p>\n<ul>\n", br_area_name(area));
-		for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n")) {
-			fputs("<li>", f);
-			html_escape(f, l);
-			fputs("</li>\n", f);
-		}
-		fputs("</ul>\n", f);
-		free(s);
+		html_items(f, s);
 		for (size_t i = 0; i < a->claims.n; i++) {
 			const struct br_claim *c = &a->claims.v[i];
 			char msg[2048];

@@ -245,6 +245,9 @@ if [ -n "$BR_FAKE_INSIDE" ]; then
 	rec syscall.keyctl.ia32 allowed none
 	rec fs.write./workspace allowed none
 	rec fs.write./tmp allowed none
+	rec fs.write./workspace2 allowed none
+	rec nnp on none
+	rec seccomp.mode filter none
 	rec landlock none none
 	rec caps.bounding 0x0000000000002000 none
 	rec caps.effective 0x000001ffffffffff none
@@ -272,10 +275,41 @@ logic 1 'seccomp.deny = keyctl' "keyctl through int 0x80 gets past the filter: f
 	'keyctl ia32: allowed'
 logic 1 'landlock.write = /workspace' "a write outside the claimed path fails the claim" \
 	'/tmp is writable too'
+logic 1 'landlock.write = /workspace /tmp' "a sibling path (/workspace2) is not under /workspace" \
+	'/workspace2 is writable too'
+logic 0 'landlock.write = /workspace /workspace2 /tmp' "every writable place claimed: holds"
+logic 0 'seccomp.mode != disabled' "!= on seccomp.mode holds for another mode"
+logic 1 'seccomp.mode != filter' "!= on seccomp.mode fails on the same mode" 'seccomp.mode != filter'
+logic 0 'nnp != off' "!= on nnp holds for the other value"
+logic 1 'nnp != on' "!= on nnp fails on the same value" 'nnp != on'
+logic 1 'nnp = off' "= on nnp fails on the other value" 'nnp = off'
 logic 0 'caps.bounding <= cap_net_raw cap_chown' "a subset of the claimed caps holds"
 logic 1 'caps.bounding = cap_chown' "a different exact set fails"
 logic 0 'caps.effective = all' "all means every cap up to cap_last_cap"
 logic 2 'caps.effective = cap_sys_admin cap_nosuch' "an unknown cap is bad input"
+
+# ---- the real probe where the bounding set differs from the permitted one ----
+# uid 65534 with no capabilities keeps the full bounding set: a probe that
+# reads one set for the other fails here.
+bnd=$(awk '/^CapBnd:/ {print $2}' /proc/self/status)
+if $root && (( (0x$bnd & 0xa1) == 0xa1 )); then
+	printf 'caps.permitted = none\ncaps.effective = none\ncaps.bounding >= cap_chown cap_kill cap_setuid\nnnp != on\nseccomp.mode != filter\n' \
+		>"$work/bnd.claims"
+	chmod 644 "$work/bnd.claims"
+	out=$(nobody "$work/bin/blastradius" assess --claims "$work/bnd.claims" 2>&1)
+	rc=$?
+	[ "$rc" = 0 ] && [ "$(grep -c '^ok ' <<<"$out")" = 5 ] && ! grep -q '# SKIP' <<<"$out" &&
+		ok "uid 65534: permitted none, bounding all, nnp and seccomp.mode != hold (real probe)" ||
+		not_ok "bounding differs from permitted" "$(diag "exit $rc" "$out")"
+	printf 'caps.bounding = none\n' >"$work/bnd-wrong.claims"
+	chmod 644 "$work/bnd-wrong.claims"
+	out=$(nobody "$work/bin/blastradius" assess --claims "$work/bnd-wrong.claims" 2>&1)
+	[ $? = 1 ] && ok "uid 65534: claiming its bounding set empty fails" ||
+		not_ok "bounding none must fail" "$(diag "$out")"
+else
+	skip "bounding differs from permitted" "needs root (to run the probe as uid 65534) with chown, kill, setuid in its bounding set"
+	skip "bounding none must fail" "needs root"
+fi
 
 # ---- a wrong claim fails, naming it ----
 if starts unshare -r; then

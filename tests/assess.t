@@ -323,6 +323,18 @@ else
 	skip "wrong claim exits 1 naming it" "unshare -r cannot create a user namespace here"
 fi
 
+# ---- the plain summary says what was measured, both ways ----
+if starts unshare -r && starts "$cli" sandbox "$work/strict-agent.profile" --; then
+	a=$("$cli" assess -- unshare -r 2>&1)
+	b=$("$cli" assess -- "$cli" sandbox "$work/strict-agent.profile" -- {} 2>&1)
+	grep -qx "#   CAN see the host's processes" <<<"$a" && grep -qx "#   cannot see the host's processes" <<<"$b" &&
+		grep -qx '#   holds no capabilities in effect' <<<"$b" && grep -q '^#   HOLDS capabilities in effect: ' <<<"$a" &&
+		ok "summary: unshare -r CAN see host processes and holds caps; the strict agent cannot and holds none" ||
+		not_ok "summary lines" "$(diag "$(grep -A8 'In short' <<<"$a")" "$(grep -A8 'In short' <<<"$b")")"
+else
+	skip "summary lines" "unshare -r or the strict-agent profile cannot start here"
+fi
+
 # ---- a daemon socket: reachable through a bind of /, not from a tmpfs root ----
 sock=$work/daemon.sock
 coproc DAEMON { exec python3 -u -c '
@@ -386,6 +398,23 @@ if have script && have bwrap && starts "${user[@]}" bwrap --ro-bind / / --dev /d
 else
 	skip "TIOCSTI through a terminal" "needs script(1) (util-linux) and bwrap"
 	skip "TIOCSTI with --new-session" "needs script(1) (util-linux) and bwrap"
+fi
+# The same two behaviours with nothing optional: env shares the session,
+# setsid(1) (util-linux) starts a new one, as --new-session does.
+if have script && have setsid; then
+	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
+		"$work/tiocsti-same.claims" -- env {})" /dev/null)
+	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" &&
+		ok "no sandbox, same session: TIOCSTI $expect (legacy_tiocsti=$legacy)" ||
+		not_ok "same session TIOCSTI $expect" "$(diag "$out")"
+	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
+		"$work/tiocsti-denied.claims" -- setsid -w {})" /dev/null)
+	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" && grep -q 'not-ctty\|sysctl' <<<"$out" &&
+		ok "setsid: TIOCSTI on the inherited terminal is denied" ||
+		not_ok "setsid TIOCSTI denied" "$(diag "$out")"
+else
+	skip "TIOCSTI, same session" "needs script(1) and setsid(1) (util-linux)"
+	skip "TIOCSTI with setsid" "needs script(1) and setsid(1) (util-linux)"
 fi
 
 done_testing

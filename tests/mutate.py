@@ -140,7 +140,8 @@ def run_test(t):
 
 def full_tests():
     yield "run:*"
-    for t in sorted(glob.glob(os.path.join(TREE, "tests", "*.t"))):
+    # The QEMU smoke test last: it is the slowest.
+    for t in sorted(glob.glob(os.path.join(TREE, "tests", "*.t")), key=lambda t: (t.endswith("/matrix.t"), t)):
         yield "t:" + os.path.relpath(t, TREE)
 
 
@@ -158,11 +159,17 @@ def try_mutant(m, pristine):
         rc, out = build()
         if rc != 0:
             return "invalid", "does not build: " + (out.strip().splitlines() or ["?"])[-1][:120]
-        seen = set()
+        seen, full = set(), False
         for t in list(m["tests"]) + list(full_tests()):
             if t in seen:
                 continue
             seen.add(t)
+            if t.startswith("t:") and not full:
+                # .t files may use the guest image too: build everything.
+                full = True
+                rc, out = sh(["make", f"-j{JOBS}", "-s", "all"])
+                if rc != 0:
+                    return "invalid", "does not build: " + (out.strip().splitlines() or ["?"])[-1][:120]
             why = run_test(t)
             if why:
                 return "killed", why

@@ -248,6 +248,7 @@ if [ -n "$BR_FAKE_INSIDE" ]; then
 	rec fs.write./workspace2 allowed none
 	rec nnp on none
 	rec seccomp.mode filter none
+	rec uid_map '0 100000 1;1 200000 1000' none
 	rec landlock none none
 	rec caps.bounding 0x0000000000002000 none
 	rec caps.effective 0x000001ffffffffff none
@@ -283,6 +284,8 @@ logic 1 'seccomp.mode != filter' "!= on seccomp.mode fails on the same mode" 'se
 logic 0 'nnp != off' "!= on nnp holds for the other value"
 logic 1 'nnp != on' "!= on nnp fails on the same value" 'nnp != on'
 logic 1 'nnp = off' "= on nnp fails on the other value" 'nnp = off'
+logic 0 'uid_map.root = mapped' "root inside mapped to 100000 is 'mapped'"
+logic 1 'uid_map.root = host' "root inside mapped to 100000 is not 'host'" 'uid_map.root = host'
 logic 0 'caps.bounding <= cap_net_raw cap_chown' "a subset of the claimed caps holds"
 logic 1 'caps.bounding = cap_chown' "a different exact set fails"
 logic 0 'caps.effective = all' "all means every cap up to cap_last_cap"

@@ -104,6 +104,21 @@ TEST(set_never_widens)
 	expect_state(BR_CAP(CAP_CHOWN), 0);
 }
 
+/* The bounding set alone cannot grow back either: -EPERM, not a failed
+ * read-back. */
+TEST(set_never_widens_bounding)
+{
+	struct br_caps want;
+
+	outside();
+	ASSERT_EQ(0, br_caps_get(&want));
+	want.amb = 0;
+	want.bnd &= ~BR_CAP(CAP_KILL);
+	ASSERT_EQ(0, br_caps_set(&want));
+	want.bnd |= BR_CAP(CAP_KILL);
+	EXPECT_EQ(-EPERM, br_caps_set(&want));
+}
+
 TEST(set_rejects_inconsistent_sets)
 {
 	struct br_caps eff_not_prm = {.eff = BR_CAP(CAP_CHOWN)};

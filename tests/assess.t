@@ -397,17 +397,21 @@ printf 'tiocsti = denied\n' >"$work/tiocsti-denied.claims"
 chmod 644 "$work"/*.claims
 user=()
 $root && user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+# tiocsti DESC CLAIMS GREP CMD...: assess in a terminal (script(1)) as the
+# unprivileged user, CMD launching the probe; GREP must match too.
+tiocsti() {
+	local desc=$1 claims=$2 want=$3
+	shift 3
+	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
+		"$work/$claims" -- "$@")" /dev/null)
+	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" && grep -q "$want" <<<"$out" && ok "$desc" ||
+		not_ok "$desc" "$(diag "$out")"
+}
 if have script && have bwrap && starts "${user[@]}" bwrap --ro-bind / / --dev /dev --proc /proc; then
-	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
-		"$work/tiocsti-same.claims" -- bwrap --ro-bind / / --dev /dev --proc /proc)" /dev/null)
-	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" &&
-		ok "bwrap sharing the session: TIOCSTI $expect (legacy_tiocsti=$legacy)" ||
-		not_ok "bwrap TIOCSTI $expect" "$(diag "$out")"
-	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
-		"$work/tiocsti-denied.claims" -- bwrap --new-session --ro-bind / / --dev /dev --proc /proc)" /dev/null)
-	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" && grep -q 'not-ctty\|sysctl' <<<"$out" &&
-		ok "bwrap --new-session: TIOCSTI on the inherited terminal is denied (CVE-2017-5226)" ||
-		not_ok "bwrap --new-session TIOCSTI denied" "$(diag "$out")"
+	tiocsti "bwrap sharing the session: TIOCSTI $expect (legacy_tiocsti=$legacy)" tiocsti-same.claims . \
+		bwrap --ro-bind / / --dev /dev --proc /proc
+	tiocsti "bwrap --new-session: TIOCSTI on the inherited terminal is denied (CVE-2017-5226)" \
+		tiocsti-denied.claims 'not-ctty\|sysctl' bwrap --new-session --ro-bind / / --dev /dev --proc /proc
 else
 	skip "TIOCSTI through a terminal" "needs script(1) (util-linux) and bwrap"
 	skip "TIOCSTI with --new-session" "needs script(1) (util-linux) and bwrap"
@@ -415,16 +419,9 @@ fi
 # The same two behaviours with nothing optional: env shares the session,
 # setsid(1) (util-linux) starts a new one, as --new-session does.
 if have script && have setsid; then
-	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
-		"$work/tiocsti-same.claims" -- env {})" /dev/null)
-	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" &&
-		ok "no sandbox, same session: TIOCSTI $expect (legacy_tiocsti=$legacy)" ||
-		not_ok "same session TIOCSTI $expect" "$(diag "$out")"
-	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
-		"$work/tiocsti-denied.claims" -- setsid -w {})" /dev/null)
-	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" && grep -q 'not-ctty\|sysctl' <<<"$out" &&
-		ok "setsid: TIOCSTI on the inherited terminal is denied" ||
-		not_ok "setsid TIOCSTI denied" "$(diag "$out")"
+	tiocsti "no sandbox, same session: TIOCSTI $expect (legacy_tiocsti=$legacy)" tiocsti-same.claims . env {}
+	tiocsti "setsid: TIOCSTI on the inherited terminal is denied" tiocsti-denied.claims 'not-ctty\|sysctl' \
+		setsid -w {}
 else
 	skip "TIOCSTI, same session" "needs script(1) and setsid(1) (util-linux)"
 	skip "TIOCSTI with setsid" "needs script(1) and setsid(1) (util-linux)"

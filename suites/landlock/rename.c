@@ -116,7 +116,7 @@ FIXTURE_SETUP(whiteout)
 
 FIXTURE_TEARDOWN(whiteout) {}
 
-TEST_F(whiteout, denied /* FIXED_BY */)
+TEST_F(whiteout, denied, .fixed_by = WHITEOUT_FIX)
 {
 	grant(make_reg, make_reg, "granted", NULL);
 	ASSERT_OUTCOME(EACCES, variant->op("denied"));
@@ -156,7 +156,7 @@ TEST(whiteout_right)
 /* The whiteout appears in the source directory: moving a fifo out of
  * denied/ into granted/ needs MAKE_REG in denied/, and the other way round
  * works. REFER is granted everywhere, so only MAKE_REG decides. */
-TEST(whiteout_in_source_directory /* FIXED_BY */)
+TEST(whiteout_in_source_directory, .fixed_by = WHITEOUT_FIX)
 {
 	NEED_ABI(2);
 	scratch();
@@ -178,7 +178,7 @@ TEST(whiteout_in_source_directory /* FIXED_BY */)
 
 /* RENAME_EXCHANGE moves an existing whiteout into the other directory:
  * MAKE_REG is needed where it lands. */
-TEST(whiteout_exchange /* FIXED_BY */)
+TEST(whiteout_exchange, .fixed_by = WHITEOUT_FIX)
 {
 	NEED_ABI(2);
 	scratch();

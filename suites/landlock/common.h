@@ -36,6 +36,7 @@
 #include "harness.h"
 #include "landlock.h"
 #include "ns.h"
+#include "proc.h"
 #include "scratch.h"
 
 /* Every case gates on the running ABI, never on uname. */
@@ -171,6 +172,15 @@ static inline int sibling_try(struct sibling *s)
 	ASSERT_EQ((long)sizeof(e), read(s->done[0], &e, sizeof(e)));
 	ASSERT_EQ(0, pthread_join(s->t, NULL));
 	return e;
+}
+
+/* br_parked(), failing the case if it cannot fork. */
+static inline pid_t parked(int *hold)
+{
+	pid_t pid = br_parked(hold);
+
+	ASSERT_LE(0, pid);
+	return pid;
 }
 
 /* Loopback address of family (AF_INET or AF_INET6) and port; its length. */

@@ -173,14 +173,22 @@ static void reach_check(const struct reach *r, enum mode m)
 		.r = {fam, LANDLOCK_ACCESS_NET_##right_, p, fn}                    \
 	}
 
-FIXTURE(net_reach) {
-	int unused;
-};
+/* A fixture of reach variants with its three cases; the options go to
+ * the denied case (.fixed_by). */
+#define REACH_FIXTURE(fix, ...)                                                   \
+	FIXTURE(fix) {                                                            \
+		int unused;                                                       \
+	};                                                                        \
+	FIXTURE_VARIANT(fix) {                                                    \
+		struct reach r;                                                   \
+	};                                                                        \
+	FIXTURE_SETUP(fix) { reach_setup(&variant->r); }                          \
+	FIXTURE_TEARDOWN(fix) {}                                                  \
+	TEST_F(fix, denied, __VA_ARGS__) { reach_check(&variant->r, DENIED); }    \
+	TEST_F(fix, granted) { reach_check(&variant->r, GRANTED); }               \
+	TEST_F(fix, control) { reach_check(&variant->r, CONTROL); }
 
-FIXTURE_VARIANT(net_reach) {
-	struct reach r;
-};
-
+REACH_FIXTURE(net_reach, .as = BR_EITHER)
 REACH(net_reach, tcp4_fastopen_connect, AF_INET, CONNECT_TCP, LISTEN_PORT, op_fastopen_connect);
 REACH(net_reach, tcp6_fastopen_connect, AF_INET6, CONNECT_TCP, LISTEN_PORT, op_fastopen_connect);
 REACH(net_reach, tcp6_connect_v4mapped, AF_INET, CONNECT_TCP, LISTEN_PORT, op_connect_v4mapped);
@@ -189,32 +197,13 @@ REACH(net_reach, tcp4_bind_port0, AF_INET, BIND_TCP, 0, op_bind);
 REACH(net_reach, tcp6_bind_port0, AF_INET6, BIND_TCP, 0, op_bind);
 REACH(net_reach, tcp4_bind_unspec_any, AF_INET, BIND_TCP, FREE_PORT, op_bind_unspec_any);
 
-FIXTURE_SETUP(net_reach) { reach_setup(&variant->r); }
-FIXTURE_TEARDOWN(net_reach) {}
-TEST_F(net_reach, denied) { reach_check(&variant->r, DENIED); }
-TEST_F(net_reach, granted) { reach_check(&variant->r, GRANTED); }
-TEST_F(net_reach, control) { reach_check(&variant->r, CONTROL); }
-
 /* TCP Fast Open from sendto/sendmsg: the SYN leaves from the send path,
  * which only the socket_sendmsg hook sees. */
-FIXTURE(fastopen) {
-	int unused;
-};
-
-FIXTURE_VARIANT(fastopen) {
-	struct reach r;
-};
-
+REACH_FIXTURE(fastopen, .fixed_by = TFO_FIX)
 REACH(fastopen, tcp4_sendto, AF_INET, CONNECT_TCP, LISTEN_PORT, op_fastopen_sendto);
 REACH(fastopen, tcp6_sendto, AF_INET6, CONNECT_TCP, LISTEN_PORT, op_fastopen_sendto);
 REACH(fastopen, tcp4_sendmsg, AF_INET, CONNECT_TCP, LISTEN_PORT, op_fastopen_sendmsg);
 REACH(fastopen, tcp6_sendmsg, AF_INET6, CONNECT_TCP, LISTEN_PORT, op_fastopen_sendmsg);
-
-FIXTURE_SETUP(fastopen) { reach_setup(&variant->r); }
-FIXTURE_TEARDOWN(fastopen) {}
-TEST_F(fastopen, denied, .fixed_by = TFO_FIX) { reach_check(&variant->r, DENIED); }
-TEST_F(fastopen, granted) { reach_check(&variant->r, GRANTED); }
-TEST_F(fastopen, control) { reach_check(&variant->r, CONTROL); }
 
 /* A connected socket under a domain that grants connect nowhere: AF_UNSPEC
  * dissolves the association (always allowed, like close), and connecting

@@ -199,21 +199,16 @@ TEST_F(ptrace, child_attach, .as = BR_EITHER) { run(variant, false, op_attach, t
 TEST(read_with_cap_sys_ptrace, .as = BR_ROOT)
 {
 	pid_t child;
-	int e;
+	int e, hold;
 
 	NEED_ABI(1);
-	child = fork();
-	ASSERT_LE(0, child);
-	if (child == 0) {
-		pause();
-		_exit(0);
-	}
+	child = parked(&hold);
 	domain();
 	e = op_environ(child);
 	br_fact("landlock.ptrace.read_with_cap_sys_ptrace", "%s", e ? br_errname(e) : "allowed");
 	ASSERT_OUTCOME(EACCES, op_mem(child));
-	kill(child, SIGKILL);
-	br_wait(child);
+	close(hold);
+	ASSERT_EQ(0, br_wait(child));
 }
 
 TEST_HARNESS_MAIN

@@ -153,22 +153,30 @@ TEST(whiteout_right)
 		ASSERT_TRUE(e == 0 || e == EACCES);
 }
 
-/* The whiteout appears in the source directory: moving a fifo out of
- * denied/ into granted/ needs MAKE_REG in denied/, and the other way round
- * works. REFER is granted everywhere, so only MAKE_REG decides. */
-TEST(whiteout_in_source_directory, .fixed_by = WHITEOUT_FIX)
+/* A fifo in granted/ and in denied/, granted/sub/ (holding a whiteout wh
+ * when asked), then REFER granted everywhere and MAKE_REG beneath granted/
+ * only, so MAKE_REG alone decides. */
+static void whiteout_moves(bool with_whiteout)
 {
+	struct br_landlock_rule rules[] = {{.path = ".", .fs = refer},
+					   {.path = "granted", .fs = make_reg}, {0}};
+
 	NEED_ABI(2);
 	scratch();
 	prep_fifo("granted");
 	prep_fifo("denied");
 	ASSERT_OK(mkdir("granted/sub", 0755));
-	{
-		struct br_landlock_rule rules[] = {{.path = ".", .fs = refer},
-						   {.path = "granted", .fs = make_reg}, {0}};
+	if (with_whiteout)
+		make_whiteout("granted/sub/wh");
+	enforce((struct br_landlock_access){.fs = make_reg | refer}, rules);
+}
 
-		enforce((struct br_landlock_access){.fs = make_reg | refer}, rules);
-	}
+/* The whiteout appears in the source directory: moving a fifo out of
+ * denied/ into granted/ needs MAKE_REG in denied/, and the other way round
+ * works. */
+TEST(whiteout_in_source_directory, .fixed_by = WHITEOUT_FIX)
+{
+	whiteout_moves(false);
 	ASSERT_OUTCOME(EACCES, outcome(renameat2(AT_FDCWD, "denied/fifo", AT_FDCWD,
 						 "granted/sub/fifo", RENAME_WHITEOUT)));
 	ASSERT_OUTCOME(0, outcome(renameat2(AT_FDCWD, "granted/fifo", AT_FDCWD, "denied/fifo2",
@@ -180,18 +188,7 @@ TEST(whiteout_in_source_directory, .fixed_by = WHITEOUT_FIX)
  * MAKE_REG is needed where it lands. */
 TEST(whiteout_exchange, .fixed_by = WHITEOUT_FIX)
 {
-	NEED_ABI(2);
-	scratch();
-	prep_fifo("denied");
-	prep_fifo("granted");
-	ASSERT_OK(mkdir("granted/sub", 0755));
-	make_whiteout("granted/sub/wh");
-	{
-		struct br_landlock_rule rules[] = {{.path = ".", .fs = refer},
-						   {.path = "granted", .fs = make_reg}, {0}};
-
-		enforce((struct br_landlock_access){.fs = make_reg | refer}, rules);
-	}
+	whiteout_moves(true);
 	ASSERT_OUTCOME(EACCES, outcome(renameat2(AT_FDCWD, "denied/fifo", AT_FDCWD, "granted/sub/wh",
 						 RENAME_EXCHANGE)));
 	ASSERT_OUTCOME(0, outcome(renameat2(AT_FDCWD, "granted/fifo", AT_FDCWD, "granted/sub/wh",

@@ -260,23 +260,15 @@ static int just_kill(void *target)
 static void thread_kill_case(int (*fn)(void *), int expect)
 {
 	struct worker w;
-	int p[2];
 	pid_t outside;
-	char c;
+	int hold;
 
 	NEED_ABI(6);
-	ASSERT_OK(pipe2(p, O_CLOEXEC));
-	outside = fork();
-	ASSERT_LE(0, outside);
-	if (outside == 0) {
-		close(p[1]);
-		_exit(read(p[0], &c, 1) < 0);
-	}
-	close(p[0]);
+	outside = parked(&hold);
 	worker_start(&w, fn, (void *)(long)outside);
 	ASSERT_OUTCOME(expect, worker_run(&w));
 	ASSERT_OUTCOME(0, just_kill((void *)(long)outside)); /* the main thread: no domain */
-	close(p[1]);
+	close(hold);
 	ASSERT_EQ(0, br_wait(outside));
 }
 

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "codes.h"
+#include "proc.h"
 
 struct cpio {
 	FILE *f;
@@ -50,7 +51,7 @@ static void entry(struct cpio *c, const char *name, unsigned mode, unsigned rmaj
 static void file_entry(struct cpio *c, const char *name, const char *path)
 {
 	size_t len;
-	char *data = read_file(path, &len);
+	char *data = br_read_regular(path, BR_MAX_IMAGE, &len, NULL, 0);
 
 	if (!data)
 		die("initramfs: cannot read %s: %s", path, strerror(errno));

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -229,8 +230,16 @@ static void qemu_argv(struct cell *c, const struct mopts *o, unsigned long khz, 
 	av[n] = NULL;
 }
 
+/* In a child before exec: a killed matrix takes its guests (and the host run) along. */
+static void die_with(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(127);
+}
+
 static void start_guest(struct cell *c, const struct mopts *o, unsigned long khz)
 {
+	pid_t parent = getpid();
 	char *av[40];
 	struct qemu_bufs bufs;
 	int p[2];
@@ -250,6 +259,7 @@ static void start_guest(struct cell *c, const struct mopts *o, unsigned long khz
 		int null = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
+		die_with(parent);
 		dup2(null, 0);
 		dup2(p[1], 1);
 		dup2(p[1], 2);
@@ -267,6 +277,7 @@ static void start_guest(struct cell *c, const struct mopts *o, unsigned long khz
 /* The host cell: `blastradius run` into a scratch dir, then moved under the run. */
 static void start_host(struct cell *c, const char *rundir)
 {
+	pid_t parent = getpid();
 	char dir[PATH_MAX];
 	int p[2];
 
@@ -281,6 +292,7 @@ static void start_host(struct cell *c, const char *rundir)
 		int null = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
+		die_with(parent);
 		dup2(null, 0);
 		dup2(p[1], 1);
 		dup2(p[1], 2);
@@ -678,9 +690,18 @@ static struct cell *plan(const struct mopts *o, size_t *ncells, struct kernel **
 	for (char *t = strtok_r(list, ",", &save); t && nk < 64; t = strtok_r(NULL, ",", &save)) {
 		struct kernel *k = &ks[nk];
 
-		if (kernel_resolve(t, !o->no_fetch, o->update, k))
+		int rc = kernel_resolve(t, !o->no_fetch, o->update, k);
+
+		if (rc == -EINVAL)
+			die_usage("matrix: kernel '%s' is not a kernel (see blastradius kernels --help)", t);
+		if (rc)
 			die("matrix: kernel '%s' is not available%s", t,
 			    o->no_fetch ? " (not cached; drop --no-fetch)" : "");
+		/* The name makes cell folders and baseline files: SUITE:PACKAGE gets a '_'. */
+		for (char *q = k->name; *q; q++)
+			if (*q == ':')
+				*q = '_';
+		name_check("matrix: kernel name", k->name);
 		nk++;
 		for (int vi = -1; vi < 0 || variants[vi].name; vi++) {
 			const struct variant *v = vi < 0 ? NULL : &variants[vi];
@@ -698,6 +719,7 @@ static struct cell *plan(const struct mopts *o, size_t *ncells, struct kernel **
 			}
 			c->k = k, c->v = v;
 			snprintf(c->name, sizeof(c->name), "%s%s%s", k->name, v ? "+" : "", v ? v->name : "");
+			name_check("matrix: cell", c->name);
 			for (size_t d = 0; d < n; d++)
 				if (!strcmp(cells[d].name, c->name))
 					die_usage("matrix: cell '%s' is listed twice", c->name);
@@ -833,7 +855,7 @@ int cmd_matrix(int argc, char **argv)
 	struct kernel *ks;
 	size_t n, next = 0, done = 0;
 	struct cell *cells;
-	char *id, *rundir, *started = iso_time_now();
+	char *id, *rundir, *final, *started = iso_time_now();
 	unsigned long khz = tsc_khz();
 	bool tty = isatty(2), kvm_fallback = false;
 	long long probe_ms = -1;
@@ -883,7 +905,7 @@ int cmd_matrix(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			snprintf(cells[i].accel, sizeof(cells[i].accel), "%s", accel);
 	}
-	rundir = results_new_run(o.results, o.id, &id);
+	rundir = results_new_run(o.results, o.id, &id, &final);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -984,8 +1006,10 @@ int cmd_matrix(int argc, char **argv)
 		json_object_put(m);
 	}
 	fprintf(stderr, "[matrix] %zu cells in %.1fs (-j%d); results in %s\n", n, (mono_ms() - t0) / 1000.0,
-		o.jobs, rundir);
-	printf("%s/matrix.html\n", rundir);
+		o.jobs, final);
+	/* Into place once every file is written (after an interrupt too: that is a result). */
+	results_commit(rundir, final);
+	printf("%s/matrix.html\n", final);
 	if (interrupted) {
 		fprintf(stderr, "[matrix] interrupted: unfinished cells are incomplete\n");
 		rc = 130;
@@ -995,6 +1019,7 @@ int cmd_matrix(int argc, char **argv)
 	free(cells);
 	free(ks);
 	free(rundir);
+	free(final);
 	free(id);
 	free(started);
 	return rc;

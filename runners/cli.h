@@ -56,6 +56,10 @@ void name_check(const char *what, const char *s);
  * renames it to once everything is written. */
 char *results_new_run(const char *base, const char *want_id, char **id_out, char **final_out);
 void results_commit(const char *tmp, const char *final);
+/* The folder or file being filled under a temporary name is removed when the
+ * CLI exits before results_commit() (or tmp_guard(NULL)): nothing half-written stays. */
+void tmp_guard(const char *path);
+int rm_tree(const char *path);
 int mkdir_p(const char *path);
 /* Write a JSON object to path atomically (tmp + rename). 0 or -errno. */
 int json_write_file(const char *path, struct json_object *obj);

@@ -1003,10 +1003,13 @@ int cmd_kernels(int argc, char **argv)
 				specs[n++] = kernel_aliases[a].name;
 		for (int i = 0; i < n; i++) {
 			struct kernel k;
+			int r = kernel_resolve(specs[i], true, update, &k);
 
-			if (kernel_resolve(specs[i], true, update, &k))
+			if (r == -EINVAL) /* not a kernel (a bad image, an unknown name): bad input */
+				rc = BR_EXIT_USAGE;
+			else if (r && rc != BR_EXIT_USAGE)
 				rc = BR_EXIT_FAIL;
-			else
+			else if (!r)
 				print_kernel(&k);
 		}
 	}

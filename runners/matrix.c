@@ -444,7 +444,7 @@ static void finish_guest(struct cell *c, const char *celldir)
 
 static void finish_host(struct cell *c, const char *rundir, const char *celldir)
 {
-	char from[PATH_MAX], scratch[PATH_MAX], path[PATH_MAX];
+	char from[PATH_MAX], scratch[PATH_MAX], path[PATH_MAX], err[PATH_MAX + 128];
 	json_object *cj = json_object_new_object(), *facts;
 	int code = WIFEXITED(c->status) ? WEXITSTATUS(c->status) : 128 + WTERMSIG(c->status);
 
@@ -459,9 +459,8 @@ static void finish_host(struct cell *c, const char *rundir, const char *celldir)
 	run_cmd((char *[]){"rm", "-rf", scratch, NULL}, NULL, NULL, true);
 	/* Add the kernel's config facts next to what the suites reported. */
 	snprintf(path, sizeof(path), "%s/facts.json", celldir);
-	facts = json_object_from_file(path);
-	if (!facts)
-		facts = json_object_new_object();
+	if (!(facts = json_read_object(path, err, sizeof(err))))
+		facts = json_object_new_object(); /* the run failed: the cell is incomplete anyway */
 	{
 		json_object *kf = kernel_facts(c->k);
 
@@ -555,7 +554,7 @@ static void usage_matrix(FILE *f)
 		"                   'blastradius report' merges the shards' result dirs\n"
 		"  --check-baseline fail when a verdict regressed from fixtures/baselines/<kernel>.json\n"
 		"  --baselines DIR  where baselines live (default fixtures/baselines, else the\n"
-		"                   installed share/blastradius/baselines)\n"
+		"                   installed share/blastradius/baselines); implies --check-baseline\n"
 		"  --no-fetch       use only cached kernels; --update refreshes apt lists\n"
 		"  --trivial        boot without suites (the boot-time floor; for make bench)\n\n"
 		"Writes DIR/<run-id>/<cell>/{<suite>.<file>.ktap,facts.json,cell.json,console.log},\n"
@@ -609,7 +608,7 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 		case 'i': o->id = optarg; break;
 		case 'I': o->initramfs = optarg; break;
 		case 'c': o->check_baseline = true; break;
-		case 'B': o->baselines = optarg; break;
+		case 'B': o->baselines = optarg, o->check_baseline = true; break;
 		case 'n': o->no_fetch = true; break;
 		case 'u': o->update = true; break;
 		case 'T': o->trivial = true; break;
@@ -859,11 +858,23 @@ int cmd_matrix(int argc, char **argv)
 	unsigned long khz = tsc_khz();
 	bool tty = isatty(2), kvm_fallback = false;
 	long long probe_ms = -1;
-	int running = 0, rc = BR_EXIT_PASS;
+	int running = 0, rc = BR_EXIT_PASS, bc;
 	long long t0 = mono_ms();
 	json_object *m;
 
 	parse_opts(argc, argv, &o);
+	if (o.check_baseline && access(o.baselines, F_OK) && !strcmp(o.baselines, "fixtures/baselines")) {
+		/* Outside a checkout: the installed copy. */
+		static char inst[PATH_MAX];
+
+		snprintf(inst, sizeof(inst), "%s", self_exe());
+		snprintf(strrchr(inst, '/') + 1, sizeof(inst) - (strrchr(inst, '/') + 1 - inst),
+			 "../share/blastradius/baselines");
+		o.baselines = inst;
+	}
+	/* A gate without its input fails before any guest boots. */
+	if (o.check_baseline && baseline_dir_check(o.baselines))
+		return BR_EXIT_USAGE;
 	cells = plan(&o, &n, &ks);
 	if (!n && o.shard_n > 1) {
 		fprintf(stderr, "[matrix] shard %d/%d has no cells (fewer cells than shards)\n", o.shard_i, o.shard_n);
@@ -992,17 +1003,8 @@ int cmd_matrix(int argc, char **argv)
 			if ((!strcmp(key, "fail") || !strcmp(key, "error") || !strcmp(key, "incomplete")) &&
 			    json_object_get_int(val))
 				rc = BR_EXIT_FAIL;
-		if (o.check_baseline && access(o.baselines, F_OK) && !strcmp(o.baselines, "fixtures/baselines")) {
-			/* Outside a checkout: the installed copy. */
-			static char inst[PATH_MAX];
-
-			snprintf(inst, sizeof(inst), "%s", self_exe());
-			snprintf(strrchr(inst, '/') + 1, sizeof(inst) - (strrchr(inst, '/') + 1 - inst),
-				 "../share/blastradius/baselines");
-			o.baselines = inst;
-		}
-		if (o.check_baseline && baseline_check(m, o.baselines))
-			rc = BR_EXIT_FAIL;
+		if (o.check_baseline && (bc = baseline_check(m, o.baselines)))
+			rc = bc < 0 ? BR_EXIT_USAGE : BR_EXIT_FAIL;
 		json_object_put(m);
 	}
 	fprintf(stderr, "[matrix] %zu cells in %.1fs (-j%d); results in %s\n", n, (mono_ms() - t0) / 1000.0,

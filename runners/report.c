@@ -210,8 +210,6 @@ static json_object *read_cell_json(const char *dir, char *why, size_t whysize)
 	if (!json_object_is_type(st, json_type_string) ||
 	    (strcmp(json_object_get_string(st), "complete") && strcmp(json_object_get_string(st), "incomplete")))
 		problem(why, whysize, "%s: \"status\" is not \"complete\" or \"incomplete\"", path);
-	else if (strcmp(json_object_get_string(st), "complete"))
-		problem(why, whysize, "%s", *jstr(cj, "reason") ? jstr(cj, "reason") : "incomplete (cell.json)");
 	k = jget(cj, "kernel");
 	if (k && (!json_object_is_type(k, json_type_string) || name_problem(json_object_get_string(k))))
 		problem(why, whysize, "%s: \"kernel\" is not a sane name", path);
@@ -326,8 +324,12 @@ static void add_cell(json_object *m, const char *run_id, const char *dir, const 
 	json_object_put(cj);
 	/* Anything read wrong: the cell is incomplete, and says which file. */
 	if (*why) {
+		char reason[2048];
+
+		fprintf(stderr, "blastradius: cell %s is incomplete: %s\n", name, why);
+		snprintf(reason, sizeof(reason), "%s%s%s", jstr(cell, "reason"), *jstr(cell, "reason") ? "; " : "", why);
 		json_object_object_add(cell, "status", json_object_new_string("incomplete"));
-		json_object_object_add(cell, "reason", json_object_new_string(why));
+		json_object_object_add(cell, "reason", json_object_new_string(reason));
 	}
 }
 

@@ -276,11 +276,10 @@ static struct job *select_jobs(const struct run_opts *o, size_t *njobs, char ***
 	return jobs;
 }
 
-/* A results file that cannot be written: no half-written run folder stays. */
-static _Noreturn void fail_results(const char *dir, const char *path, int e)
+/* A results file that cannot be written: exit drops the half-written folder. */
+static _Noreturn void fail_results(const char *path, int e)
 {
-	run_cmd((char *[]){"rm", "-rf", (char *)dir, NULL}, NULL, NULL, true);
-	die("cannot write %s: %s (nothing kept)", path, strerror(e));
+	die("cannot write %s: %s (no results kept)", path, strerror(e));
 }
 
 static void write_results(char *dir, char *final, char *id, struct job *jobs, size_t n,
@@ -295,13 +294,13 @@ static void write_results(char *dir, char *final, char *id, struct job *jobs, si
 
 	snprintf(path, sizeof(path), "%s/host", dir);
 	if (mkdir(path, 0755))
-		fail_results(dir, path, errno);
+		fail_results(path, errno);
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_new_object();
 
 		snprintf(path, sizeof(path), "%s/host/%s.ktap", dir, jobs[i].id);
 		if ((e = write_file(path, jobs[i].out ? jobs[i].out : "", jobs[i].len)))
-			fail_results(dir, path, -e);
+			fail_results(path, -e);
 		json_object_object_add(s, "id", json_object_new_string(jobs[i].id));
 		json_object_object_add(s, "exit", json_object_new_int(
 			WIFEXITED(jobs[i].status) ? WEXITSTATUS(jobs[i].status) : 128 + WTERMSIG(jobs[i].status)));
@@ -314,7 +313,7 @@ static void write_results(char *dir, char *final, char *id, struct job *jobs, si
 	}
 	snprintf(path, sizeof(path), "%s/host/facts.json", dir);
 	if ((e = json_write_file(path, facts)))
-		fail_results(dir, path, -e);
+		fail_results(path, -e);
 	for (int i = 0; i < argc; i++)
 		json_object_array_add(cmd, json_object_new_string(argv[i]));
 	uname(&u);
@@ -338,7 +337,7 @@ static void write_results(char *dir, char *final, char *id, struct job *jobs, si
 	json_object_object_add(run, "suites", suites);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	if ((e = json_write_file(path, run)))
-		fail_results(dir, path, -e);
+		fail_results(path, -e);
 	results_commit(dir, final);
 	fprintf(stderr, "blastradius: results in %s\n", final);
 	json_object_put(run);

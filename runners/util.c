@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
@@ -183,6 +184,38 @@ void name_check(const char *what, const char *s)
 			  "no leading dot, at most %d characters)", what, s ? s : "", why, BR_NAME_MAX);
 }
 
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int rm_tree(const char *path)
+{
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) ? -errno : 0;
+}
+
+/* The one folder being filled under a temporary name: removed if we exit first. */
+static char *pending;
+static pid_t pending_owner; /* not a forked child that happens to exit() */
+
+static void drop_pending(void)
+{
+	if (pending && getpid() == pending_owner)
+		rm_tree(pending);
+}
+
+void tmp_guard(const char *path)
+{
+	static bool registered;
+
+	free(pending);
+	pending = path ? strdup(path) : NULL;
+	pending_owner = getpid();
+	if (path && !registered)
+		registered = !atexit(drop_pending);
+}
+
 char *results_new_run(const char *base, const char *want_id, char **id_out, char **final_out)
 {
 	char id[BR_NAME_MAX + 16], path[PATH_MAX], tmp[PATH_MAX];
@@ -209,6 +242,7 @@ char *results_new_run(const char *base, const char *want_id, char **id_out, char
 	if (mkdir(tmp, 0755))
 		die(errno == EEXIST ? "cannot create %s: a run with this id is under way, or was killed "
 				      "(remove it)" : "cannot create %s: %s", tmp, strerror(errno));
+	tmp_guard(tmp);
 	*id_out = strdup(id);
 	*final_out = strdup(path);
 	return strdup(tmp);
@@ -216,9 +250,10 @@ char *results_new_run(const char *base, const char *want_id, char **id_out, char
 
 void results_commit(const char *tmp, const char *final)
 {
-	/* rename(2) refuses a non-empty target: a run that appeared meanwhile is kept. */
+	/* rename(2) refuses a non-empty target: a folder that appeared meanwhile is kept. */
 	if (rename(tmp, final))
-		die("cannot move %s to %s: %s (the results stay in %s)", tmp, final, strerror(errno), tmp);
+		die("cannot move %s to %s: %s", tmp, final, strerror(errno));
+	tmp_guard(NULL);
 }
 
 int json_write_file(const char *path, struct json_object *obj)

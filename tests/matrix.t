@@ -107,7 +107,8 @@ grep -q "REGRESSION bookworm-cloud $first: pass -> fail" "$tmp/bl.out" && ok "--
 	ok "--shard 1/2 and 2/2 split the cells; report merges the two dirs" || not_ok "shards"
 "$cli" matrix --kernels bookworm-cloud --variants nouserns -j1 --results "$tmp" --id int >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 600); do [ -s "$tmp/int/bookworm-cloud/cell.json" ] && break; sleep 0.1; done
+# A run folder is filled as .ID.tmp and renamed into place when the run ends.
+for _ in $(seq 600); do [ -s "$tmp/.int.tmp/bookworm-cloud/cell.json" ] && break; sleep 0.1; done
 kill -INT $pid; wait $pid; rc=$?
 [ "$rc" = 130 ] && grep -q '"interrupted":true' "$tmp/int/run.json" && [ -s "$tmp/int/matrix.html" ] &&
 	grep -q '"status":"complete"' "$tmp/int/bookworm-cloud/cell.json" &&

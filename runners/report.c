@@ -850,18 +850,17 @@ static int write_junit(json_object *m, const char *path, const char **cells, int
 
 int matrix_write_reports(json_object *m, const char *dir)
 {
+	static const char *const names[] = {"matrix.json", "matrix.md", "matrix.html", "junit.xml"};
 	char path[PATH_MAX];
-	int n, rc;
+	int n, rc = 0;
 	const char **cells = matrix_cells(m, &n);
 
-	snprintf(path, sizeof(path), "%s/matrix.json", dir);
-	rc = json_write_file(path, m);
-	snprintf(path, sizeof(path), "%s/matrix.md", dir);
-	rc = rc ?: write_md(m, path, cells, n);
-	snprintf(path, sizeof(path), "%s/matrix.html", dir);
-	rc = rc ?: write_html(m, path, cells, n);
-	snprintf(path, sizeof(path), "%s/junit.xml", dir);
-	rc = rc ?: write_junit(m, path, cells, n);
+	/* Each one atomic (tmp + rename); the first that fails is named. */
+	for (int i = 0; i < 4 && !rc; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		rc = i == 0 ? json_write_file(path, m) : i == 1 ? write_md(m, path, cells, n)
+		     : i == 2 ? write_html(m, path, cells, n) : write_junit(m, path, cells, n);
+	}
 	if (rc)
 		fprintf(stderr, "blastradius: cannot write %s: %s\n", path, strerror(-rc));
 	free(cells);

@@ -85,7 +85,7 @@ static void problem(char *why, size_t size, const char *fmt, ...)
  */
 static const char *parse_ktap(char *text, json_object *cases, char *buf, size_t size)
 {
-	char *save = NULL, last_id[256] = "", last_reason[512] = "";
+	char *save = NULL, last_id[256] = "", last_reason[1024] = "";
 	bool header = false;
 	long plan = -1, results = 0;
 
@@ -766,7 +766,9 @@ static int write_html(json_object *m, const char *path, const char **cells, int 
 			fprintf(f, "<td class=\"%s%s\" title=\"", strcmp(verdict, "n/a") ? verdict : "na",
 				delta(row, mode, cells[i], true));
 			esc(f, v ? jstr(v, "reason") : "");
-			fprintf(f, "\">%s</td>", verdict);
+			/* a failing case that names its upstream fix: "fail (fix known)" */
+			fprintf(f, "\">%s%s</td>", verdict,
+				v && strstr(jstr(v, "reason"), "this kernel may lack: ") ? " (fix known)" : "");
 		}
 		fputs("</tr>\n", f);
 	}

@@ -66,6 +66,9 @@ int json_write_file(const char *path, struct json_object *obj);
 char *iso_time_now(void);
 /* The facts as one JSON object of strings; caller puts it. */
 struct json_object *facts_json(const struct br_facts *f);
+/* In a forked child before exec: SIGKILL when the CLI (pid parent) dies, so a
+ * killed CLI leaves no suite, guest or command behind; _exit(127) if it is gone. */
+void die_with_parent(pid_t parent);
 /* Run argv (PATH search) in cwd (NULL: here). With out, stdout is captured into
  * *out (caller frees); quiet sends stderr (and uncaptured stdout) to /dev/null.
  * Returns the exit status, 128+signal, or -errno when it could not start. */

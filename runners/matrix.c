@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -230,13 +229,6 @@ static void qemu_argv(struct cell *c, const struct mopts *o, unsigned long khz, 
 	av[n] = NULL;
 }
 
-/* In a child before exec: a killed matrix takes its guests (and the host run) along. */
-static void die_with(pid_t parent)
-{
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
-		_exit(127);
-}
-
 static void start_guest(struct cell *c, const struct mopts *o, unsigned long khz)
 {
 	pid_t parent = getpid();
@@ -259,7 +251,7 @@ static void start_guest(struct cell *c, const struct mopts *o, unsigned long khz
 		int null = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
-		die_with(parent);
+		die_with_parent(parent); /* a killed matrix takes its guests along */
 		dup2(null, 0);
 		dup2(p[1], 1);
 		dup2(p[1], 2);
@@ -292,7 +284,7 @@ static void start_host(struct cell *c, const char *rundir)
 		int null = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
-		die_with(parent);
+		die_with_parent(parent);
 		dup2(null, 0);
 		dup2(p[1], 1);
 		dup2(p[1], 2);

@@ -1041,8 +1041,12 @@ static void usage_report(FILE *f)
 		   "a later RUN's cell replaces an earlier one of the same name.\n\n"
 		   "  -o DIR                 where the reports go (default: the first RUN)\n"
 		   "  --write-baselines DIR  also write DIR/<kernel>.json from complete guest cells\n"
-		   "  --check-baseline DIR   exit 1 when a verdict regressed from DIR/<kernel>.json\n\n"
-		   "Exit: 0 nothing failed, 1 a failure, incomplete cell or regression, 2 bad input.\n");
+		   "  --check-baseline DIR   exit 1 when a verdict regressed from DIR/<kernel>.json\n"
+		   "                         or a checked cell has no baseline\n\n"
+		   "A cell whose files are missing, truncated or malformed is incomplete, its\n"
+		   "reason naming the file.\n"
+		   "Exit: 0 nothing failed, 1 a failure, incomplete cell or regression, 2 bad input\n"
+		   "(a missing or malformed baseline directory or file).\n");
 }
 
 int cmd_report(int argc, char **argv)

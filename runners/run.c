@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -98,9 +96,7 @@ static void start(struct job *j, const struct run_opts *o)
 	if (j->pid < 0)
 		die("fork: %s", strerror(errno));
 	if (j->pid == 0) {
-		/* A killed runner takes its suites with it (the harness kills their cases). */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
-			_exit(127);
+		die_with_parent(parent); /* the harness gives their cases the same */
 		dup2(p[1], 1);
 		execv(av[0], av);
 		fprintf(stderr, "blastradius: exec %s: %s\n", av[0], strerror(errno));

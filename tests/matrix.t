@@ -116,6 +116,11 @@ kill -INT $pid; wait $pid; rc=$?
 	ok "Ctrl-C stops the running guest, keeps the finished cell, exits 130 and writes the reports" ||
 	not_ok "interrupt" "rc=$rc" "$(cat "$tmp/int/bookworm-cloud+nouserns/cell.json" 2>&1)"
 
+# SIGKILL (no handler runs): the guest must go too (PR_SET_PDEATHSIG), not run on.
+out=$(python3 "$top/tests/orphans.py" qemu-system 1 -- "$cli" matrix --kernels bookworm-cloud --variants none \
+	--accel tcg --results "$tmp" --id killed) && ok "SIGKILL of matrix leaves no guest: $(tail -1 <<<"$out" | cut -c3-)" ||
+	not_ok "SIGKILL of matrix leaves no guest" "$out"
+
 # ---- the HTML in headless chromium ----
 if ! sh "$top/runners/deps.sh" chromium:chromium >"$tmp/chr.log" 2>&1; then
 	skip "HTML screenshot" "Debian's chromium is not installable: $(tail -1 "$tmp/chr.log")"

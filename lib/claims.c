@@ -415,17 +415,11 @@ int br_claims_parse_text(const char *name, const char *text, struct br_claims *c
 
 int br_claims_parse(const char *path, struct br_claims *c, char *err, size_t errsize)
 {
-	size_t len;
-	char *buf = br_read_regular(path, BR_MAX_TEXT, &len, err, errsize);
+	char *buf = br_read_text(path, BR_MAX_TEXT, err, errsize);
 	int r;
 
 	if (!buf)
 		return -errno;
-	if (memchr(buf, 0, len)) {
-		free(buf);
-		snprintf(err, errsize, "%s: expected a text file, found a NUL byte", path);
-		return -EINVAL;
-	}
 	r = br_claims_parse_text(path, buf, c, err, errsize);
 	free(buf);
 	return r;

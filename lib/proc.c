@@ -156,3 +156,15 @@ char *br_read_regular(const char *path, size_t max, size_t *len, char *err, size
 		*len = n;
 	return buf;
 }
+
+char *br_read_text(const char *path, size_t max, char *err, size_t errsize)
+{
+	size_t len;
+	char *text = br_read_regular(path, max, &len, err, errsize);
+
+	if (text && memchr(text, 0, len)) {
+		free(text);
+		return read_fail(EINVAL, path, "not a text file (NUL byte)", err, errsize);
+	}
+	return text;
+}

@@ -34,5 +34,7 @@ ssize_t br_read_file(const char *path, char *buf, size_t size);
  * (ENODEV: never opened, so nothing blocks), or larger than max (EFBIG).
  */
 char *br_read_regular(const char *path, size_t max, size_t *len, char *err, size_t errsize);
+/* br_read_regular() of a text file: a NUL byte in it is EINVAL ("not a text file"). */
+char *br_read_text(const char *path, size_t max, char *err, size_t errsize);
 
 #endif

@@ -356,17 +356,11 @@ int br_profile_parse(const char *text, const char *name, struct br_sandbox *sb, 
 
 int br_profile_load(const char *path, struct br_sandbox *sb, char *err, size_t errsize)
 {
-	size_t n;
-	char *buf = br_read_regular(path, PROFILE_MAX_BYTES, &n, err, errsize);
+	char *buf = br_read_text(path, PROFILE_MAX_BYTES, err, errsize);
 	int ret;
 
 	if (!buf)
 		return -errno;
-	if (memchr(buf, 0, n)) {
-		free(buf);
-		snprintf(err, errsize, "%s: not a text file (NUL byte)", path);
-		return -EINVAL;
-	}
 	ret = br_profile_parse(buf, path, sb, err, errsize);
 	free(buf);
 	return ret;

@@ -282,17 +282,11 @@ int br_bpf_parse(const char *text, const char *name, struct sock_filter **prog, 
 int br_bpf_parse_file(const char *path, struct sock_filter **prog, size_t *len, char *err,
 		      size_t errsize)
 {
-	size_t size;
-	char *text = br_read_regular(path, BR_MAX_TEXT, &size, err, errsize);
+	char *text = br_read_text(path, BR_MAX_TEXT, err, errsize);
 	int ret;
 
 	if (!text)
 		return -errno;
-	if (memchr(text, 0, size)) {
-		free(text);
-		snprintf(err, errsize, "%s: not a text file (NUL byte)", path);
-		return -EINVAL;
-	}
 	ret = br_bpf_parse(text, path, prog, len, err, errsize);
 	free(text);
 	return ret;

@@ -71,7 +71,8 @@ struct json_object *facts_json(const struct br_facts *f);
 void die_with_parent(pid_t parent);
 /* Run argv (PATH search) in cwd (NULL: here). With out, stdout is captured into
  * *out (caller frees); quiet sends stderr (and uncaptured stdout) to /dev/null.
- * Returns the exit status, 128+signal, or -errno when it could not start. */
+ * Returns the exit status, 128+signal, -errno when it could not start, or
+ * -EFBIG (the command killed) when it wrote more than BR_MAX_RESULT bytes. */
 int run_cmd(char *const argv[], const char *cwd, char **out, bool quiet);
 /* One read(2) of fd onto the end of *buf (*len bytes, NUL-terminated, *cap
  * allocated), first growing *buf so that at least room bytes are free.

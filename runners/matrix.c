@@ -28,6 +28,7 @@
 #include "cli.h"
 #include "codes.h"
 #include "kernels.h"
+#include "proc.h"
 #include "report.h"
 
 /* ---- variants: named boot-parameter sets ---- */
@@ -966,6 +967,11 @@ int cmd_matrix(int argc, char **argv)
 					if (!c->t_end && marker(c, "END", c->out))
 						c->t_end = mono_ms();
 				}
+			}
+			if (c->len > BR_MAX_RESULT && !c->killed) { /* the console is bounded too */
+				snprintf(c->reason, sizeof(c->reason), "console output over %u bytes", BR_MAX_RESULT);
+				c->killed = c->retried = true;
+				kill(-c->pid, SIGKILL);
 			}
 			if (!c->timed_out && mono_ms() - c->t0 > o.timeout * 1000LL) {
 				c->timed_out = true;

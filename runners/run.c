@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -20,6 +21,7 @@
 #include "cli.h"
 #include "codes.h"
 #include "facts.h"
+#include "proc.h"
 
 struct job {
 	const char *bin;
@@ -399,6 +401,8 @@ int cmd_run(int argc, char **argv)
 			if (!j->started || j->eof)
 				continue;
 			r = read_more(j->fd, &j->out, &j->len, &j->cap, 8192);
+			if (j->len > BR_MAX_RESULT) /* a binary that floods: its KTAP is bounded too */
+				kill(j->pid, SIGKILL);
 			if (r == 0 || (r < 0 && errno != EINTR)) {
 				j->eof = true;
 				close(j->fd);

@@ -310,16 +310,20 @@ int run_cmd(char *const argv[], const char *cwd, char **out, bool quiet)
 	close(p[1]);
 	do {
 		n = read_more(p[0], &buf, &len, &cap, 4096);
-	} while (n > 0 || (n < 0 && errno == EINTR));
+	} while ((n > 0 || (n < 0 && errno == EINTR)) && len <= BR_MAX_RESULT);
 	close(p[0]);
 	buf[len] = 0;
-	if (out)
+	if (len > BR_MAX_RESULT) /* output is bounded too (probe records, apt's lists) */
+		kill(pid, SIGKILL);
+	if (out && len <= BR_MAX_RESULT)
 		*out = buf;
 	else
 		free(buf);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
+	if (len > BR_MAX_RESULT)
+		return -EFBIG;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

@@ -37,6 +37,12 @@ mkdir -p bl-trunc bl-empty bl-list bl-none
 head -c 30 bl-good/bookworm-cloud.json >bl-trunc/bookworm-cloud.json
 echo '{"cells":{"k1":{}}}' >bl-empty/bookworm-cloud.json
 echo '{"cells":{"k1":{"cases":[]}}}' >bl-list/bookworm-cloud.json
+# A probe report whose cap_last_cap is 76: (2ULL << 76) was undefined and let a
+# 13-capability bounding set pass "caps.bounding = all".
+"$BUILD/blastradius-probe" 2>/dev/null | sed -e 's/^F\tcap_last_cap\t.*/F\tcap_last_cap\t76/' \
+	-e 's/^O\tcaps\.bounding\t[^\t]*\t/O\tcaps.bounding\t0x0000000000001fff\t/' >cap76.rec
+printf '#!/bin/sh\ncat "%s/cap76.rec"\n' "$PWD" >cap76-probe && chmod +x cap76-probe
+echo 'caps.bounding = all' >all.claims
 touch plainfile && mkdir -p adir && mkfifo afifo
 head -c 2000000 /dev/zero | tr '\0' 'x' | fold -w 100 >big.claims
 { echo 'ld nr'; yes 'ret ALLOW' | head -c 2000000; } >big.bpf
@@ -92,6 +98,7 @@ rows=(
 "2~not a regular file~~yes | $cli assess --claims /dev/stdin"
 "2~big\.claims: larger than the [0-9]+-byte limit~~$cli assess --claims big.claims"
 "2~zero\.bpf: not a regular file~~$cli seccomp dump zero.bpf"
+"0~SKIP not tested: cap_last_cap '76' is not a capability number~~$cli assess --probe ./cap76-probe --claims all.claims"
 "2~big\.bpf: larger than the [0-9]+-byte limit~~$cli seccomp dump big.bpf"
 "2~--id '\.\./escape' starts with a dot~~$cli run --suite ns.uts --results r --id ../escape"
 "2~--id 'a/b' has a character~~$cli run --suite ns.uts --results r --id a/b"

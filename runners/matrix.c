@@ -987,6 +987,19 @@ int cmd_matrix(int argc, char **argv)
 			}
 		}
 	}
+	/* Ctrl-C before a cell started: it is still a cell of this run, and incomplete,
+	 * never a cell the reports silently leave out. */
+	for (size_t i = 0; i < n; i++)
+		if (cells[i].state == C_WAIT) {
+			char celldir[PATH_MAX];
+
+			cells[i].killed = true;
+			cells[i].machine = "none";
+			snprintf(cells[i].reason, sizeof(cells[i].reason), "interrupted");
+			snprintf(celldir, sizeof(celldir), "%s/%s", rundir, cells[i].name);
+			finish_guest(&cells[i], celldir);
+			cells[i].state = C_DONE;
+		}
 	progress(tty, cells, n, t0);
 	if (tty)
 		fprintf(stderr, "\r\033[K");

@@ -108,6 +108,21 @@ def copy_tree():
         shutil.copy2(src, dst)
 
 
+def targets_for(globs):
+    """make targets for `blastradius run -r GLOB...`: the CLI and the suite
+    binaries (build/suites/SUITE/FILE) whose cases the globs can match."""
+    import fnmatch
+    out = ["build/blastradius", "build/blastradius-probe"]
+    for src in sorted(glob.glob(os.path.join(TREE, "suites", "*", "*.c"))):
+        suite, file = src.split(os.sep)[-2], os.path.basename(src)[:-2]
+        for g in globs:
+            parts = g.split(".")
+            if fnmatch.fnmatch(suite, parts[0]) and (len(parts) < 2 or fnmatch.fnmatch(file, parts[1])):
+                out.append(f"build/suites/{suite}/{file}")
+                break
+    return out
+
+
 def build():
     # INITRAMFS= : the suites and tests do not need the guest image rebuilt.
     return sh(["make", f"-j{JOBS}", "-s", "INITRAMFS=", "all"])
@@ -177,7 +192,10 @@ def try_mutant(m, pristine):
     with open(path, "w") as f:
         f.write(text.replace(m["orig"], m["repl"]))
     try:
-        rc, out = build()
+        # The mutant's own run: tests first need only the CLI and their suite binaries.
+        own = [t[4:] for t in m["tests"] if t.startswith("run:")]
+        rc, out = sh(["make", f"-j{JOBS}", "-s", *targets_for(own)]) if own and own == [
+            t[4:] for t in m["tests"][:len(own)]] else build()
         if rc != 0:
             return "invalid", "does not build: " + (out.strip().splitlines() or ["?"])[-1][:120]
         seen, full = set(), False
@@ -185,7 +203,7 @@ def try_mutant(m, pristine):
             if t in seen:
                 continue
             seen.add(t)
-            if t.startswith("t:") and not full:
+            if (t.startswith("t:") or t == "run:*") and not full:
                 # .t files may use the guest image too: build everything.
                 full = True
                 rc, out = sh(["make", f"-j{JOBS}", "-s", "all"])

@@ -2,6 +2,8 @@
  * Mount namespace: mounts made in one namespace stay there unless
  * propagation carries them (shared, slave, private, unbindable), and a
  * copy made for a less privileged user namespace locks what it inherited.
+ * mount_setattr changes only mounts of the caller's own mount namespace:
+ * an fd kept from another namespace is EINVAL.
  *
  *   <scratch>/            tmpfs of the case's own mount namespace
  *   <scratch>/sub/        mount point used by the children
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -254,6 +257,34 @@ TEST_F(locked, clear_flag_eperm)
 TEST_F(locked, clear_flag_unlocked_control)
 {
 	ASSERT_EQ(0, br_child(clear_in_copy, NULL));
+}
+
+/* mount_setattr(RDONLY) through an fd to the scratch tmpfs, after moving to
+ * a new mount namespace when `leave`: 0 or errno. */
+static int setattr_via_fd(bool leave)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	int fd, ret;
+
+	outside(0);
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	if (leave)
+		ASSERT_OK(unshare(CLONE_NEWNS));
+	ret = (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof(attr));
+	if (ret && errno == ENOSYS)
+		SKIP("mount_setattr needs Linux 5.12");
+	return ret ? errno : 0;
+}
+
+TEST(mount_setattr_other_mntns_einval)
+{
+	ASSERT_EQ(EINVAL, setattr_via_fd(true));
+}
+
+TEST(mount_setattr_own_mntns_control)
+{
+	ASSERT_EQ(0, setattr_via_fd(false));
 }
 
 TEST_HARNESS_MAIN

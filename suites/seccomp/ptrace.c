@@ -381,18 +381,26 @@ TEST(get_metadata_root_reads_log_flag_control, .as = BR_ROOT)
 	ASSERT_EQ(0, r);
 }
 
-TEST(get_metadata_refused_in_user_ns)
+/* EIO: the request does not exist here (no CONFIG_CHECKPOINT_RESTORE) */
+static void metadata_refused(void *userns)
 {
-	int r = br_child(metadata_in, (void *)1);
+	int r = br_child(metadata_in, userns);
 
 	if (r == 250)
 		br_require_userns();
+	if (r == EIO)
+		SKIP("no PTRACE_SECCOMP_GET_METADATA here (EIO: needs CONFIG_CHECKPOINT_RESTORE, 4.16)");
 	ASSERT_EQ(EACCES, r);
+}
+
+TEST(get_metadata_refused_in_user_ns)
+{
+	metadata_refused((void *)1);
 }
 
 TEST(get_metadata_refused_unprivileged, .as = BR_UNPRIV)
 {
-	ASSERT_EQ(EACCES, br_child(metadata_in, NULL));
+	metadata_refused(NULL);
 }
 
 TEST_HARNESS_MAIN

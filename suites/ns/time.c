@@ -54,23 +54,37 @@ static long long secs(clockid_t c)
 	return ts.tv_sec;
 }
 
-/* The clock as a forked child sees it, minus ours now. */
-static long long child_minus_us(clockid_t c)
+/* Run fn in a forked child (inside the namespace once offsets are set). */
+static long long in_child(long long (*fn)(void))
 {
 	int p[2];
-	long long theirs = 0;
+	long long v = 0;
 	pid_t pid;
 
 	ASSERT_OK(pipe(p));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		theirs = secs(c);
-		_exit(write(p[1], &theirs, sizeof(theirs)) != sizeof(theirs));
+		v = fn();
+		_exit(write(p[1], &v, sizeof(v)) != sizeof(v));
 	}
-	ASSERT_EQ((ssize_t)sizeof(theirs), read(p[0], &theirs, sizeof(theirs)));
+	ASSERT_EQ((ssize_t)sizeof(v), read(p[0], &v, sizeof(v)));
 	ASSERT_EQ(0, br_wait(pid));
-	return theirs - secs(c);
+	return v;
+}
+
+static clockid_t child_clock;
+
+static long long child_clock_secs(void)
+{
+	return secs(child_clock);
+}
+
+/* The clock as a forked child sees it, minus ours now. */
+static long long child_minus_us(clockid_t c)
+{
+	child_clock = c;
+	return in_child(child_clock_secs) - secs(c);
 }
 
 static void near(long long want, long long seen)
@@ -173,25 +187,6 @@ TEST(negative_clock_erange)
 	enter();
 	snprintf(line, sizeof(line), "monotonic %lld 0", -(secs(CLOCK_MONOTONIC) + DAY));
 	ASSERT_EQ(-ERANGE, br_write_file(OFFSETS, line));
-}
-
-/* Run fn in a forked child (inside the namespace once offsets are set). */
-static long long in_child(long long (*fn)(void))
-{
-	int p[2];
-	long long v = 0;
-	pid_t pid;
-
-	ASSERT_OK(pipe(p));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		v = fn();
-		_exit(write(p[1], &v, sizeof(v)) != sizeof(v));
-	}
-	ASSERT_EQ((ssize_t)sizeof(v), read(p[0], &v, sizeof(v)));
-	ASSERT_EQ(0, br_wait(pid));
-	return v;
 }
 
 /* The raw syscall's CLOCK_MONOTONIC minus the vDSO's (libc's) */

@@ -136,6 +136,8 @@ TEST(suspend_seccomp_init_ns_root_control, .as = BR_ROOT)
 #define TRACE_FILTER                                                                               \
 	"ld nr\njeq getppid 0 1\nret TRACE(77)\njeq getpid 0 1\nret ERRNO(18)\nret ALLOW\n"
 
+#define SKIP_RET 4545 /* what the tracer makes a skipped call return */
+
 static _Noreturn void traced_child(void)
 {
 	long r;
@@ -146,12 +148,13 @@ static _Noreturn void traced_child(void)
 	if (br_seccomp_load_text(TRACE_FILTER, BR_SECCOMP_NNP))
 		_exit(21);
 	r = raw(SYS_getppid);
-	/* 0: the rewritten call ran; else its errno */
-	_exit(r < 0 ? (int)-r : 0);
+	/* 0: the rewritten call ran; 45: skipped with the tracer's value; else its errno */
+	_exit(r < 0 ? (int)-r : r == SKIP_RET ? 45 : 0);
 }
 
 /*
- * Trace one getppid; at the seccomp stop rewrite it to new_nr. Returns the
+ * Trace one getppid; at the seccomp stop rewrite it to new_nr (-1: skip it,
+ * returning SKIP_RET). Returns the
  * child's exit status, or 100 + a step number when tracing went wrong;
  * 150 when the event message was not the filter's data.
  */
@@ -181,28 +184,36 @@ static int rewrite_to(void *new_nr)
 			if (ptrace(PTRACE_POKEUSER, pid, offsetof(struct user_regs_struct, orig_rax),
 				   (long)new_nr))
 				return 104;
+			if ((long)new_nr == -1 &&
+			    ptrace(PTRACE_POKEUSER, pid, offsetof(struct user_regs_struct, rax), SKIP_RET))
+				return 105;
 		}
 		ptrace(PTRACE_CONT, pid, 0, 0);
 	}
 }
 
-TEST(tracer_rewrite_to_denied_call_rechecked)
+/* Run a tracing scenario in a child; its tracee exits 20 when PTRACE_TRACEME
+ * is refused, which is a skip. */
+static int traced(int (*fn)(void *), void *arg)
 {
-	int r = br_child(rewrite_to, (void *)(long)SYS_getpid);
+	int r = br_child(fn, arg);
 
-	yama_fact();
 	if (r == 20)
 		SKIP("PTRACE_TRACEME refused (kernel.yama.ptrace_scope=3?)");
+	return r;
+}
+
+TEST(tracer_rewrite_to_denied_call_rechecked)
+{
+	int r = traced(rewrite_to, (void *)(long)SYS_getpid);
+
+	yama_fact();
 	ASSERT_EQ(EXDEV, r);
 }
 
 TEST(tracer_rewrite_to_allowed_call_runs_control)
 {
-	int r = br_child(rewrite_to, (void *)(long)SYS_gettid);
-
-	if (r == 20)
-		SKIP("PTRACE_TRACEME refused (kernel.yama.ptrace_scope=3?)");
-	ASSERT_EQ(0, r);
+	ASSERT_EQ(0, traced(rewrite_to, (void *)(long)SYS_gettid));
 }
 
 /* ---- the PTRACE_SYSCALL path ---- */
@@ -254,72 +265,19 @@ static int syscall_stop_rewrite(void *new_nr)
 
 TEST(syscall_stop_rewrite_to_denied_call_filtered)
 {
-	int r = br_child(syscall_stop_rewrite, (void *)(long)SYS_getppid);
-
-	if (r == 20)
-		SKIP("PTRACE_TRACEME refused (kernel.yama.ptrace_scope=3?)");
-	ASSERT_EQ(EXDEV, r);
+	ASSERT_EQ(EXDEV, traced(syscall_stop_rewrite, (void *)(long)SYS_getppid));
 }
 
 TEST(syscall_stop_rewrite_to_allowed_call_runs_control)
 {
-	int r = br_child(syscall_stop_rewrite, (void *)(long)SYS_getpid);
-
-	if (r == 20)
-		SKIP("PTRACE_TRACEME refused (kernel.yama.ptrace_scope=3?)");
-	ASSERT_EQ(0, r);
+	ASSERT_EQ(0, traced(syscall_stop_rewrite, (void *)(long)SYS_getpid));
 }
 
 /* ---- skip: at the seccomp stop, number -1 and a return value ---- */
 
-static _Noreturn void skip_child(void)
-{
-	if (ptrace(PTRACE_TRACEME, 0, 0, 0))
-		_exit(20);
-	raise(SIGSTOP);
-	if (br_seccomp_load_text(TRACE_FILTER, BR_SECCOMP_NNP))
-		_exit(21);
-	_exit(raw(SYS_getppid) == 4545 ? 0 : 1);
-}
-
-static int trace_skip(void *arg)
-{
-	struct user_regs_struct regs;
-	int st;
-	pid_t pid = fork();
-
-	(void)arg;
-	if (pid == 0)
-		skip_child();
-	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
-		return WIFEXITED(st) ? WEXITSTATUS(st) : 101;
-	if (ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL))
-		return 102;
-	for (ptrace(PTRACE_CONT, pid, 0, 0);; ptrace(PTRACE_CONT, pid, 0, 0)) {
-		if (waitpid(pid, &st, 0) != pid)
-			return 103;
-		if (WIFEXITED(st))
-			return WEXITSTATUS(st);
-		if (WIFSIGNALED(st))
-			return 128 + WTERMSIG(st);
-		if (st >> 8 != (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8)))
-			continue;
-		if (ptrace(PTRACE_GETREGS, pid, 0, &regs))
-			return 104;
-		regs.orig_rax = (unsigned long)-1;
-		regs.rax = 4545;
-		if (ptrace(PTRACE_SETREGS, pid, 0, &regs))
-			return 105;
-	}
-}
-
 TEST(trace_skip_returns_the_tracers_value)
 {
-	int r = br_child(trace_skip, NULL);
-
-	if (r == 20)
-		SKIP("PTRACE_TRACEME refused (kernel.yama.ptrace_scope=3?)");
-	ASSERT_EQ(0, r);
+	ASSERT_EQ(45, traced(rewrite_to, (void *)-1L));
 }
 
 /* ---- PTRACE_SECCOMP_GET_METADATA ---- */

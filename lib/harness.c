@@ -564,8 +564,11 @@ static struct br_case *expand(const char *prefix, size_t *ncases)
 	struct br_case *cs = NULL;
 	size_t n = 0;
 
-	qsort(tests, ntests, sizeof(*tests), cmp_line);
-	qsort(variants, nvariants, sizeof(*variants), cmp_vline);
+	/* qsort's base must not be NULL, even for 0 elements. */
+	if (ntests)
+		qsort(tests, ntests, sizeof(*tests), cmp_line);
+	if (nvariants)
+		qsort(variants, nvariants, sizeof(*variants), cmp_vline);
 	for (size_t i = 0; i < ntests; i++) {
 		const struct br_test *t = tests[i];
 		const char *fix = t->fixture && strcmp(t->fixture, file_part(prefix)) ? t->fixture : NULL;
@@ -633,14 +636,17 @@ int br_main(int argc, char **argv, const char *prefix)
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
+			free(pats);
 			return BR_EXIT_PASS;
 		default:
 			usage(stderr, argv[0]);
+			free(pats);
 			return BR_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		usage(stderr, argv[0]);
+		free(pats);
 		return BR_EXIT_USAGE;
 	}
 	cs = expand(prefix, &ncases);
@@ -650,8 +656,11 @@ int br_main(int argc, char **argv, const char *prefix)
 				printf("%s\n", cs[i].id);
 			nsel++;
 		}
-	if (list)
+	if (list) {
+		free(pats);
+		free(cs);
 		return BR_EXIT_PASS;
+	}
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);

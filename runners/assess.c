@@ -136,6 +136,14 @@ static char *outside_handle(const char *probe)
 	return s;
 }
 
+static void free_probe_args(struct assess *a)
+{
+	if (a->probe_args && a->probe_args[1] && !strcmp(a->probe_args[1], "--handle"))
+		free(a->probe_args[2]);
+	free(a->probe_args);
+	a->probe_args = NULL;
+}
+
 static void build_probe_args(struct assess *a)
 {
 	char *handle = outside_handle(a->probe);
@@ -233,7 +241,7 @@ static void measure(struct assess *a)
 			if (a->ref.v[i].kind == 'O' && !strncmp(a->ref.v[i].key, "socket.", 7) &&
 			    !strcmp(a->ref.v[i].value, "allowed") && a->nref_sockets < 256)
 				a->ref_sockets[a->nref_sockets++] = a->ref.v[i].key + 7;
-		free(a->probe_args);
+		free_probe_args(a);
 		build_probe_args(a);
 		v = launcher_argv(a);
 		a->in_text = run_capture(v, &a->launcher_status);
@@ -676,9 +684,8 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 /* What cmd_assess allocated: LeakSanitizer (make sanitize) checks every exit. */
 static void assess_free(struct assess *a)
 {
-	if (a->probe_args && a->probe_args[1] && !strcmp(a->probe_args[1], "--handle"))
-		free(a->probe_args[2]);
-	free(a->probe_args);
+	free_probe_args(a);
+	free(a->ref_sockets);
 	free((char *)a->probe);
 	recs_free(&a->in);
 	recs_free(&a->ref);

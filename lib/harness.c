@@ -564,8 +564,7 @@ static struct br_case *expand(const char *prefix, size_t *ncases)
 	struct br_case *cs = NULL;
 	size_t n = 0;
 
-	/* qsort's base must not be NULL, even for 0 elements. */
-	if (ntests)
+	if (ntests) /* qsort(NULL, 0) is undefined */
 		qsort(tests, ntests, sizeof(*tests), cmp_line);
 	if (nvariants)
 		qsort(variants, nvariants, sizeof(*variants), cmp_vline);

@@ -238,12 +238,6 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, void (*usa
 		die_usage("%s: unexpected argument '%s' (see --help)", argv[0], argv[optind]);
 }
 
-static void free_run_opts(struct run_opts *o)
-{
-	free(o->suites);
-	free(o->pats);
-}
-
 /* Select binaries: by --suite, then (with -r) only those with a matching case. */
 static struct job *select_jobs(const struct run_opts *o, size_t *njobs, char ***bins_out)
 {
@@ -440,9 +434,10 @@ int cmd_run(int argc, char **argv)
 		free(jobs[i].out);
 	free(jobs);
 	free_strv(bins);
-	free_run_opts(&o);
 	json_object_put(facts);
 	free(started);
+	free(o.suites);
+	free(o.pats);
 	return tot[1] || tot[4] ? BR_EXIT_FAIL : BR_EXIT_PASS;
 }
 
@@ -465,6 +460,7 @@ int cmd_list(int argc, char **argv)
 	}
 	free(jobs);
 	free_strv(bins);
-	free_run_opts(&o);
+	free(o.suites);
+	free(o.pats);
 	return BR_EXIT_PASS;
 }

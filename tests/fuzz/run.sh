@@ -24,11 +24,13 @@ for h in "$b"/fuzz/*; do
 	bpf) fix=$top/fixtures/seccomp ;;
 	*) fix= ;;
 	esac
+	seeds=$top/tests/fuzz/corpus/$name
+	[ -d "$seeds" ] || seeds=
 	# -close_fd_mask=3: the readers' own messages are noise here;
 	# libFuzzer and the sanitizers still report on their own stderr.
 	TMPDIR=$tmp "$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		-close_fd_mask=3 -artifact_prefix="$b/fuzz/crash-$name-" \
-		"$b/fuzz/corpus/$name" "$top/tests/fuzz/corpus/$name" $fix >"$b/fuzz/$name.log" 2>&1
+		"$b/fuzz/corpus/$name" $seeds $fix >"$b/fuzz/$name.log" 2>&1
 	st=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$b/fuzz/$name.log")
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$b/fuzz/$name.log")

@@ -11,8 +11,8 @@ if [ -z "${BR_ATOMIC_NS:-}" ] && [ "$(id -u)" = 0 ] &&
 	unshare -m --propagation private true 2>/dev/null; then
 	BR_ATOMIC_NS=1 exec unshare -m --propagation private "$BASH" "$0" "$@"
 fi
-w=$(mktemp -d /tmp/br-atomic.XXXXXX)
-trap 'umount "$w/full" "$w/ro" 2>/dev/null; rm -rf "$w"' EXIT
+w=$(mktemp -d "${TMPDIR:-/tmp}/br-atomic.XXXXXX")
+at_exit 'umount "$w/full" "$w/ro" 2>/dev/null; rm -rf "$w"'
 cd "$w" || exit 1
 "$cli" run --suite ns.uts --results . --id good -q >/dev/null 2>&1
 [ -s good/run.json ] && [ -z "$(ls -A . | grep -v '^good$')" ] &&

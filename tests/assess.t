@@ -256,6 +256,8 @@ known_bad trap 1 '^not ok 2 assess.seccomp.seccomp.deny$'
 known_bad uring 1 'socket: IORING_OP_SOCKET.* works through io_uring'
 known_bad abi 1 'open_by_handle_at ia32: allowed' \
 	"$([ "$ia32" = enabled ] || echo "ia32=$ia32: int \$0x80 does not run on this kernel (the QEMU matrix has kernels where it does)")"
+known_bad procsys 1 '^not ok 3 assess.breach.procsys.global$' \
+	"$($root || echo "needs root to stay the host's uid 0")"
 known_bad setgroups 1 '^not ok 2 assess.namespaces.setgroups$' \
 	"$($root || echo "needs root to write another process's gid_map")"
 # The flawed allow-list's report says the trap is catchable, in plain words.
@@ -397,6 +399,45 @@ if starts unshare -r; then
 else
 	skip "unshare -r socket claim fails" "unshare -r cannot create a user namespace here"
 fi
+
+# ---- an abstract unix socket: reachable in a shared network namespace ----
+abs=br-assess-$$
+coproc ABSTRACT { exec python3 -u -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind("\0" + sys.argv[1]); s.listen(64)
+print("ready")
+while True:
+    s.accept()[0].close()
+' "$abs"; }
+abstract_pid=$ABSTRACT_PID
+read -r _ <&"${ABSTRACT[0]}"
+if starts unshare -r; then
+	out=$("$cli" assess --socket "@$abs" --claims "$work/noreach.claims" -- unshare -r 2>&1)
+	[ $? = 1 ] && grep -q "connected: .*@$abs" <<<"$out" &&
+		ok "--socket @name: an abstract socket in a shared network namespace is reachable" ||
+		not_ok "--socket @name reachable" "$(diag "$out")"
+	out=$("$cli" assess --claims "$work/noreach.claims" -- unshare -r 2>&1)
+	grep -q "connected: .*@$abs" <<<"$out" &&
+		ok "without --socket: the outside's listening abstract socket is tried inside" ||
+		not_ok "abstract socket from /proc/net/unix" "$(diag "$out")"
+	out=$("$cli" assess --socket "@$abs" --out "$work/bundles/abstract" --claims "$work/noreach.claims" \
+		-- unshare -rn 2>&1)
+	python3 - "$work/bundles/abstract/observations.json" "@$abs" <<-'EOF' &&
+		import json, sys
+		o = json.load(open(sys.argv[1]))
+		r = [x for x in o["inside"] if x["key"] == "socket." + sys.argv[2]]
+		assert r and r[0]["value"] == "denied(ECONNREFUSED)", r
+		assert [x for x in o["outside"] if x["key"] == "socket." + sys.argv[2] and x["value"] == "allowed"]
+	EOF
+		ok "unshare -rn: the same abstract socket is refused inside, live outside" ||
+		not_ok "abstract socket in a new network namespace" "$(diag "$out")"
+else
+	skip "--socket @name reachable" "unshare -r cannot create a user namespace here"
+	skip "abstract socket from /proc/net/unix" "unshare -r cannot create a user namespace here"
+	skip "abstract socket in a new network namespace" "unshare -r cannot create a user namespace here"
+fi
+kill "$abstract_pid" 2>/dev/null
 
 # ---- TIOCSTI through a terminal (script(1) gives us one) ----
 # Unprivileged: CAP_SYS_ADMIN in the init namespace passes every TIOCSTI check.

@@ -17,6 +17,9 @@
  *               arch: int $0x80 gets through (fixed: other arches killed)
  *   setgroups   a user namespace whose gid_map maps the host's groups with
  *               setgroups(2) left allowed (fixed: setgroups deny); root only
+ *   procsys     new mount, net, ipc and uts namespaces for a process that
+ *               stays uid 0 of the host, /proc/sys left writable (fixed:
+ *               /proc/sys bound read-only); root only
  *
  * Every filter sets no_new_privs first. Nothing here outlives PROG.
  */
@@ -31,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -197,6 +201,18 @@ static void userns_groups(bool deny, char **argv)
 	exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
+/* Root: fresh namespaces, and in the fixed case /proc/sys read-only. */
+static void procsys(bool ro)
+{
+	if (unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS))
+		die("unshare", errno);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die("mount --make-rprivate /", errno);
+	if (ro && (mount("/proc/sys", "/proc/sys", NULL, MS_BIND | MS_REC, NULL) ||
+		   mount(NULL, "/proc/sys", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL)))
+		die("bind /proc/sys read-only", errno);
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const denied[] = {"mount", "bpf", "keyctl", "ptrace", NULL};
@@ -216,6 +232,11 @@ int main(int argc, char **argv)
 		goto usage;
 	if (!strcmp(cls, "setgroups"))
 		userns_groups(fixed, argv + i);
+	if (!strcmp(cls, "procsys")) {
+		procsys(fixed);
+		execvp(argv[i], argv + i);
+		die(argv[i], errno);
+	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		die("PR_SET_NO_NEW_PRIVS", errno);
 	if (!strcmp(cls, "allowlist"))
@@ -233,7 +254,7 @@ int main(int argc, char **argv)
 	execvp(argv[i], argv + i);
 	die(argv[i], errno);
 usage:
-	fprintf(stderr, "usage: flawed allowlist|bare|trap|uring|abi|setgroups [--fixed] -- PROG "
+	fprintf(stderr, "usage: flawed allowlist|bare|trap|uring|abi|setgroups|procsys [--fixed] -- PROG "
 		"ARGS...\n");
 	return 2;
 }

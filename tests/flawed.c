@@ -17,6 +17,9 @@
  *               arch: int $0x80 gets through (fixed: other arches killed)
  *   setgroups   a user namespace whose gid_map maps the host's groups with
  *               setgroups(2) left allowed (fixed: setgroups deny); root only
+ *   landlock    a Landlock ruleset handling only the ABI-1 file rights on a
+ *               newer kernel: truncate, device ioctls, TCP and the scopes stay
+ *               allowed (fixed: every right of the running ABI handled)
  *   procsys     new mount, net, ipc and uts namespaces for a process that
  *               stays uid 0 of the host, /proc/sys left writable (fixed:
  *               /proc/sys bound read-only); root only
@@ -40,6 +43,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "landlock.h"
+
 static _Noreturn void die(const char *what, int err)
 {
 	fprintf(stderr, "flawed: %s: %s\n", what, strerror(err));
@@ -62,7 +67,7 @@ static const char *const ordinary[] = {
 	"sigaltstack", "clone", "wait4", "kill", "tgkill", "getpid", "gettid", "getppid", "getuid",
 	"geteuid", "getgid", "getegid", "getgroups", "uname", "poll", "ppoll", "pidfd_open",
 	"nanosleep", "clock_nanosleep", "clock_gettime", "sched_yield", "dup", "dup2", "dup3",
-	"pipe2", "unlink", "unlinkat", "prctl", "capget", "landlock_create_ruleset",
+	"pipe2", "unlink", "unlinkat", "mkdir", "mkdirat", "rmdir", "prctl", "capget", "landlock_create_ruleset",
 	"lsm_list_modules", "getpgrp", "setsid", NULL,
 };
 
@@ -201,6 +206,27 @@ static void userns_groups(bool deny, char **argv)
 	exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
+/* Read and run anything, write only under /tmp and /var/tmp (not truncate). */
+static void landlock(bool all)
+{
+	const uint64_t rw = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
+			    LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+			    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR |
+			    LANDLOCK_ACCESS_FS_MAKE_REG;
+	const struct br_landlock_rule rules[] = {
+		{"/", LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR |
+		      LANDLOCK_ACCESS_FS_EXECUTE, 0, 0},
+		{"/tmp", rw, 0, 0},
+		{"/var/tmp", rw, 0, 0},
+		{0},
+	};
+	struct br_landlock_access want = br_landlock_access_for_abi(all ? br_landlock_abi() : 1);
+	int r = br_landlock_apply(&want, rules, 0, NULL);
+
+	if (r)
+		die("landlock", -r);
+}
+
 /* Root: fresh namespaces, and in the fixed case /proc/sys read-only. */
 static void procsys(bool ro)
 {
@@ -249,12 +275,14 @@ int main(int argc, char **argv)
 		deny_list(SCMP_ACT_ERRNO(EPERM), fixed ? sockets_uring : sockets);
 	else if (!strcmp(cls, "abi"))
 		abi_filter(fixed);
+	else if (!strcmp(cls, "landlock"))
+		landlock(fixed);
 	else
 		goto usage;
 	execvp(argv[i], argv + i);
 	die(argv[i], errno);
 usage:
-	fprintf(stderr, "usage: flawed allowlist|bare|trap|uring|abi|setgroups|procsys [--fixed] -- PROG "
+	fprintf(stderr, "usage: flawed allowlist|bare|trap|uring|abi|landlock|setgroups|procsys [--fixed] -- PROG "
 		"ARGS...\n");
 	return 2;
 }

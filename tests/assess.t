@@ -405,6 +405,8 @@ fi
 
 # ---- an abstract unix socket: reachable in a shared network namespace ----
 abs=br-assess-$$
+kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+daemon_pid=
 coproc ABSTRACT { exec python3 -u -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
@@ -414,6 +416,7 @@ while True:
     s.accept()[0].close()
 ' "$abs"; }
 abstract_pid=$ABSTRACT_PID
+daemon_pid=$abstract_pid
 read -r _ <&"${ABSTRACT[0]}"
 if starts unshare -r; then
 	out=$("$cli" assess --socket "@$abs" --claims "$work/noreach.claims" -- unshare -r 2>&1)

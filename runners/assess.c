@@ -187,6 +187,55 @@ static char *run_capture(char **argv, int *status)
 	return out ? out : strdup("");
 }
 
+/*
+ * `blastradius sandbox PROFILE ...`: its tmpfs root holds nothing of ours,
+ * so run it with a copy of PROFILE that binds the probe's directory in and
+ * lets Landlock read and run it there. The copy lives next to nothing of
+ * the host's: a private temporary file, removed after the run.
+ */
+static char *sandbox_profile(const struct assess *a)
+{
+	static char path[] = "/tmp/blastradius-assess-profile.XXXXXX";
+	const char *base = a->ncmd ? strrchr(a->cmd[0], '/') : NULL;
+	char *dir, *text = NULL;
+	size_t len = 0;
+	int fd;
+	FILE *f;
+
+	base = base ? base + 1 : a->ncmd ? a->cmd[0] : "";
+	if (a->no_probe_arg || a->ncmd < 3 || strcmp(base, "blastradius") ||
+	    strcmp(a->cmd[1], "sandbox") || a->cmd[2][0] == '-')
+		return NULL;
+	{
+		size_t cap = 0;
+		ssize_t n;
+
+		fd = open(a->cmd[2], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return NULL; /* sandbox itself reports the bad path */
+		while ((n = read_more(fd, &text, &len, &cap, 65536)) > 0)
+			;
+		close(fd);
+		if (n < 0 || !text) {
+			free(text);
+			return NULL;
+		}
+	}
+	dir = strdup(a->probe);
+	*strrchr(dir, '/') = 0;
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f)
+		die("assess: cannot write a temporary profile: %s", strerror(errno));
+	fprintf(f, "%s\n# added by blastradius assess: the probe\nbind = %s\n"
+		"landlock.allow = %s read_file,execute\n", text, dir, dir);
+	if (fclose(f))
+		die("assess: cannot write %s", path);
+	free(text);
+	free(dir);
+	return path;
+}
+
 static char **launcher_argv(const struct assess *a)
 {
 	int nargs = 0, n = 0;
@@ -228,7 +277,7 @@ static void measure(struct assess *a)
 	int st;
 
 	if (a->ncmd) {
-		char **v;
+		char **v, *profile;
 
 		a->ref_text = run_capture(a->probe_args, &st);
 		recs_parse(&a->ref, a->ref_text);
@@ -244,7 +293,11 @@ static void measure(struct assess *a)
 		free_probe_args(a);
 		build_probe_args(a);
 		v = launcher_argv(a);
+		if ((profile = sandbox_profile(a)))
+			v[2] = profile;
 		a->in_text = run_capture(v, &a->launcher_status);
+		if (profile)
+			unlink(profile);
 		free(v);
 	} else {
 		a->in_text = run_capture(a->probe_args, &a->launcher_status);

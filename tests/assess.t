@@ -207,6 +207,18 @@ for as in $as_list; do
 	fi
 done
 
+# ---- the shipped profile, unmodified: assess binds the probe in itself ----
+printf 'nnp = on\nns.net = isolated\nseccomp.mode = filter\nlandlock = enforced\n' >"$work/shipped.claims"
+if starts "$cli" sandbox "$top/fixtures/profiles/strict-agent.profile" --; then
+	out=$("$cli" assess --claims "$work/shipped.claims" -- "$cli" sandbox \
+		"$top/fixtures/profiles/strict-agent.profile" -- {} 2>&1)
+	[ $? = 0 ] && [ "$(grep -c '^ok [0-9]* [^ ]*$' <<<"$out")" = 4 ] &&
+		ok "assess -- blastradius sandbox strict-agent.profile: the probe is bound in, every claim holds" ||
+		not_ok "shipped strict-agent profile" "$(diag "$out")"
+else
+	skip "shipped strict-agent profile" "the strict-agent profile cannot start here"
+fi
+
 # ---- a sandbox that kills the probe at its first fork ----
 {
 	grep -v '^seccomp' "$top/fixtures/profiles/strict-agent.profile"

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "codes.h"
 #include "report.h"
+#include "sarif.h"
 
 static const char *const verdicts[] = {"pass", "fail", "skip", "xfail", "error", NULL};
 
@@ -190,7 +191,10 @@ static void add_cell(json_object *m, const char *run_id, const char *dir, const 
 		json_object_object_add(t, verdicts[i], json_object_new_int(cnt[i]));
 	json_object_object_add(cell, "totals", t);
 	snprintf(path, sizeof(path), "%s/facts.json", dir);
+	/* A plain folder of .ktap files has no facts.json. */
 	facts = json_object_from_file(path);
+	if (!facts)
+		facts = json_object_new_object();
 	json_object_object_foreach(facts, fk, fv) {
 		if (!json_object_object_get_ex(all_facts, fk, &t)) {
 			t = json_object_new_object();
@@ -816,13 +820,15 @@ int baseline_check(json_object *m, const char *dir)
 
 static void usage_report(FILE *f)
 {
-	fprintf(f, "usage: blastradius report [-o DIR] [--write-baselines DIR] [--check-baseline DIR] RUN [RUN...]\n\n"
+	fprintf(f, "usage: blastradius report [-o DIR] [--write-baselines DIR] [--check-baseline DIR]\n"
+		   "                          [--sarif FILE] RUN [RUN...]\n\n"
 		   "Builds matrix.json, matrix.md, matrix.html (self-contained) and junit.xml\n"
 		   "from one or more result dirs (results/<run-id>/, e.g. CI shards), merged:\n"
 		   "a later RUN's cell replaces an earlier one of the same name.\n\n"
 		   "  -o DIR                 where the reports go (default: the first RUN)\n"
 		   "  --write-baselines DIR  also write DIR/<kernel>.json from complete guest cells\n"
-		   "  --check-baseline DIR   exit 1 when a verdict regressed from DIR/<kernel>.json\n\n"
+		   "  --check-baseline DIR   exit 1 when a verdict regressed from DIR/<kernel>.json\n"
+		   "  --sarif FILE           also write failing verdicts per cell as SARIF 2.1.0\n\n"
 		   "Exit: 0 nothing failed, 1 a failure, incomplete cell or regression, 2 bad input.\n");
 }
 
@@ -830,9 +836,9 @@ int cmd_report(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{"write-baselines", required_argument, 0, 'w'}, {"check-baseline", required_argument, 0, 'c'},
-		{"help", no_argument, 0, 'h'}, {0},
+		{"sarif", required_argument, 0, 'S'}, {"help", no_argument, 0, 'h'}, {0},
 	};
-	const char *out = NULL, *wb = NULL, *cb = NULL;
+	const char *out = NULL, *wb = NULL, *cb = NULL, *sarif = NULL;
 	json_object *m, *t;
 	int c, rc = BR_EXIT_PASS;
 
@@ -844,6 +850,8 @@ int cmd_report(int argc, char **argv)
 			wb = optarg;
 		else if (c == 'c')
 			cb = optarg;
+		else if (c == 'S')
+			sarif = optarg;
 		else
 			return help_or_usage(usage_report, c);
 	}
@@ -858,6 +866,8 @@ int cmd_report(int argc, char **argv)
 		rc = BR_EXIT_FAIL;
 	if (wb && write_baselines(m, wb))
 		rc = BR_EXIT_FAIL;
+	if (sarif && sarif_matrix(sarif, m))
+		die("report: cannot write %s", sarif);
 	if (cb && baseline_check(m, cb))
 		rc = BR_EXIT_FAIL;
 	t = jget(m, "totals");

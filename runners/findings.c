@@ -690,7 +690,7 @@ const struct finding_rule finding_rules[] = {
 	 "open_by_handle_at of a handle made inside, made outside, or guessed opens the file", "fhandle.*",
 	 "deny open_by_handle_at in seccomp and drop CAP_DAC_READ_SEARCH", NULL,
 	 "fhandle.*=allowed",
-	 "files can be opened by handle past the mount tree (open_by_handle_at, the shocker escape): %s"},
+	 "files can be opened by handle past the mount tree (open_by_handle_at, the shocker escape); handles that opened (self: made inside, outside: made by assess, guess: inode 2): %s"},
 	{"daemon-socket", SEV_CRITICAL, Q_BR_DAEMON, "daemon sockets",
 	 "a daemon's unix socket accepts a connection", "socket.*",
 	 "do not mount the daemon's socket into the sandbox: a root of its own (tmpfs) without /run",

@@ -8,6 +8,8 @@ enum br_exit {
 	BR_EXIT_FAIL = 1,  /* a verdict failed, a claim did not hold, or an assess
 			    * finding reached --fail-on (or could not be ruled out) */
 	BR_EXIT_USAGE = 2, /* bad input: usage, claims or profile syntax */
+	BR_EXIT_INCOMPLETE = 3, /* assess: no claim failed, but the evidence is incomplete
+				 * (no probe report, or it stopped early) */
 	BR_EXIT_SKIP = 4,  /* kselftest KSFT_SKIP: every case skipped */
 };
 

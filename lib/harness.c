@@ -680,7 +680,9 @@ int br_main(int argc, char **argv, const char *prefix)
 			       cs[i].id, o.reason);
 			break;
 		default:
-			printf("# FAIL %s: %s\nnot ok %zu %s\n", cs[i].id, o.reason, idx, cs[i].id);
+			printf("# FAIL %s: %s%s%s\nnot ok %zu %s\n", cs[i].id, o.reason,
+			       cs[i].t->fixed_by ? "; this kernel may lack: " : "",
+			       cs[i].t->fixed_by ? cs[i].t->fixed_by : "", idx, cs[i].id);
 		}
 	}
 	printf("# Totals: pass:%u fail:%u xfail:%u xpass:%u skip:%u error:%u\n", counts[BR_PASS],

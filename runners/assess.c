@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "fhandle.h"
 #include "findings.h"
+#include "harness.h" /* br_signame */
 #include "redact.h"
 #include "sarif.h"
 
@@ -39,7 +40,7 @@ static void usage_assess(FILE *f)
 		"  --claims FILE   check these claims (README \"Claims keys\"); one KTAP case each\n"
 		"  --out DIR       write the evidence bundle (KTAP, facts.json, observations.json,\n"
 		"                  the claims, the probe, report.html, manifest.json, SHA256SUMS)\n"
-		"  --socket PATH   one more daemon socket to try (repeatable)\n"
+		"  --socket PATH   one more unix socket to try (repeatable); @NAME is abstract\n"
 		"  --probe PATH    the probe binary (default: next to blastradius)\n"
 		"  --no-probe-arg  CMD starts the probe itself (e.g. a container whose\n"
 		"                  entrypoint is the probe): add nothing to CMD\n"
@@ -49,12 +50,14 @@ static void usage_assess(FILE *f)
 		"  --sarif FILE    write the findings as SARIF 2.1.0\n"
 		"  --redact        keep the kernel cmdline, hostnames and user names out of\n"
 		"                  every file written (the KTAP too)\n"
+		"  --strict        a claim the evidence cannot decide fails (not tested = fail)\n"
 		"  --keys          print the claims keys table (markdown) and exit\n"
 		"  --rules         print the findings rules table (markdown) and exit\n\n"
 		"Findings (ranked: README \"Findings\") are printed whatever the claims.\n"
-		"Exit: 0 every claim holds (or no claims) and no finding reaches --fail-on,\n"
-		"1 a claim failed, a finding reached --fail-on or the probe did not report,\n"
-		"2 bad input (claims errors name file:line).\n");
+		"Exit: 0 every claim holds on complete evidence (or no claims) and no finding\n"
+		"reaches --fail-on, 1 a claim does not hold or a finding reaches --fail-on,\n"
+		"2 bad input (claims errors name file:line), 3 the evidence is incomplete (no\n"
+		"probe report, it stopped early, or --fail-on cannot rule a finding out).\n");
 }
 
 /* The values column for the types that have no list of choices. */
@@ -65,6 +68,7 @@ static const char *const value_docs[] = {
 	[BR_CV_SYSCALLS] = "syscall names (probe table)",
 	[BR_CV_PATHS] = "absolute paths",
 	[BR_CV_GLOBS] = "`none`, or sysctl globs with `<=`",
+	[BR_CV_IDS] = "`none` or decimal ids",
 };
 
 static void print_keys(void)
@@ -77,7 +81,7 @@ static void print_keys(void)
 			if (k->ops & (1U << op))
 				snprintf(ops + strlen(ops), sizeof(ops) - strlen(ops), "%s`%s`",
 					 ops[0] ? " " : "", br_claim_op_str(op));
-		if (k->type == BR_CV_CHOICE)
+		if (k->type == BR_CV_CHOICE || k->type == BR_CV_WORDS)
 			for (const char *const *c = k->choices; *c; c++)
 				snprintf(vals + strlen(vals), sizeof(vals) - strlen(vals), "%s`%s`",
 					 vals[0] ? ", " : "", *c);
@@ -128,7 +132,8 @@ static void build_probe_args(struct assess *a)
 	char *handle = outside_handle(a->probe);
 	int n = 0;
 
-	a->probe_args = calloc(4 + 2 * (MAX_SOCKETS + 16) + 2 * a->claims.n * 8, sizeof(char *));
+	a->probe_args = calloc(4 + 2 * (MAX_SOCKETS + 16) + 2 * a->claims.n * 8 + 2 * a->nref_sockets,
+			       sizeof(char *));
 	a->probe_args[n++] = (char *)a->probe;
 	if (handle) {
 		a->probe_args[n++] = "--handle";
@@ -137,6 +142,12 @@ static void build_probe_args(struct assess *a)
 	for (int i = 0; i < a->nsockets; i++) {
 		a->probe_args[n++] = "--socket";
 		a->probe_args[n++] = a->sockets[i];
+	}
+	/* Every unix socket that accepted the outside probe: a live daemon the
+	 * inside must not reach (abstract ones too, in a shared network ns). */
+	for (size_t i = 0; i < a->nref_sockets; i++) {
+		a->probe_args[n++] = "--socket";
+		a->probe_args[n++] = a->ref_sockets[i];
 	}
 	/* Claimed writable places are probed too, so the claim can hold. */
 	for (size_t i = 0; i < a->claims.n; i++)
@@ -183,34 +194,95 @@ static char **launcher_argv(const struct assess *a)
 	return v;
 }
 
+/* "killed by signal 31 (SIGSYS)" or "exit status 1", from a wait status as
+ * run_cmd returns it (128 + signal for a signal). */
+static const char *status_str(int st, char *buf, size_t size)
+{
+	if (st > 128)
+		snprintf(buf, size, "killed by signal %d (%s)", st - 128, br_signame(st - 128));
+	else
+		snprintf(buf, size, "exit status %d", st);
+	return buf;
+}
+
 static void measure(struct assess *a)
 {
+	char how[64];
 	int st;
 
 	if (a->ncmd) {
-		char **v = launcher_argv(a);
+		char **v;
 
 		a->ref_text = run_capture(a->probe_args, &st);
 		recs_parse(&a->ref, a->ref_text);
-		if (!a->ref.complete)
-			die("assess: the probe did not complete outside the sandbox (status %d)", st);
+		if (recs_incomplete(&a->ref))
+			die("assess: the probe did not complete outside the sandbox (%s%s%s)",
+			    status_str(st, how, sizeof(how)), a->ref.last_attempt ? "; last attempt: " : "",
+			    a->ref.last_attempt ? a->ref.last_attempt : "");
+		a->ref_sockets = calloc(a->ref.n + 1, sizeof(char *));
+		for (size_t i = 0; i < a->ref.n; i++)
+			if (a->ref.v[i].kind == 'O' && !strncmp(a->ref.v[i].key, "socket.", 7) &&
+			    !strcmp(a->ref.v[i].value, "allowed") && a->nref_sockets < 256)
+				a->ref_sockets[a->nref_sockets++] = a->ref.v[i].key + 7;
+		free(a->probe_args);
+		build_probe_args(a);
+		v = launcher_argv(a);
 		a->in_text = run_capture(v, &a->launcher_status);
 		free(v);
 	} else {
 		a->in_text = run_capture(a->probe_args, &a->launcher_status);
 	}
 	recs_parse(&a->in, a->in_text);
-	if (!a->in.complete && a->in.n) {
-		st = a->launcher_status;
-		fprintf(stderr, "blastradius: assess: the probe stopped after %zu records (%s %d); "
-			"claims it did not reach are not tested\n", a->in.n,
-			st > 128 ? "killed by signal" : "exit status", st > 128 ? st - 128 : st);
-	} else if (!a->in.complete) {
-		st = a->launcher_status;
-		die("assess: no complete probe report from %s (%s %d): is the probe reachable "
-		    "inside the sandbox at %s?", a->ncmd ? a->cmd[0] : a->probe,
-		    st > 128 ? "killed by signal" : "exit status", st > 128 ? st - 128 : st, a->probe);
+	st = a->launcher_status;
+	if (!a->in.started)
+		fprintf(stderr, "blastradius: assess: no probe report from %s (%s): %s; every claim is "
+			"not tested\n", a->ncmd ? a->cmd[0] : a->probe, status_str(st, how, sizeof(how)),
+			a->no_probe_arg ? "does CMD start the probe, and does it write to CMD's stdout?"
+			: a->ncmd ? "is the probe reachable inside the sandbox at that path, and may it run?"
+			: "the probe did not start");
+	else if (recs_incomplete(&a->in))
+		fprintf(stderr, "blastradius: assess: INCOMPLETE evidence (%s): claims it did not "
+			"reach are not tested\n", status_str(st, how, sizeof(how)));
+}
+
+/* Why the evidence is incomplete, one line, or NULL. */
+char *incomplete_why(const struct assess *a)
+{
+	char how[64], *s = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!recs_incomplete(&a->in))
+		return NULL;
+	f = open_memstream(&s, &len);
+	if (!a->in.started) {
+		fprintf(f, "no probe report at all (%s", status_str(a->launcher_status, how, sizeof(how)));
+		if (a->no_probe_arg)
+			fputs("; the probe CMD starts never wrote its header", f);
+		else
+			fprintf(f, "; probe path given to CMD: %s", a->probe);
+		fputs(")", f);
+	} else {
+		bool any = false;
+
+		for (size_t i = 0; i < a->in.n; i++) {
+			const struct rec *x = &a->in.v[i];
+
+			if (x->kind != 'D')
+				continue;
+			fprintf(f, "%sthe probe's %s section was %s at its attempt: %s", any ? "; " : "",
+				x->key, x->value, x->detail);
+			any = true;
+		}
+		if (!a->in.complete)
+			fprintf(f, "%sthe probe stopped (%s) after %zu records, during its attempt: %s",
+				any ? "; " : "", status_str(a->launcher_status, how, sizeof(how)),
+				a->in.n, a->in.last_attempt ? a->in.last_attempt : "?");
+		if (a->in.last_attempt && !strncmp(a->in.last_attempt, "fork:", 5) && !a->in.complete)
+			fputs(": the sandbox leaves no fork, so nothing else could be measured", f);
 	}
+	fclose(f);
+	return s;
 }
 
 /* Each line of s as an indented KTAP comment; frees s. */
@@ -226,21 +298,28 @@ static void ktap(struct assess *a)
 	size_t len;
 	FILE *f = open_memstream(&a->ktap, &len);
 	const char *name = a->claims_path ? a->claims_path : "(no claims)";
+	char *why;
 
 	fprintf(f, "KTAP version 1\n1..%zu\n", a->claims.n);
 	fprintf(f, "# assess: claims %s, %s\n", name,
 		a->ncmd ? "probe inside the sandbox CMD launched" : "probe in this environment");
-	if (!a->in.complete)
-		fprintf(f, "# assess: the probe stopped early (%s %d) after %zu records: the sandbox "
-			"killed or stopped it\n", a->launcher_status > 128 ? "signal" : "exit status",
-			a->launcher_status > 128 ? a->launcher_status - 128 : a->launcher_status,
-			a->in.n);
+	if ((why = incomplete_why(a))) {
+		fprintf(f, "# INCOMPLETE evidence: %s\n", why);
+		free(why);
+	}
 	for (size_t i = 0; i < a->claims.n; i++) {
 		const struct br_claim *c = &a->claims.v[i];
 		char msg[2048], id[128];
 		enum br_verdict v = claim_check(c, &a->in, a->ncmd ? &a->ref : NULL, msg, sizeof(msg));
 
 		snprintf(id, sizeof(id), "assess.%s.%s", br_area_id(c->key->area), c->key->name);
+		if (v == BR_SKIP && a->strict) {
+			char m2[2100];
+
+			snprintf(m2, sizeof(m2), "not tested, and --strict fails that: %s", msg);
+			snprintf(msg, sizeof(msg), "%s", m2);
+			v = BR_FAIL;
+		}
 		a->tot[v]++;
 		fprintf(f, "# %s:%d: %s %s %s: %s\n", name, c->line, c->key->name,
 			br_claim_op_str(c->op), c->text, msg);
@@ -253,7 +332,8 @@ static void ktap(struct assess *a)
 				name, c->line, c->key->name, br_claim_op_str(c->op), c->text, i + 1, id);
 	}
 	findings_ktap(f, a->findings);
-	fprintf(f, "# In short, a compromised process here:\n");
+	fprintf(f, "# In short, a compromised process here%s:\n",
+		recs_incomplete(&a->in) ? " (INCOMPLETE: only what the probe measured)" : "");
 	comment_lines(f, plain_summary(&a->in, a->ncmd ? &a->ref : NULL));
 	for (int area = 0; area < BR_NAREAS; area++) {
 		fprintf(f, "# %s:\n", br_area_name(area));
@@ -441,9 +521,9 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 		{"claims", required_argument, 0, 'c'}, {"out", required_argument, 0, 'o'},
 		{"socket", required_argument, 0, 's'}, {"probe", required_argument, 0, 'p'},
 		{"no-probe-arg", no_argument, 0, 'n'}, {"keys", no_argument, 0, 'k'},
-		{"fail-on", required_argument, 0, 'F'}, {"sarif", required_argument, 0, 'S'},
+		{"fail-on", required_argument, 0, 'F'}, {"sarif", required_argument, 0, 'X'},
 		{"redact", no_argument, 0, 'R'},       {"rules", no_argument, 0, 'r'},
-		{"help", no_argument, 0, 'h'},
+		{"strict", no_argument, 0, 'S'},       {"help", no_argument, 0, 'h'},
 		{0},
 	};
 	int c;
@@ -473,11 +553,14 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 				die_usage("assess: --fail-on %s: expected critical, high, medium, low or info",
 					  optarg);
 			break;
-		case 'S':
+		case 'X':
 			a->sarif = optarg;
 			break;
 		case 'R':
 			a->redact = true;
+			break;
+		case 'S':
+			a->strict = true;
 			break;
 		case 'k':
 			print_keys();
@@ -503,24 +586,27 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 }
 
 /* --fail-on: BR_EXIT_FAIL when a finding at or above the severity exists,
- * or one cannot be ruled out because its records were not written. */
-static int fail_on(const struct assess *a)
+ * else BR_EXIT_INCOMPLETE when one cannot be ruled out because its records
+ * were not written, else rc. */
+static int fail_on(const struct assess *a, int rc)
 {
 	const struct findings *fs = a->findings;
-	int rc = BR_EXIT_PASS;
 
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->v[i];
 
 		if ((int)f->rule->sev > a->fail_on || f->state == F_CLEAR)
 			continue;
-		if (f->state == F_FOUND)
+		if (f->state == F_FOUND) {
 			fprintf(stderr, "blastradius: --fail-on %s: %s finding %s: %s\n", sev_name(a->fail_on),
 				sev_name(f->rule->sev), f->rule->id, f->title);
-		else
+			rc = BR_EXIT_FAIL;
+		} else {
 			fprintf(stderr, "blastradius: --fail-on %s: cannot rule out %s (%s): not measured\n",
 				sev_name(a->fail_on), f->rule->id, f->rule->what);
-		rc = BR_EXIT_FAIL;
+			if (rc != BR_EXIT_FAIL)
+				rc = BR_EXIT_INCOMPLETE;
+		}
 	}
 	return rc;
 }
@@ -575,14 +661,15 @@ int cmd_assess(int argc, char **argv)
 	for (size_t i = 0; i < a.claims.n; i++) {
 		char msg[2048];
 		const struct br_claim *c = &a.claims.v[i];
+		enum br_verdict v = claim_check(c, &a.in, a.ncmd ? &a.ref : NULL, msg, sizeof(msg));
 
-		if (claim_check(c, &a.in, a.ncmd ? &a.ref : NULL, msg, sizeof(msg)) == BR_FAIL)
-			fprintf(stderr, "blastradius: claim does not hold: %s:%d: %s %s %s (%s)\n",
-				a.claims_path, c->line, c->key->name, br_claim_op_str(c->op), c->text,
-				msg);
+		if (v == BR_FAIL || (v == BR_SKIP && a.strict))
+			fprintf(stderr, "blastradius: claim does not hold%s: %s:%d: %s %s %s (%s)\n",
+				v == BR_SKIP ? " (not tested, --strict)" : "", a.claims_path, c->line,
+				c->key->name, br_claim_op_str(c->op), c->text, msg);
 	}
-	rc = a.tot[BR_FAIL] ? BR_EXIT_FAIL : BR_EXIT_PASS;
+	rc = a.tot[BR_FAIL] ? BR_EXIT_FAIL : recs_incomplete(&a.in) ? BR_EXIT_INCOMPLETE : BR_EXIT_PASS;
 	if (a.fail_on >= 0)
-		rc |= fail_on(&a);
+		rc = fail_on(&a, rc);
 	return rc;
 }

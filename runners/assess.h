@@ -12,7 +12,8 @@ struct findings;
 
 /* One line of blastradius-probe output (README "Probe records"). */
 struct rec {
-	char kind;    /* 'F' fact, 'O' observation */
+	char kind;    /* 'F' fact, 'O' observation, 'D' a probe worker that died
+		       * (key: its section, value: how, detail: its last attempt) */
 	char *key, *value;
 	char *cause;  /* observations: none, seccomp-kill, capability, lsm, ... */
 	char *detail;
@@ -21,8 +22,19 @@ struct rec {
 struct recs {
 	struct rec *v;
 	size_t n;
+	bool started;  /* saw the header */
 	bool complete; /* saw the header and the "end" line */
+	size_t ndied;  /* D records: sections whose worker died */
+	char *last_attempt; /* the last A record, or NULL */
 };
+
+/* NULL when every probe section named in sections (blank-separated:
+ * identity creds facts seccomp.default syscalls crossings io_uring fhandle
+ * fs procsys sockets tiocsti) ran to its end; else why not, in buf. */
+const char *section_gap(const struct recs *in, const char *sections, char *buf, size_t size);
+
+/* The evidence is incomplete: no "end", or a section's worker died. */
+bool recs_incomplete(const struct recs *r);
 
 #define MAX_SOCKETS 32
 
@@ -31,10 +43,12 @@ struct assess {
 	const char *claims_path, *out, *probe, *sarif;
 	char **cmd;
 	int ncmd;
-	bool no_probe_arg, redact;
+	bool no_probe_arg, strict, redact;
 	int fail_on; /* enum fsev, or -1 */
 	char *sockets[MAX_SOCKETS];
 	int nsockets;
+	char **ref_sockets; /* the outside's live sockets, passed to the inside */
+	size_t nref_sockets;
 	struct br_claims claims;
 	char **probe_args; /* probe path and its options */
 	struct recs in, ref;
@@ -47,6 +61,9 @@ struct assess {
 	char probe_sha[65], *time;
 	struct findings *findings;
 };
+
+/* Why the evidence is incomplete, in one sentence (caller frees), or NULL. */
+char *incomplete_why(const struct assess *a);
 
 /* report.html of the evidence bundle (runners/assess_html.c). */
 void assess_html(const struct assess *a, const char *path);

@@ -92,7 +92,7 @@ static char *joined(char **v, int n)
 
 static void header(FILE *f, const struct assess *a)
 {
-	char *cmd = joined(a->cmd, a->ncmd), *argv = joined(a->argv, a->argc);
+	char *cmd = joined(a->cmd, a->ncmd), *argv = joined(a->argv, a->argc), *why = incomplete_why(a);
 
 	fputs("<table class=\"meta\">\n", f);
 	meta_row(f, "sandbox", a->ncmd ? cmd : "(none: the environment assess ran in)");
@@ -102,14 +102,21 @@ static void header(FILE *f, const struct assess *a)
 	meta_row(f, "blastradius", BR_VERSION);
 	meta_row(f, "probe sha256", a->probe_sha);
 	meta_row(f, "claims", a->claims_path ? a->claims_path : "(none)");
-	fprintf(f, "<tr><th>evidence</th><td>%s%s</td></tr>\n",
-		a->in.complete ? "complete: the probe reported every record"
-			       : "<b class=\"critical\">INCOMPLETE</b>: the probe stopped early; what it did not "
-				 "reach is not measured",
-		a->redact ? "; kernel cmdline, hostnames and user names redacted (--redact)" : "");
+	fputs("<tr><th>evidence</th><td>", f);
+	if (why) {
+		fputs("<b class=\"critical\">INCOMPLETE evidence</b>: ", f);
+		esc(f, why);
+		fputs(". Claims the probe did not reach are not tested; nothing here is said about what it "
+		      "did not measure", f);
+	} else {
+		fputs("complete: the probe reported every record", f);
+	}
+	fprintf(f, "%s</td></tr>\n", a->redact ? "; kernel cmdline, hostnames and user names redacted "
+						  "(--redact)" : "");
 	fputs("</table>\n", f);
 	free(cmd);
 	free(argv);
+	free(why);
 }
 
 static void badge(FILE *f, enum fsev s)
@@ -331,6 +338,35 @@ static void pids_answer(FILE *f, const struct assess *a)
 	hp(f, "%s (%s)", !v ? "not measured" : !strcmp(v, "visible") ? "VISIBLE" : "hidden", why);
 }
 
+/* Sockets of one class (findings.h socket_class): how many were probed,
+ * and which connected. */
+static void socket_answer(FILE *f, const struct assess *a, int class, const char *what)
+{
+	char list[4096];
+	size_t len = 0;
+	int probed = 0;
+
+	list[0] = 0;
+	for (size_t i = 0; i < a->in.n; i++) {
+		const struct rec *x = &a->in.v[i];
+		int n;
+
+		if (x->kind != 'O' || strncmp(x->key, "socket.", 7) || socket_class(x->key + 7) != class)
+			continue;
+		probed++;
+		if (!strcmp(x->value, "allowed") && len < sizeof(list)) {
+			n = snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", x->key + 7);
+			len += n > 0 ? (size_t)n : 0;
+		}
+	}
+	if (!probed)
+		hp(f, "%s: not measured", what);
+	else if (len)
+		hp(f, "%s: CONNECTS to %s", what, list);
+	else
+		hp(f, "%s: none of the %d probed accepts a connection", what, probed);
+}
+
 static void sessions_answer(FILE *f, const struct assess *a)
 {
 	const struct rec *t = recs_get(&a->in, 'O', "tiocsti");
@@ -342,23 +378,16 @@ static void sessions_answer(FILE *f, const struct assess *a)
 	else
 		hp(f, "keystrokes into the user's terminal (TIOCSTI): %s (%s)",
 		   !strcmp(t->value, "allowed") ? "POSSIBLE" : "refused", t->cause);
-	fputs("<br>the user's session bus, ssh-agent and other session sockets, session keyrings: "
-	      "<span class=\"nm\">not measured</span>", f);
+	fputs("<br>", f);
+	socket_answer(f, a, 1, "session sockets (bus, X11, agents)");
+	fputs("<br>session keyrings: <span class=\"nm\">not measured</span>", f);
 }
 
 static void daemon_answer(FILE *f, const struct assess *a)
 {
-	char list[4096];
-	int n = family(&a->in, "socket.", list, sizeof(list)), probed = 0;
-
-	for (size_t i = 0; i < a->in.n; i++)
-		probed += a->in.v[i].kind == 'O' && !strncmp(a->in.v[i].key, "socket.", 7);
-	if (n < 0)
-		fputs("not measured", f);
-	else if (n)
-		hp(f, "CONNECTS to: %s", list);
-	else
-		hp(f, "none of the %d daemon sockets probed accepts a connection", probed);
+	socket_answer(f, a, 0, "container daemon sockets");
+	fputs("<br>", f);
+	socket_answer(f, a, 2, "other host unix sockets");
 }
 
 static void mac_answer(FILE *f, const struct assess *a)
@@ -437,6 +466,8 @@ static void claims_table(FILE *f, const struct assess *a, int area)
 			fputs("<table><tr><th>line</th><th>claim</th><th>verdict</th><th>measured</th></tr>\n", f);
 		any = true;
 		v = claim_check(c, &a->in, refp(a), msg, sizeof(msg));
+		if (v == BR_SKIP && a->strict)
+			v = BR_FAIL;
 		fprintf(f, "<tr><td>%d</td><td><code>%s %s ", c->line, c->key->name, br_claim_op_str(c->op));
 		esc(f, c->text);
 		fprintf(f, "</code></td><td class=\"%s\">%s</td><td>",

@@ -263,72 +263,27 @@ static int past_seccomp(const struct fctx *c, bool want_escape, bool with_abis, 
 }
 
 /*
- * Writable files under /proc/sys that are global (not of the sandbox's own
- * net, ipc, uts, pid or user namespace), most dangerous first, in list;
+ * Writable files under /proc/sys, as the probe classified them: global
+ * (procsys.global, the most dangerous first) or the sandbox's own
+ * namespaces' (procsys.own). The first few in list, "(N in all)" after;
  * their count, or -1 when not measured.
  */
-static const char *const own_ns_sysctls[] = {
-	"net.", "kernel.shm", "kernel.msg", "kernel.sem", "kernel.auto_msgmni", "fs.mqueue.",
-	"kernel.hostname", "kernel.domainname", "user.", "kernel.ns_last_pid", NULL,
-};
-static const char *const headline_sysctls[] = {
-	"kernel.core_pattern", "kernel.modprobe", "kernel.sysrq", "kernel.poweroff_cmd",
-	"kernel.kptr_restrict", "kernel.randomize_va_space", "kernel.yama.ptrace_scope",
-	"kernel.unprivileged_bpf_disabled", "fs.suid_dumpable", "vm.mmap_min_addr", NULL,
-};
-
-static bool own_ns_sysctl(const char *name)
-{
-	for (const char *const *p = own_ns_sysctls; *p; p++)
-		if (!strncmp(name, *p, strlen(*p)))
-			return true;
-	return false;
-}
-
-/* Is w one of the blank-separated words of list? */
-static bool has_word(const char *list, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (const char *p = list; (p = strstr(p, w)); p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
-			return true;
-	return false;
-}
-
 static int sysctls(const struct fctx *c, bool global, char *list, size_t size)
 {
-	const struct rec *x = rec(c, "procsys.writable");
+	const struct rec *x = rec(c, global ? "procsys.global" : "procsys.own");
 	char *names, *save = NULL;
 	size_t len = 0;
-	int n = 0, shown = 0;
+	int n, shown = 0;
 
 	list[0] = 0;
-	if (!x)
-		return -1;
-	if (!strcmp(x->value, "absent") || !strcmp(x->value, "0"))
-		return 0;
-	/* Headline settings first, in the table's order, then the rest. */
-	for (const char *const *h = headline_sysctls; *h && global; h++)
-		if (has_word(x->detail, *h)) {
-			if (shown++ < 6)
-				app(list, size, &len, "%s%s", len ? ", " : "", *h);
-			n++;
-		}
+	if (!x) /* no /proc/sys at all: nothing to write */
+		return is(ov(c, "procsys.writable"), "absent") ? 0 : -1;
+	n = atoi(x->value);
 	names = strdup(x->detail);
-	for (char *w = strtok_r(names, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-		bool head = false;
-
-		for (const char *const *h = headline_sysctls; *h; h++)
-			head |= !strcmp(w, *h);
-		if (own_ns_sysctl(w) == global || (head && global))
-			continue;
-		if (shown++ < 6)
-			app(list, size, &len, "%s%s", len ? ", " : "", w);
-		n++;
-	}
+	for (char *w = strtok_r(names, " ", &save); w && shown < 6; w = strtok_r(NULL, " ", &save))
+		app(list, size, &len, "%s%s", shown++ ? ", " : "", w);
 	free(names);
-	if (shown > 6)
+	if (n > shown)
 		app(list, size, &len, ", ... (%d in all)", n);
 	return n;
 }
@@ -514,14 +469,27 @@ static enum fstate r_seccomp_arch(const struct fctx *c, char *t, size_t size)
 
 static enum fstate r_uring(const struct fctx *c, char *t, size_t size)
 {
-	const char *v = ov(c, "io_uring.openat");
+	char list[512];
+	size_t len = 0;
+	int seen = 0;
 
-	if (!v)
+	list[0] = 0;
+	if (is(ov(c, "io_uring.bypass"), "yes"))
+		return F_CLEAR; /* said by io-uring-bypass */
+	for (size_t i = 0; i < c->in->n; i++) {
+		const struct rec *x = &c->in->v[i];
+
+		if (x->kind != 'O' || strncmp(x->key, "io_uring.", 9) || !strcmp(x->key, "io_uring.bypass"))
+			continue;
+		seen++;
+		if (is(x->value, "allowed"))
+			app(list, sizeof(list), &len, "%s%s", len ? ", " : "", x->key + 9);
+	}
+	if (!seen)
 		return F_UNMEASURED;
-	if (strcmp(v, "allowed") || is(ov(c, "io_uring.bypass"), "yes"))
+	if (!len)
 		return F_CLEAR;
-	return found(t, size, "io_uring is available: its file and socket operations are never seen by "
-		     "seccomp, and it has a long record of kernel bugs");
+	return found(t, size, "io_uring is available, and its operations are never seen by seccomp: %s", list);
 }
 
 static enum fstate r_root_host(const struct fctx *c, char *t, size_t size)
@@ -592,9 +560,9 @@ static enum fstate r_rawsock(const struct fctx *c, char *t, size_t size, bool ho
 	const char *p = ov(c, "rawsock.packet"), *i = ov(c, "rawsock.inet");
 
 	list[0] = 0;
-	if (is(p, "allowed"))
+	if (is(p, "allowed") || is(ov(c, "rawsock.packet.ia32"), "allowed"))
 		app(list, sizeof(list), &len, "AF_PACKET");
-	if (is(i, "allowed"))
+	if (is(i, "allowed") || is(ov(c, "rawsock.inet.ia32"), "allowed"))
 		app(list, sizeof(list), &len, "%sAF_INET/SOCK_RAW", len ? ", " : "");
 	if (!p && !i)
 		return F_UNMEASURED;
@@ -614,6 +582,65 @@ static enum fstate r_rawsock_host(const struct fctx *c, char *t, size_t size)
 static enum fstate r_rawsock_own(const struct fctx *c, char *t, size_t size)
 {
 	return r_rawsock(c, t, size, false);
+}
+
+int socket_class(const char *path)
+{
+	static const char *const daemons[] = {"docker.sock", "containerd.sock", "podman.sock", "crio.sock",
+					      "buildkitd.sock", "kubelet.sock", NULL};
+	static const char *const session[] = {"/run/user/", "/.X11-unix/", "ssh-", "agent", "/bus", NULL};
+
+	for (const char *const *d = daemons; *d; d++)
+		if (strstr(path, *d))
+			return 0;
+	for (const char *const *d = session; *d; d++)
+		if (strstr(path, *d))
+			return 1;
+	return 2;
+}
+
+static enum fstate sockets(const struct fctx *c, char *t, size_t size, int class)
+{
+	static const char *const titles[] = {
+		"a container daemon's socket accepts connections (who drives the daemon drives the host): %s",
+		"sockets of a user's session accept connections (its bus, display or agents act for the user): %s",
+		"other unix sockets of the host accept connections (each daemon acts on a connection with "
+		"its own privileges): %s",
+	};
+	char list[2048];
+	size_t len = 0;
+	int seen = 0;
+
+	list[0] = 0;
+	for (size_t i = 0; i < c->in->n; i++) {
+		const struct rec *x = &c->in->v[i];
+
+		if (x->kind != 'O' || strncmp(x->key, "socket.", 7) || is(x->value, "untested"))
+			continue;
+		seen++;
+		if (is(x->value, "allowed") && socket_class(x->key + 7) == class)
+			app(list, sizeof(list), &len, "%s%s", len ? ", " : "", x->key + 7);
+	}
+	if (!seen)
+		return F_UNMEASURED;
+	if (!len)
+		return F_CLEAR;
+	return found(t, size, titles[class], list);
+}
+
+static enum fstate r_socket_daemon(const struct fctx *c, char *t, size_t size)
+{
+	return sockets(c, t, size, 0);
+}
+
+static enum fstate r_socket_session(const struct fctx *c, char *t, size_t size)
+{
+	return sockets(c, t, size, 1);
+}
+
+static enum fstate r_socket_other(const struct fctx *c, char *t, size_t size)
+{
+	return sockets(c, t, size, 2);
 }
 
 /* fs.write.<path> records: 0 system directories, 1 scratch places, 2 the rest. */
@@ -677,121 +704,138 @@ static enum fstate r_write_other(const struct fctx *c, char *t, size_t size)
 
 const struct finding_rule finding_rules[] = {
 	{"host-root-sysctl", SEV_CRITICAL, Q_NS_MAP, "host root and global kernel settings under /proc/sys",
-	 "uid 0 inside maps to host uid 0 and a global (not own-namespace) file under /proc/sys opens for writing",
-	 "uid uid_map procsys.writable",
+	 "uid 0 inside maps to host uid 0 and a global file under /proc/sys (not of its own namespaces) opens for writing",
+	 "uid uid_map procsys.global",
 	 FIX_ROOTMAP ", and mount /proc/sys read-only (bwrap: --ro-bind /proc/sys /proc/sys; runc and "
-	 "firejail do this by default)", r_root_sysctl, NULL, NULL},
+	 "firejail do this by default)", r_root_sysctl, NULL, NULL, "identity procsys"},
 	{"host-root-caps", SEV_CRITICAL, Q_CAPS_RETAINED, "capabilities held over the host",
 	 "the user namespace is the host's and the effective set holds a cap that reaches past namespaces (dac_override, dac_read_search, fowner, setuid, net_admin, sys_module, sys_rawio, sys_ptrace, sys_admin, sys_boot, bpf)",
 	 "uid ns.user caps.effective",
 	 "drop every capability (bwrap --cap-drop ALL, firejail --caps.drop=all) and run in a user "
-	 "namespace of its own", r_host_caps, NULL, NULL},
+	 "namespace of its own", r_host_caps, NULL, NULL, "identity creds"},
 	{"fhandle-open", SEV_CRITICAL, Q_SC_SYSCALLS, "open_by_handle_at of host files",
 	 "open_by_handle_at of a handle made inside, made outside, or guessed opens the file", "fhandle.*",
 	 "deny open_by_handle_at in seccomp and drop CAP_DAC_READ_SEARCH", NULL,
 	 "fhandle.*=allowed",
-	 "files can be opened by handle past the mount tree (open_by_handle_at, the shocker escape); handles that opened (self: made inside, outside: made by assess, guess: inode 2): %s"},
-	{"daemon-socket", SEV_CRITICAL, Q_BR_DAEMON, "daemon sockets",
-	 "a daemon's unix socket accepts a connection", "socket.*",
-	 "do not mount the daemon's socket into the sandbox: a root of its own (tmpfs) without /run",
-	 NULL,
-	 "socket.*=allowed",
-	 "a daemon's unix socket accepts connections (who drives the daemon drives the host): %s"},
+	 "files can be opened by handle past the mount tree (open_by_handle_at, the shocker escape); handles that opened (self: made inside, outside: made by assess, guess: inode 2): %s", "fhandle"},
+	{"daemon-socket", SEV_CRITICAL, Q_BR_DAEMON, "container daemon sockets",
+	 "the socket of docker, containerd, podman, cri-o, buildkit or the kubelet accepts a connection",
+	 "socket.*", "do not mount the daemon's socket into the sandbox: a root of its own (tmpfs) "
+	 "without /run", r_socket_daemon, NULL, NULL, "sockets"},
+	{"session-socket", SEV_HIGH, Q_BR_SESSIONS, "a user's session sockets",
+	 "a socket of a user's session (/run/user/UID/..., X11, ssh or gpg agents) accepts a connection",
+	 "socket.*", "hide /run/user, /tmp/.X11-unix and agent sockets from the sandbox; a network "
+	 "namespace of its own for abstract ones", r_socket_session, NULL, NULL, "sockets"},
+	{"host-socket", SEV_HIGH, Q_BR_MAC, "other host unix sockets",
+	 "any other unix socket listening on the host (pathname or abstract) accepts a connection",
+	 "socket.*", "a root and a network namespace of its own, binding in only the sockets the "
+	 "program needs", r_socket_other, NULL, NULL, "sockets"},
 	{"host-pids", SEV_HIGH, Q_BR_PIDS, "the host's process table",
 	 "the pid namespace is the host's, or /proc belongs to another pid namespace", "ns.pid pid.levels proc.pidns proc.pids",
 	 "a pid namespace of its own with a /proc mounted for it (bwrap --unshare-pid --proc /proc)",
-	 r_host_pids, NULL, NULL},
+	 r_host_pids, NULL, NULL, "identity"},
 	{"seccomp-none", SEV_HIGH, Q_SC_POLICY, "a seccomp filter",
 	 "no seccomp filter is loaded", "seccomp.mode syscall.*",
-	 "load a seccomp filter, best an allow-list with an architecture check", r_seccomp_none, NULL, NULL},
+	 "load a seccomp filter, best an allow-list with an architecture check", r_seccomp_none, NULL, NULL, "creds syscalls"},
 	{"seccomp-gaps", SEV_HIGH, Q_SC_SYSCALLS, "escape calls past the seccomp filter",
 	 "a filter is loaded and a call used in escapes gets past it on some ABI", "seccomp.mode syscall.*",
-	 "deny these calls in the filter, on every ABI", r_seccomp_gaps, NULL, NULL},
+	 "deny these calls in the filter, on every ABI", r_seccomp_gaps, NULL, NULL, "creds syscalls"},
 	{"seccomp-arch", SEV_HIGH, Q_SC_POLICY, "the seccomp filter's architecture check",
 	 "a call the filter stops natively runs through x32 or ia32",
 	 "seccomp.mode abi.x32 abi.ia32 syscall.*",
 	 "check seccomp_data.arch first and kill on any other architecture and on x32 numbers",
-	 r_seccomp_arch, NULL, NULL},
+	 r_seccomp_arch, NULL, NULL, "creds syscalls"},
 	{"io-uring-bypass", SEV_HIGH, Q_SC_SYSCALLS, "opens through io_uring past seccomp",
 	 "openat(2) is stopped but IORING_OP_OPENAT opens",
 	 "io_uring.openat io_uring.bypass", "deny io_uring_setup, io_uring_enter and io_uring_register",
 	 NULL,
 	 "io_uring.bypass=yes",
-	 "openat(2) is stopped, but files open through io_uring (IORING_OP_OPENAT), which seccomp never sees"},
+	 "openat(2) is stopped, but files open through io_uring (IORING_OP_OPENAT), which seccomp never sees", "io_uring"},
 	{"tiocsti", SEV_HIGH, Q_BR_SESSIONS, "keystrokes into the user's terminal (TIOCSTI)",
 	 "TIOCSTI on the terminal gets past the kernel's checks", "tiocsti",
 	 "start the sandbox in a new session (setsid; bwrap --new-session), or set dev.tty.legacy_tiocsti=0",
 	 NULL,
 	 "tiocsti=allowed",
-	 "can push keystrokes into the terminal it shares with the user (TIOCSTI): commands run in the user's shell after the sandbox exits"},
+	 "can push keystrokes into the terminal it shares with the user (TIOCSTI): commands run in the user's shell after the sandbox exits", "tiocsti"},
 	{"host-caps", SEV_HIGH, Q_CAPS_RETAINED, "capabilities held over the host",
 	 "the user namespace is the host's and the effective set holds only other caps", "ns.user caps.effective",
 	 "drop every capability the process does not need, and run in a user namespace of its own",
-	 r_host_caps_other, NULL, NULL},
+	 r_host_caps_other, NULL, NULL, "identity creds"},
 	{"global-sysctl", SEV_HIGH, Q_BR_MAC, "global kernel settings under /proc/sys",
 	 "a global file under /proc/sys opens for writing while uid 0 is not host root",
-	 "uid uid_map procsys.writable", "mount /proc/sys read-only", r_global_sysctl, NULL, NULL},
+	 "uid uid_map procsys.global", "mount /proc/sys read-only", r_global_sysctl, NULL, NULL, "identity procsys"},
 	{"system-writable", SEV_HIGH, Q_LL_USED, "writes to system directories",
 	 "a file can be created in /, /etc, /usr, /root or /run", "fs.write.*",
-	 "bind system directories read-only, or restrict writes with Landlock", r_write_sys, NULL, NULL},
+	 "bind system directories read-only, or restrict writes with Landlock", r_write_sys, NULL, NULL, "fs"},
 	{"raw-sockets-host", SEV_HIGH, Q_CAPS_RETAINED, "raw sockets on the host's network",
 	 "AF_PACKET or AF_INET raw sockets open in the host's network namespace",
 	 "ns.net rawsock.packet rawsock.inet", "drop CAP_NET_RAW and use a network namespace of its own",
-	 r_rawsock_host, NULL, NULL},
+	 r_rawsock_host, NULL, NULL, "identity crossings"},
 	{"root-is-host-root", SEV_MEDIUM, Q_NS_MAP, "the uid map",
-	 "uid 0 inside is host uid 0 (when no critical finding says so already)", "uid uid_map", FIX_ROOTMAP, r_root_host, NULL, NULL},
+	 "uid 0 inside is host uid 0 (when no critical finding says so already)", "uid uid_map", FIX_ROOTMAP, r_root_host, NULL, NULL, "identity"},
 	{"userns-create", SEV_MEDIUM, Q_NS_CAPS, "creating user namespaces",
-	 "unshare(CLONE_NEWUSER) works", "unshare.user",
+	 "unshare(CLONE_NEWUSER) works, on any ABI", "unshare.user unshare.user.ia32",
 	 "deny unshare and clone with CLONE_NEWUSER in seccomp, or set user.max_user_namespaces=0 inside",
 	 NULL,
-	 "unshare.user=allowed",
-	 "can create new user namespaces, which opens kernel code meant for root (a common first step of kernel exploits)"},
+	 "unshare.user*=allowed",
+	 "can create new user namespaces, which opens kernel code meant for root (a common first step of kernel exploits)", "crossings"},
 	{"io-uring", SEV_MEDIUM, Q_SC_SYSCALLS, "io_uring",
-	 "IORING_OP_OPENAT works through a ring", "io_uring.openat",
-	 "deny io_uring_setup, io_uring_enter and io_uring_register", r_uring, NULL, NULL},
+	 "an io_uring operation (OPENAT, OPENAT2, SOCKET, CONNECT, ACCEPT, SEND, RECV) runs through a ring",
+	 "io_uring.*",
+	 "deny io_uring_setup, io_uring_enter and io_uring_register", r_uring, NULL, NULL, "io_uring"},
 	{"net-shared", SEV_MEDIUM, Q_NS_WHICH, "the network namespace",
 	 "the network namespace is the host's", "ns.net",
-	 "a network namespace of its own (bwrap --unshare-net)", r_net, NULL, NULL},
+	 "a network namespace of its own (bwrap --unshare-net)", r_net, NULL, NULL, "identity"},
 	{"mnt-shared", SEV_MEDIUM, Q_NS_WHICH, "the mount namespace",
 	 "the mount namespace is the host's", "ns.mnt",
-	 "a mount namespace of its own with a root of its own", r_mnt, NULL, NULL},
+	 "a mount namespace of its own with a root of its own", r_mnt, NULL, NULL, "identity"},
 	{"nnp-off", SEV_MEDIUM, Q_CAPS_RETAINED, "no_new_privs",
 	 "no_new_privs is off", "nnp",
 	 "set no_new_privs (prctl PR_SET_NO_NEW_PRIVS; firejail --nonewprivs)", NULL,
 	 "nnp=off",
-	 "no_new_privs is off: setuid and file-capability programs it can run raise its privileges"},
+	 "no_new_privs is off: setuid and file-capability programs it can run raise its privileges", "creds"},
+	{"setgroups", SEV_MEDIUM, Q_NS_MAP, "setgroups(2)",
+	 "setgroups(2) to the current group list is allowed", "setgroups.same proc.setgroups groups gid_map",
+	 "write deny to /proc/self/setgroups before the gid_map (bwrap and unshare do), or drop CAP_SETGID",
+	 NULL, "setgroups.same=allowed",
+	 "can change its supplementary groups (setgroups allowed): a deny ACL on one of them no longer holds", "identity"},
+	{"seccomp-trap", SEV_LOW, Q_SC_POLICY, "the seccomp filter's default action",
+	 "the filter's default action is TRAP", "seccomp.default",
+	 "kill (or return an errno) by default: a SIGSYS handler catches a TRAP and carries on",
+	 NULL, "seccomp.default=trap",
+	 "the seccomp filter's default action is TRAP: a SIGSYS handler in the process catches it and carries on", "seccomp.default"},
 	{"ns-shared", SEV_LOW, Q_NS_WHICH, "the ipc, uts, cgroup and time namespaces",
 	 "any of these namespaces is the host's",
-	 "ns.ipc ns.uts ns.cgroup ns.time", "namespaces of its own for these too", r_ns_other, NULL, NULL},
+	 "ns.ipc ns.uts ns.cgroup ns.time", "namespaces of its own for these too", r_ns_other, NULL, NULL, "identity"},
 	{"seccomp-surface", SEV_LOW, Q_SC_SYSCALLS, "other calls of note past the seccomp filter",
 	 "a filter is loaded and socket, socketcall, clone3, personality, seccomp or name_to_handle_at get past it",
-	 "seccomp.mode syscall.*", "deny the calls the sandboxed program does not need", r_seccomp_surface, NULL, NULL},
+	 "seccomp.mode syscall.*", "deny the calls the sandboxed program does not need", r_seccomp_surface, NULL, NULL, "creds syscalls"},
 	{"caps-in-userns", SEV_LOW, Q_NS_CAPS, "capabilities inside its own user namespace",
 	 "capabilities in effect, over a user namespace of its own",
-	 "ns.user caps.effective", "drop the capabilities inside too (bwrap --cap-drop ALL)", r_userns_caps, NULL, NULL},
+	 "ns.user caps.effective", "drop the capabilities inside too (bwrap --cap-drop ALL)", r_userns_caps, NULL, NULL, "identity creds"},
 	{"raw-sockets", SEV_LOW, Q_CAPS_RETAINED, "raw sockets",
 	 "raw sockets open in a network namespace of its own", "ns.net rawsock.packet rawsock.inet",
-	 "drop CAP_NET_RAW", r_rawsock_own, NULL, NULL},
+	 "drop CAP_NET_RAW", r_rawsock_own, NULL, NULL, "identity crossings"},
 	{"landlock-none", SEV_LOW, Q_LL_USED, "a Landlock domain",
 	 "no access that access(2) allows was refused with EACCES", "landlock fs.read.* fs.write.*",
 	 "restrict the file system with Landlock (blastradius sandbox: landlock = required)", NULL,
 	 "landlock=none",
-	 "no Landlock domain: file access is limited only by permissions and mounts"},
+	 "no Landlock domain: file access is limited only by permissions and mounts", "fs"},
 	{"own-sysctl", SEV_INFO, Q_BR_MAC, "the sandbox's own settings under /proc/sys",
-	 "files under /proc/sys of the sandbox's own namespaces (net.*, kernel.shm*, fs.mqueue.*, ...) open for writing", "procsys.writable",
-	 "mount /proc/sys read-only if they need not change", r_own_sysctl, NULL, NULL},
+	 "files under /proc/sys of the sandbox's own namespaces (net.*, kernel.shm*, fs.mqueue.*, ...) open for writing", "procsys.own",
+	 "mount /proc/sys read-only if they need not change", r_own_sysctl, NULL, NULL, "procsys"},
 	{"scratch-writable", SEV_INFO, Q_LL_USED, "writes to scratch places",
 	 "a file can be created in /tmp, /var/tmp or /dev/shm", "fs.write.*",
-	 "a private tmpfs for each (bwrap --tmpfs /tmp)", r_write_scratch, NULL, NULL},
+	 "a private tmpfs for each (bwrap --tmpfs /tmp)", r_write_scratch, NULL, NULL, "fs"},
 	{"other-writable", SEV_INFO, Q_LL_USED, "writes to other places probed",
 	 "a file can be created in another probed place ($HOME, the working directory, claimed paths)", "fs.write.*",
-	 "allow writes only where the sandboxed program must write", r_write_other, NULL, NULL},
+	 "allow writes only where the sandboxed program must write", r_write_other, NULL, NULL, "fs"},
 	{0},
 };
 
 /* A rule with no eval: match is KEY=VALUE (found when the record has that
- * value) or FAMILY.*=VALUE (found when any of its records has; title gets
- * their key tails for %s). A missing record is not measured. */
+ * value) or PREFIX*=VALUE (found when any record whose key starts so has;
+ * title gets their key tails for %s). A missing record is not measured. */
 static enum fstate simple(const struct finding_rule *r, const struct fctx *c, char *t, size_t size)
 {
 	const char *eq = strchr(r->match, '=');
@@ -799,7 +843,7 @@ static enum fstate simple(const struct finding_rule *r, const struct fctx *c, ch
 	size_t kl = (size_t)(eq - r->match);
 
 	snprintf(key, sizeof(key), "%.*s", (int)kl, r->match);
-	if (kl > 2 && !strcmp(key + kl - 2, ".*")) {
+	if (kl > 1 && key[kl - 1] == '*') {
 		size_t len = 0;
 		int seen = 0;
 
@@ -842,6 +886,7 @@ static int cmp_findings(const void *a, const void *b)
 void findings_eval(struct findings *out, const struct recs *in, const struct recs *ref)
 {
 	struct fctx c = {in, ref};
+	char gap[1024];
 
 	memset(out, 0, sizeof(*out));
 	for (const struct finding_rule *r = finding_rules; r->id && out->n < 64; r++) {
@@ -850,6 +895,9 @@ void findings_eval(struct findings *out, const struct recs *in, const struct rec
 		f->rule = r;
 		f->state = r->eval ? r->eval(&c, f->title, sizeof(f->title))
 				   : simple(r, &c, f->title, sizeof(f->title));
+		/* Clear needs every section it reads to have run to its end. */
+		if (f->state == F_CLEAR && section_gap(in, r->sections, gap, sizeof(gap)))
+			f->state = F_UNMEASURED;
 		if (f->state != F_FOUND)
 			f->title[0] = 0;
 		else

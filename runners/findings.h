@@ -56,6 +56,7 @@ struct finding_rule {
 	enum fstate (*eval)(const struct fctx *c, char *title, size_t size);
 	const char *match; /* "key=value", or "family.*=value" (any of them) */
 	const char *title; /* when found; a family's key tails replace %s */
+	const char *sections; /* the probe sections it reads: clear only when they all finished */
 };
 extern const struct finding_rule finding_rules[]; /* ends with {0} */
 
@@ -82,6 +83,10 @@ void findings_ktap(FILE *f, const struct findings *fs);
 
 /* The worst severity found at or above `at`, as a finding; NULL if none. */
 const struct finding *findings_at_or_above(const struct findings *fs, enum fsev at);
+
+/* A unix socket's path (or @abstract name): 0 a container daemon's, 1 a
+ * user's session (its bus, X11, agents), 2 any other. */
+int socket_class(const char *path);
 
 /* The rules as a markdown table (README "Findings"; assess --rules). */
 void findings_markdown(FILE *f);

@@ -42,10 +42,12 @@ outside)
 	rec ns.user 4:1 none; rec ns.net 4:2 none; rec uid 0 none ;;
 rootsysctl)
 	rec ns.user 4:9 none; rec ns.net 4:8 none; rec uid 0 none; rec uid_map '0 0 1' none
-	rec procsys.writable 3 none 'net.ipv4.ip_forward vm.swappiness kernel.core_pattern' ;;
+	rec procsys.writable 3 none 'net.ipv4.ip_forward vm.swappiness kernel.core_pattern'
+	rec procsys.global 2 none 'kernel.core_pattern vm.swappiness'; rec procsys.own 1 none net.ipv4.ip_forward ;;
 mapped)
 	rec ns.user 4:9 none; rec uid 0 none; rec uid_map '0 100000 65536' none
-	rec procsys.writable 1 none 'net.ipv4.ip_forward' ;;
+	rec procsys.writable 1 none 'net.ipv4.ip_forward'
+	rec procsys.global 0 none ''; rec procsys.own 1 none net.ipv4.ip_forward ;;
 hostcaps)
 	rec ns.user 4:1 none; rec uid 0 none; rec uid_map '0 0 4294967295' none
 	rec caps.effective 0x000001ffffffffff none all ;;
@@ -71,7 +73,7 @@ rc=$?
 [ "$rc" = 1 ] && grep -q '^# finding critical host-root-sysctl: uid 0 inside is uid 0 on the host, and global kernel settings under /proc/sys open for writing: kernel.core_pattern, vm.swappiness$' <<<"$out" &&
 	grep -q '^# finding info own-sysctl: 1 settings' <<<"$out" &&
 	grep -q 'fail-on critical: critical finding host-root-sysctl' <<<"$out" &&
-	ok "root mapped to host root with global sysctls writable: critical, headline sysctls first; net.* is the sandbox's own" ||
+	ok "root mapped to host root with global sysctls writable: critical, naming them as the probe ranked them" ||
 	not_ok "host-root-sysctl" "$(diag "exit $rc" "$out")"
 fake mapped
 ! grep -q 'host-root-sysctl:\|root-is-host-root:\|global-sysctl:' <<<"$out" && grep -q '^# finding info own-sysctl:' <<<"$out" &&

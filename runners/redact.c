@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "proc.h"
 #include "redact.h"
 
 static void add(struct redact *r, const char *name, const char *tag)
@@ -35,7 +36,7 @@ void redact_init(struct redact *r)
 	const char *env[] = {"SUDO_USER", "USER", "LOGNAME"};
 
 	memset(r, 0, sizeof(*r));
-	if ((text = read_file("/proc/cmdline", NULL))) {
+	if ((text = br_read_regular("/proc/cmdline", 1 << 16, NULL, NULL, 0))) {
 		text[strcspn(text, "\n")] = 0;
 		r->cmdline = text;
 	}
@@ -43,14 +44,14 @@ void redact_init(struct redact *r)
 		host[sizeof(host) - 1] = 0;
 		add(r, host, "[host]");
 	}
-	if ((text = read_file("/etc/hostname", NULL))) {
+	if ((text = br_read_regular("/etc/hostname", 1 << 12, NULL, NULL, 0))) {
 		add(r, text, "[host]");
 		free(text);
 	}
 	for (size_t i = 0; i < sizeof(env) / sizeof(*env); i++)
 		add(r, getenv(env[i]), "[user]");
 	/* name:x:uid:...: the caller's own name, and every account of a person. */
-	if ((text = read_file("/etc/passwd", NULL))) {
+	if ((text = br_read_regular("/etc/passwd", 1 << 24, NULL, NULL, 0))) {
 		for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
 			char *c1 = strchr(l, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 			long uid = c2 ? strtol(c2 + 1, NULL, 10) : -1;
@@ -145,7 +146,7 @@ void redact_recs(const struct redact *r, struct recs *recs)
 int redact_file(const struct redact *r, const char *path)
 {
 	size_t len;
-	char *text = read_file(path, &len), *out;
+	char *text = br_read_regular(path, 1 << 30, &len, NULL, 0), *out;
 	int rc = 0;
 
 	if (!text)

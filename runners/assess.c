@@ -127,6 +127,14 @@ static char *outside_handle(const char *probe)
 	return s;
 }
 
+static void free_probe_args(struct assess *a)
+{
+	if (a->probe_args && a->probe_args[1] && !strcmp(a->probe_args[1], "--handle"))
+		free(a->probe_args[2]);
+	free(a->probe_args);
+	a->probe_args = NULL;
+}
+
 static void build_probe_args(struct assess *a)
 {
 	char *handle = outside_handle(a->probe);
@@ -224,7 +232,7 @@ static void measure(struct assess *a)
 			if (a->ref.v[i].kind == 'O' && !strncmp(a->ref.v[i].key, "socket.", 7) &&
 			    !strcmp(a->ref.v[i].value, "allowed") && a->nref_sockets < 256)
 				a->ref_sockets[a->nref_sockets++] = a->ref.v[i].key + 7;
-		free(a->probe_args);
+		free_probe_args(a);
 		build_probe_args(a);
 		v = launcher_argv(a);
 		a->in_text = run_capture(v, &a->launcher_status);
@@ -609,6 +617,21 @@ static int fail_on(const struct assess *a, int rc)
 	return rc;
 }
 
+/* What cmd_assess allocated: LeakSanitizer (make sanitize) checks every exit. */
+static void assess_free(struct assess *a)
+{
+	free_probe_args(a);
+	free(a->ref_sockets);
+	free((char *)a->probe);
+	recs_free(&a->in);
+	recs_free(&a->ref);
+	free(a->in_text);
+	free(a->ref_text);
+	free(a->ktap);
+	br_claims_free(&a->claims);
+	free(a->time);
+}
+
 int cmd_assess(int argc, char **argv)
 {
 	static struct findings fs;
@@ -633,6 +656,7 @@ int cmd_assess(int argc, char **argv)
 	}
 	if (a.claims_path && br_claims_parse(a.claims_path, &a.claims, err, sizeof(err))) {
 		fprintf(stderr, "blastradius: %s\n", err);
+		br_claims_free(&a.claims);
 		return BR_EXIT_USAGE;
 	}
 	probe = find_probe(a.probe);
@@ -695,5 +719,8 @@ int cmd_assess(int argc, char **argv)
 	rc = a.tot[BR_FAIL] ? BR_EXIT_FAIL : recs_incomplete(&a.in) ? BR_EXIT_INCOMPLETE : BR_EXIT_PASS;
 	if (a.fail_on >= 0)
 		rc = fail_on(&a, rc);
+	assess_free(&a);
+	if (a.redact)
+		redact_free(&rd);
 	return rc;
 }

@@ -65,6 +65,14 @@ void redact_init(struct redact *r)
 	}
 }
 
+void redact_free(struct redact *r)
+{
+	free(r->cmdline);
+	for (int i = 0; i < r->n; i++)
+		free(r->names[i]);
+	memset(r, 0, sizeof(*r));
+}
+
 static bool tokch(char c)
 {
 	return isalnum((unsigned char)c) || c == '_' || c == '-';

@@ -22,6 +22,7 @@ struct redact {
 /* Hostnames (gethostname, /etc/hostname) and user names (the caller's unless
  * root, $SUDO_USER, $USER, $LOGNAME, and /etc/passwd's uids 1000-65533). */
 void redact_init(struct redact *r);
+void redact_free(struct redact *r);
 /* s with every name and the cmdline replaced; caller frees. */
 char *redact_str(const struct redact *r, const char *s);
 /* Every field of every record, in place; the kernel.cmdline fact becomes "[redacted]". */

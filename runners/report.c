@@ -1179,8 +1179,12 @@ int cmd_diff(int argc, char **argv)
 		die_usage("diff: wants two dirs: A B (see blastradius diff --help)");
 	A = matrix_load(dirs, 1);
 	B = matrix_load(dirs + 1, 1);
-	if (!A || !B)
+	if (!A || !B) {
+		json_object_put(A);
+		json_object_put(B);
+		json_object_put(list);
 		return BR_EXIT_USAGE;
+	}
 	ca = matrix_cells(A, &na);
 	cb = matrix_cells(B, &nb);
 	if (is_cell_dir(dirs[0]) && is_cell_dir(dirs[1])) {

@@ -165,7 +165,7 @@ assess_ok() {
 			html = open(os.path.join(d, "report.html")).read()
 			for f in ("report.html", "assess.ktap"):
 			    assert "(null)" not in open(os.path.join(d, f)).read(), f
-			assert "<h2>In short</h2>" in html
+			assert "<h2>Findings</h2>" in html
 			for area in ("Namespace isolation", "Seccomp-BPF filters", "Capabilities management",
 			             "Landlock integration", "Breach containment"):
 			    assert "<h2>%s</h2>" % area in html, area

@@ -19,6 +19,12 @@ BUILD_DEPS := libseccomp-dev:/usr/include/seccomp.h libcap-dev:/usr/include/sys/
 # What `make check` needs beyond the build.
 CHECK_DEPS := perl:/usr/bin/prove pkg-config:/usr/bin/pkg-config iproute2:/usr/sbin/ip \
               util-linux:/usr/bin/setpriv procps:/usr/bin/pgrep python3:python3
+# Other parsers of our KTAP and junit.xml (tests/ktap.t): kunit_parser comes from
+# the kernel source tarball, tappy with its TAP 13 (YAML) support, junitparser.
+CHECK_DEPS += linux-source:/usr/share/doc/linux-source python3-tap:/usr/lib/python3/dist-packages/tap/parser.py \
+              python3-yaml:/usr/lib/python3/dist-packages/yaml/__init__.py \
+              python3-more-itertools:/usr/lib/python3/dist-packages/more_itertools/__init__.py \
+              python3-junitparser:/usr/lib/python3/dist-packages/junitparser/__init__.py
 
 LIB_SRCS    := $(wildcard lib/*.c)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/%.o)

@@ -7,8 +7,13 @@ enum br_exit {
 	BR_EXIT_PASS = 0,  /* everything held / nothing failed */
 	BR_EXIT_FAIL = 1,  /* a verdict failed, or a claim did not hold */
 	BR_EXIT_USAGE = 2, /* bad input: usage, claims or profile syntax */
-	BR_EXIT_SKIP = 4,  /* kselftest KSFT_SKIP: every case skipped */
+	BR_EXIT_SKIP = 4,  /* a case's own process: it skipped (never a binary's status) */
 };
+
+/* The first line of every KTAP stream we print: the KTAP spec's accepted
+ * "TAP version 13" (kselftest's), the one version line that kunit_parser,
+ * prove and tappy all accept (after "KTAP version 1" tappy rejects the plan). */
+#define BR_TAP_VERSION "TAP version 13"
 
 /* Verdict of one test case. */
 enum br_verdict {

@@ -234,7 +234,7 @@ static void ktap(struct assess *a)
 	FILE *f = open_memstream(&a->ktap, &len);
 	const char *name = a->claims_path ? a->claims_path : "(no claims)";
 
-	fprintf(f, "KTAP version 1\n1..%zu\n", a->claims.n);
+	fprintf(f, BR_TAP_VERSION "\n1..%zu\n", a->claims.n);
 	fprintf(f, "# assess: claims %s, %s\n", name,
 		a->ncmd ? "probe inside the sandbox CMD launched" : "probe in this environment");
 	if (!a->in.complete)

@@ -23,7 +23,7 @@ after=$(snapshot)
 [ "$rc" = 0 ] && ok "root run exits 0 (no failures)" || not_ok "root run exits 0" "$(grep -B3 '^ *not ok' <<<"$out" | head -40)"
 summary=$(tail -1 <<<"$out")
 grep -Eq '^[0-9]+ passed, 0 failed, [0-9]+ skipped$' <<<"$summary" && ok "summary line: $summary" || not_ok "summary line" "$summary"
-grep -q '^KTAP version 1$' <<<"$out" && grep -Eq '^    KTAP version 1$' <<<"$out" && ok "suite KTAP is nested as indented subtests" || not_ok "nested KTAP"
+grep -q '^TAP version 13$' <<<"$out" && grep -Eq '^    TAP version 13$' <<<"$out" && ok "suite KTAP is nested as indented subtests" || not_ok "nested KTAP"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["id"]=="check" and r["targets"]==["host"] and r["suites"]' "$res/check/run.json" && ok "run.json is valid and complete" || not_ok "run.json"
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$res/check/host/facts.json" && ok "host/facts.json is valid JSON" || not_ok "facts.json"
 nk=$(ls "$res"/check/host/*.ktap | wc -l); nb=$(ls "$BUILD"/suites/*/* | grep -v '\.d$' | wc -l)

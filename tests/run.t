@@ -40,6 +40,17 @@ uout=$(nobody env BR_SUITES_DIR="$NBUILD/suites" "$NBUILD/blastradius" run --no-
 urc=$?
 [ "$urc" = 0 ] && ok "unprivileged run: $(tail -1 <<<"$uout")" || not_ok "unprivileged run exits 0" "$(grep -B3 '^ *not ok' <<<"$uout" | head -40)"
 
+grep -Eq '^# ns +[0-9]+ +0 +[0-9]+ +[0-9]+$' <<<"$out" && grep -Eq '^# library self-tests \(lib\.\*\): [1-9][0-9]* passed' <<<"$out" &&
+	grep -Eq '^# boundary verdicts: [1-9][0-9]* passed, 0 failed' <<<"$out" &&
+	ok "per-suite summary table; boundary verdicts and lib.* self-tests counted apart" || not_ok "summary table" "$(tail -25 <<<"$out")"
+# Views of a run that fails: the fault self-test as the only suite.
+mkdir -p "$res/s/selftest" && cp "$BUILD/tests/faults" "$res/s/selftest/"
+fo=$(BR_SUITES_DIR="$res/s" "$cli" run --no-results --failures 2>/dev/null)
+grep -q '^FAIL selftest\.faults\.segfaults: killed by SIGSEGV$' <<<"$fo" && ! grep -Eq '^(ok|not ok|    )' <<<"$fo" &&
+	ok "--failures prints only failing cases with their reasons" || not_ok "--failures" "$fo"
+qo=$(BR_SUITES_DIR="$res/s" "$cli" run --no-results --quiet 2>/dev/null)
+grep -q '^# failed: selftest\.faults\.hangs$' <<<"$qo" && grep -Eq '^[0-9]+ passed, [1-9][0-9]* failed' <<<"$qo" &&
+	ok "--quiet names the failing case ids" || not_ok "--quiet" "$qo"
 "$cli" run --suite ns.uts --no-results >/dev/null 2>&1 && ok "--suite selects one binary" || not_ok "--suite"
 sel=$("$cli" run -r 'ns.uts.hostname_*' --no-results 2>/dev/null | grep -Ec '^    ok ')
 [ "$sel" = 2 ] && ok "-r GLOB selects cases" || not_ok "-r GLOB" "selected $sel"

@@ -116,6 +116,11 @@ bench: all matrix-deps
 	$(CLI) kernels fetch
 	$(CLI) bench $(BENCH_ARGS)
 
+# The kernel's own selftests (built from Debian's linux-source-X.Y at run time,
+# never copied here) beside our suites; not part of check.
+compare-kselftest: all
+	BUILD=$(abspath $(BUILD)) sh runners/compare-kselftest.sh
+
 check: all
 	@sh runners/deps.sh $(CHECK_DEPS)
 	prove -f tests/
@@ -137,5 +142,5 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' lib/blastradius.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/blastradius.pc
 
-.PHONY: all run check clean install matrix matrix-deps bench
+.PHONY: all run check clean install matrix matrix-deps bench compare-kselftest
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(PROBE_OBJS:.o=.d) $(SUITE_BINS:=.d) $(TEST_BINS:=.d) $(GUEST_INIT).d

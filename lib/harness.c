@@ -710,7 +710,9 @@ int br_main(int argc, char **argv, const char *prefix)
 			       cs[i].id, o.reason);
 			break;
 		default:
-			printf("# FAIL %s: %s\nnot ok %zu %s", cs[i].id, o.reason, idx, cs[i].id);
+			printf("# FAIL %s: %s%s%s\nnot ok %zu %s", cs[i].id, o.reason,
+			       cs[i].t->fixed_by ? "; this kernel may lack: " : "",
+			       cs[i].t->fixed_by ? cs[i].t->fixed_by : "", idx, cs[i].id);
 			/* The KTAP spec's directive for a case that ran out of time. */
 			if (o.timed_out)
 				printf(" # TIMEOUT %d ms", timeout_for(cs[i].t));

@@ -9,7 +9,9 @@
  *   TEST_HARNESS_MAIN                   at the end of every suite file
  *
  * Options: .as = BR_ROOT | BR_UNPRIV | BR_EITHER (default), .guest_only = 1,
- * .timeout_ms = N (default 5000, scaled by $BR_TIMEOUT_SCALE).
+ * .timeout_ms = N (default 5000, scaled by $BR_TIMEOUT_SCALE),
+ * .fixed_by = "linux-git <sha> <subject>": the upstream fix the property
+ * depends on; a failure then says "this kernel may lack: <fixed_by>".
  *
  * Every case runs in its own forked child and process group. Its stdout and
  * stderr are captured and re-emitted as "# " diagnostics, so nothing a test
@@ -41,6 +43,7 @@ struct br_test {
 	bool guest_only;
 	int timeout_ms;
 	int signal; /* TEST_SIGNAL: the expected terminating signal */
+	const char *fixed_by; /* "linux-git <sha> <subject>", or NULL */
 	void (*fn)(struct br_meta *m, void *self, const void *variant);
 	size_t self_size;
 	void (*setup)(struct br_meta *m, void *self, const void *variant);

@@ -63,7 +63,7 @@ static void set_case(json_object *cases, const char *id, const char *verdict, co
 /* One suite binary's KTAP: result lines, with "# FAIL id: why" / "# ERROR id: why" as reasons. */
 static void parse_ktap(char *text, json_object *cases)
 {
-	char *save = NULL, last_id[256] = "", last_reason[512] = "";
+	char *save = NULL, last_id[256] = "", last_reason[1024] = "";
 
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char id[256], *dir;
@@ -620,7 +620,9 @@ static int write_html(json_object *m, const char *path, const char **cells, int 
 			fprintf(f, "<td class=\"%s%s\" title=\"", strcmp(verdict, "n/a") ? verdict : "na",
 				delta(row, mode, cells[i], true));
 			esc(f, v ? jstr(v, "reason") : "");
-			fprintf(f, "\">%s</td>", verdict);
+			/* a failing case that names its upstream fix: "fail (fix known)" */
+			fprintf(f, "\">%s%s</td>", verdict,
+				v && strstr(jstr(v, "reason"), "this kernel may lack: ") ? " (fix known)" : "");
 		}
 		fputs("</tr>\n", f);
 	}

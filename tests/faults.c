@@ -133,4 +133,11 @@ TEST(streq_message)
 	EXPECT_LT(5, 3);
 }
 
+TEST(fails_with_fix_hint, .fixed_by = "linux-git 0123456789ab selftest: the fix")
+{
+	ASSERT_EQ(1, 2);
+}
+
+TEST(passes_with_fix_hint, .fixed_by = "linux-git 0123456789ab selftest: the fix") {}
+
 TEST_HARNESS_MAIN

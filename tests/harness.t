@@ -33,6 +33,8 @@ expect "TEST_SIGNAL fails when the signal never comes" 'survives_signal_test: ex
 expect "an ASSERT in a subprocess fails the case" '^# FAIL selftest\.faults\.subprocess_assert: tests/faults\.c:[0-9]+: 3 == 4'
 expect "string comparisons show both strings" 'expected "expected", got "seen"'
 expect "guest-only cases skip on a host" 'guest_only_case # SKIP guest-only'
+expect "a failing case names the fix it depends on" '^# FAIL selftest\.faults\.fails_with_fix_hint: tests/faults\.c:[0-9]+: .*; this kernel may lack: linux-git 0123456789ab selftest: the fix$'
+expect "a passing case with a fix hint is a plain ok" '^ok [0-9]+ selftest\.faults\.passes_with_fix_hint$'
 expect "Totals line" '^# Totals: pass:[0-9]+ fail:[0-9]+ xfail:1 xpass:0 skip:[0-9]+ error:0$'
 
 plan=$(grep -Ec '^(ok|not ok) ' <<<"$out")

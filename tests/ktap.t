@@ -50,11 +50,27 @@ cp -r "$NBUILD/res/nobody" "$tmp/"
 consumers "every suite binary's KTAP as uid 65534 parses with our counts" ktap "$tmp"/nobody/host/*.ktap
 consumers "blastradius run as uid 65534 parses with our counts" nested "$tmp/nobody.ktap"
 
-# prove runs the binaries itself: an all-skipped binary must not read as a failure.
-p=$(prove --exec '' "$BUILD"/suites/*/* 2>&1)
-grep -q '^Result: PASS' <<<"$p" && ok "prove over the suite binaries as root: PASS" || not_ok "prove as root" "$(tail -15 <<<"$p")"
-p=$(nobody prove --exec '' "$NBUILD"/suites/*/* 2>&1)
-grep -q '^Result: PASS' <<<"$p" && ok "prove over the suite binaries as uid 65534: PASS" || not_ok "prove as uid 65534" "$(tail -15 <<<"$p")"
+# prove runs the binaries itself: an all-skipped binary must not read as a
+# failure. A binary whose only failures are fixtures/known-failures (real
+# kernel breaks on this machine: tests/run.t judges them) is left out.
+known=$(grep -Ev '^[[:space:]]*(#|$)' "$top/fixtures/known-failures" | awk '{print $1}')
+prove_bins() { # RUN_DIR BUILD_DIR: the binaries with no failure, or only known ones
+	local k id
+	for k in "$1"/host/*.ktap; do
+		id=$(basename "$k" .ktap)
+		if grep -E '^not ok ' "$k" | awk '{print $4}' | grep -qvxF -f <(echo "$known"); then
+			echo "$2/suites/${id%%.*}/${id#*.}" # an unknown failure: prove must say FAIL
+		elif ! grep -qE '^not ok ' "$k"; then
+			echo "$2/suites/${id%%.*}/${id#*.}"
+		fi
+	done
+}
+bins=$(prove_bins "$tmp/root" "$BUILD")
+p=$(prove --exec '' $bins 2>&1)
+grep -q '^Result: PASS' <<<"$p" && ok "prove over $(wc -l <<<"$bins") suite binaries as root: PASS" || not_ok "prove as root" "$(tail -15 <<<"$p")"
+bins=$(prove_bins "$tmp/nobody" "$NBUILD")
+p=$(nobody prove --exec '' $bins 2>&1)
+grep -q '^Result: PASS' <<<"$p" && ok "prove over $(wc -l <<<"$bins") suite binaries as uid 65534: PASS" || not_ok "prove as uid 65534" "$(tail -15 <<<"$p")"
 
 "$cli" report -o "$tmp/rep" "$tmp/root" >/dev/null 2>&1
 [ -s "$tmp/rep/junit.xml" ] && consumers "junitparser reads junit.xml with our counts per cell" junit \

@@ -20,9 +20,30 @@ rc=$?
 t1=$(date +%s%N)
 after=$(snapshot)
 
-[ "$rc" = 0 ] && ok "root run exits 0 (no failures)" || not_ok "root run exits 0" "$(grep -B3 '^ *not ok' <<<"$out" | head -40)"
+# fixtures/known-failures: the reviewed real kernel breaks this project's CI
+# tolerates (the verdict stays `not ok`, blastradius still exits 1). Any other
+# failure, or an error, fails the check. Prints the tolerated ones.
+known=$(grep -Ev '^[[:space:]]*(#|$)' "$top/fixtures/known-failures" | awk '{print $1}')
+only_known() { # OUT RC DESC: the run passed, or every `not ok` case is listed
+	local failed unknown
+	failed=$(grep -E '^    not ok ' <<<"$1" | awk '{print $4}')
+	unknown=$(grep -vxF -f <(echo "$known") <<<"$failed")
+	if [ "$2" = 0 ] && [ -z "$failed" ]; then
+		ok "$3 exits 0 (no failures)"
+	elif [ "$2" = 1 ] && [ -n "$failed" ] && [ -z "$unknown" ] && ! grep -q '^    not ok .* # ERROR' <<<"$1"; then
+		for id in $failed; do
+			echo "# known kernel failure: $(grep -E "^$id[[:space:]]" "$top/fixtures/known-failures" | tr -s ' \t' ' ')"
+		done
+		ok "$3 exits 1 only for known kernel failures ($(wc -w <<<"$failed"))"
+	else
+		not_ok "$3 exits 0 or fails only known cases" "rc=$2; not listed: ${unknown:-none}" \
+			"$(grep -B3 '^ *not ok' <<<"$1" | head -40)"
+	fi
+}
+only_known "$out" "$rc" "root run"
+nfail=$(grep -Ec '^    not ok ' <<<"$out")
 summary=$(tail -1 <<<"$out")
-grep -Eq '^[0-9]+ passed, 0 failed, [0-9]+ skipped$' <<<"$summary" && ok "summary line: $summary" || not_ok "summary line" "$summary"
+grep -Eq "^[0-9]+ passed, $nfail failed, [0-9]+ skipped\$" <<<"$summary" && ok "summary line: $summary" || not_ok "summary line" "$summary"
 grep -q '^TAP version 13$' <<<"$out" && grep -Eq '^    TAP version 13$' <<<"$out" && ok "suite KTAP is nested as indented subtests" || not_ok "nested KTAP"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["id"]=="check" and r["targets"]==["host"] and r["suites"]' "$res/check/run.json" && ok "run.json is valid and complete" || not_ok "run.json"
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$res/check/host/facts.json" && ok "host/facts.json is valid JSON" || not_ok "facts.json"
@@ -38,10 +59,10 @@ left=$(pgrep -f "$BUILD/suites/" | wc -l)
 nobody_build
 uout=$(nobody env BR_SUITES_DIR="$NBUILD/suites" "$NBUILD/blastradius" run --no-results 2>&1)
 urc=$?
-[ "$urc" = 0 ] && ok "unprivileged run: $(tail -1 <<<"$uout")" || not_ok "unprivileged run exits 0" "$(grep -B3 '^ *not ok' <<<"$uout" | head -40)"
+only_known "$uout" "$urc" "unprivileged run ($(tail -1 <<<"$uout"))"
 
-grep -Eq '^# ns +[0-9]+ +0 +[0-9]+ +[0-9]+$' <<<"$out" && grep -Eq '^# library self-tests \(lib\.\*\): [1-9][0-9]* passed' <<<"$out" &&
-	grep -Eq '^# boundary verdicts: [1-9][0-9]* passed, 0 failed' <<<"$out" &&
+grep -Eq '^# ns +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+$' <<<"$out" && grep -Eq '^# library self-tests \(lib\.\*\): [1-9][0-9]* passed' <<<"$out" &&
+	grep -Eq '^# boundary verdicts: [1-9][0-9]* passed, [0-9]+ failed' <<<"$out" &&
 	ok "per-suite summary table; boundary verdicts and lib.* self-tests counted apart" || not_ok "summary table" "$(tail -25 <<<"$out")"
 # Views of a run that fails: the fault self-test as the only suite.
 mkdir -p "$res/s/selftest" && cp "$BUILD/tests/faults" "$res/s/selftest/"

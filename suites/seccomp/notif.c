@@ -4,10 +4,14 @@
  * listens, pids translated into the listener's pid namespace (0 when not
  * visible there), ADDFD to install an fd in the target, and CONTINUE, which
  * runs the call but is documented as unsafe for security decisions: the
- * target's memory can change between the check and the use.
+ * target's memory can change between the check and the use. ADDFD with SEND
+ * answers the call with the new fd, and must still answer it after a signal
+ * interrupted the supervisor's first attempt.
  */
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <signal.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -178,6 +182,115 @@ TEST(addfd_installs_fd_in_target)
 	ASSERT_LE(0, r);
 	ASSERT_OK(fstat((int)r, &sb));
 	ASSERT_TRUE(S_ISFIFO(sb.st_mode));
+}
+
+#define SEND_FD 42 /* the fd number ADDFD installs in the target */
+
+/* The target: the filtered call, answered by ADDFD|SEND. Exit 0: it got
+ * SEND_FD, open; 1: it returned 0, a value no supervisor sent; 2: other. */
+static pid_t start_target(void)
+{
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		long r = raw_getppid();
+
+		_exit(r == SEND_FD && fcntl(SEND_FD, F_GETFD) >= 0 ? 0 : r == 0 ? 1 : 2);
+	}
+	return pid;
+}
+
+static struct seccomp_notif_addfd send_fd(int listener, int *srcfd)
+{
+	struct seccomp_notif req;
+	int p[2];
+
+	memset(&req, 0, sizeof(req));
+	ASSERT_OK(ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req));
+	ASSERT_OK(pipe(p));
+	*srcfd = p[0];
+	return (struct seccomp_notif_addfd){
+		.id = req.id, .srcfd = (unsigned)p[0], .newfd = SEND_FD, .newfd_flags = O_CLOEXEC,
+		.flags = SECCOMP_ADDFD_FLAG_SETFD | SECCOMP_ADDFD_FLAG_SEND};
+}
+
+/* Control for the interrupted case: ADDFD|SEND (5.14) answers the call. */
+TEST(addfd_send_answers_the_call)
+{
+	int listener = listen_getppid(), src;
+	pid_t target = start_target();
+	struct seccomp_notif_addfd add = send_fd(listener, &src);
+	long r = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+
+	if (r < 0 && errno == EINVAL)
+		SKIP("SECCOMP_ADDFD_FLAG_SEND needs Linux 5.14");
+	ASSERT_EQ(SEND_FD, r);
+	ASSERT_EQ(0, br_wait(target));
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A signal interrupts ADDFD|SEND while the supervisor waits for the target to
+ * take the fd: the notification must go back to "sent", so the target keeps
+ * waiting for a real answer and a retry delivers it. Without the fix it stays
+ * "replied": the target's call returns 0, which no supervisor sent, and the
+ * retry fails (EINPROGRESS, or ENOENT once the target is gone).
+ * To land the signal inside that wait every time, all runs on one CPU: the
+ * supervisor at SCHED_FIFO 99, a signaller at FIFO 50 that can only run once
+ * the supervisor blocks, the target at SCHED_IDLE.
+ */
+TEST(addfd_send_interrupted_still_answers, .as = BR_ROOT,
+     .fixed_by = "linux-git 832b9b176be0 seccomp: restore knotif->state when "
+		 "SECCOMP_ADDFD_FLAG_SEND is interrupted")
+{
+	struct sched_param fifo99 = {.sched_priority = 99}, fifo50 = {.sched_priority = 50},
+			   other = {.sched_priority = 0};
+	struct sigaction sa = {.sa_handler = on_usr1}; /* no SA_RESTART: EINTR */
+	pid_t me = getpid(), target, signaller;
+	int listener, src, cpu = sched_getcpu(), e;
+	struct seccomp_notif_addfd add;
+	cpu_set_t one;
+	long r;
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu < 0 ? 0 : cpu, &one);
+	ASSERT_OK(sched_setaffinity(0, sizeof(one), &one));
+	ASSERT_OK(sigaction(SIGUSR1, &sa, NULL));
+	listener = listen_getppid();
+	target = start_target();
+	add = send_fd(listener, &src);
+	ASSERT_OK(sched_setscheduler(target, SCHED_IDLE, &other));
+	if (sched_setscheduler(0, SCHED_FIFO, &fifo99))
+		SKIP("SCHED_FIFO refused (%s): cannot order the race", br_errname(errno));
+	signaller = fork();
+	if (signaller == 0)
+		_exit(sched_setscheduler(0, SCHED_FIFO, &fifo50) || kill(me, SIGUSR1));
+	r = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+	e = errno;
+	ASSERT_OK(sched_setscheduler(0, SCHED_OTHER, &other));
+	ASSERT_LE(0, signaller);
+	ASSERT_EQ(0, br_wait(signaller));
+	if (r < 0 && e == EINVAL)
+		SKIP("SECCOMP_ADDFD_FLAG_SEND needs Linux 5.14");
+	if (r >= 0)
+		SKIP("the signal came after the target took the fd (ADDFD returned %ld): race not ordered", r);
+	if (e != EINTR) {
+		br_fail(__FILE__, __LINE__, "interrupted ADDFD|SEND: expected EINTR, got %s", br_errname(e));
+		br_fail_now();
+	}
+	ASSERT_OK(sched_setscheduler(target, SCHED_OTHER, &other));
+	r = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+	e = r < 0 ? errno : 0;
+	if (br_wait(target) == 1)
+		br_fail(__FILE__, __LINE__, "the target's filtered call returned 0, an answer no supervisor sent");
+	if (r != SEND_FD)
+		br_fail(__FILE__, __LINE__, "ADDFD|SEND retried after EINTR: expected fd %d, got %s", SEND_FD,
+			r < 0 ? br_errname(e) : "another fd");
 }
 
 TEST_HARNESS_MAIN

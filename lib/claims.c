@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 
+#include "caps.h"
 #include "probe.h"
 
 #define EQ (1U << BR_OP_EQ)
@@ -203,18 +203,14 @@ static int check_value(struct parse *p, struct br_claim *c)
 			return 0;
 		}
 		for (size_t i = 0; i < c->nwords; i++) {
-			cap_value_t cap;
-			int bit = -1;
+			/* Caps as profiles spell them: cap_net_raw, net_raw, or a number. */
+			int bit = k->type == BR_CV_SECBITS ? br_secbit_from_name(c->words[i])
+							   : br_cap_from_name(c->words[i]);
 
-			if (k->type == BR_CV_SECBITS)
-				bit = br_secbit_from_name(c->words[i]);
-			else if (!strncasecmp(c->words[i], "cap_", 4) &&
-				 !cap_from_name(c->words[i], &cap))
-				bit = cap;
 			if (bit < 0 || bit > 63)
 				return perr(p, "%s: expected %s, got '%s'", k->name,
 					    k->type == BR_CV_CAPS
-						    ? "'none', 'all' or capability names like cap_sys_admin"
+						    ? "'none', 'all' or capability names like cap_sys_admin or sys_admin"
 						    : "'none' or securebit names like noroot_locked",
 					    c->words[i]);
 			c->mask |= 1ULL << bit;

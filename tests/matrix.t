@@ -67,7 +67,7 @@ grep -q '"status":"incomplete"' "$run/bookworm-cloud+badinit/cell.json" &&
 	ok "a forced panic gives an incomplete cell and keeps its console.log" || not_ok "badinit cell" "$(cat "$run/bookworm-cloud+badinit/cell.json")"
 for f in matrix.json matrix.md matrix.html junit.xml run.json; do [ -s "$run/$f" ] || missing="$missing $f"; done
 [ -z "${missing:-}" ] && ok "reports written: matrix.json matrix.md matrix.html junit.xml run.json" || not_ok "reports" "missing:$missing"
-python3 - "$run" <<'EOF' && ok "matrix.json has verdicts and facts per cell; junit.xml has one testsuite per cell" || not_ok "report contents"
+python3 - "$run" <<'EOF' && ok "matrix.json has verdicts and facts per cell; junit.xml has a testsuite per cell and one for its lib.* self-tests" || not_ok "report contents"
 import json, sys, xml.etree.ElementTree as ET
 m = json.load(open(sys.argv[1] + '/matrix.json'))
 assert [c['name'] for c in m['cells']] == ['bookworm-cloud', 'bookworm-cloud+badinit'], m['cells']
@@ -75,19 +75,23 @@ assert m['totals']['incomplete'] == 1 and m['totals']['pass'] > 0
 assert all('bookworm-cloud' in row for row in m['cases'].values())
 assert m['facts']['kconfig.CONFIG_LSM']['bookworm-cloud']
 j = ET.parse(sys.argv[1] + '/junit.xml').getroot()
-assert [s.get('name') for s in j] == ['bookworm-cloud', 'bookworm-cloud+badinit']
+assert [s.get('name') for s in j] == ['bookworm-cloud', 'bookworm-cloud lib.*', 'bookworm-cloud+badinit'], [s.get('name') for s in j]
 EOF
 
 # ---- report, diff, baselines ----
 "$cli" report "$run" -o "$tmp/rep" >/dev/null 2>&1
 [ $? = 1 ] && [ -s "$tmp/rep/matrix.html" ] && ok "report rebuilds the matrix from a run dir (exit 1: incomplete cell)" || not_ok "report"
-"$cli" diff "$run" "$run" >"$tmp/diff0" && [ ! -s "$tmp/diff0" ] && ok "diff of a run with itself: no change, exit 0" || not_ok "diff same" "$(head -5 "$tmp/diff0")"
+"$cli" diff "$run" "$run" >"$tmp/diff0" && [ "$(cat "$tmp/diff0")" = "no differences" ] && ok "diff of a run with itself: 'no differences', exit 0" || not_ok "diff same" "$(head -5 "$tmp/diff0")"
+"$cli" diff "$run" "$run/bookworm-cloud" >/dev/null 2>"$tmp/diffrc"; [ $? = 2 ] && grep -q 'compare two runs, or two cells' "$tmp/diffrc" &&
+	ok "diff refuses a run against a cell (exit 2)" || not_ok "diff run vs cell" "$(cat "$tmp/diffrc")"
 cp -r "$run" "$tmp/changed"
 k=$(ls "$tmp/changed/bookworm-cloud/"*.ktap | head -1)
 first=$(grep -m1 '^ok [0-9]* [^ ]*$' "$k" | awk '{print $3}')
 sed -i "0,/^ok \([0-9]*\) $first\$/s//not ok \1 $first/" "$k"
 "$cli" diff "$run" "$tmp/changed" >"$tmp/diff1"
-[ $? = 1 ] && grep -q "bookworm-cloud: verdict $first: pass -> fail" "$tmp/diff1" && ok "diff names the verdict that changed and exits 1" ||
+[ $? = 1 ] && grep -q "bookworm-cloud: verdict $first: pass -> fail (regressed)" "$tmp/diff1" &&
+	grep -Eq "^${first%%.*} +0 +1 +0 +0 +0 +0$" "$tmp/diff1" && [ "$(head -1 "$tmp/diff1" | awk '{print $1}')" = suite ] &&
+	ok "diff prints the counts by suite first, then the regressed verdict, and exits 1" ||
 	not_ok "diff change" "$(cat "$tmp/diff1")"
 "$cli" diff --json "$run/bookworm-cloud" "$tmp/changed/bookworm-cloud" | python3 -c '
 import json, sys; c = json.load(sys.stdin); assert len(c) == 1 and c[0]["a"] == "pass" and c[0]["b"] == "fail", c' &&
@@ -120,10 +124,17 @@ if ! sh "$top/runners/deps.sh" chromium:chromium >"$tmp/chr.log" 2>&1; then
 	skip "HTML screenshot" "Debian's chromium is not installable: $(tail -1 "$tmp/chr.log")"
 	done_testing
 fi
+# Two cells that differ: the smoke cell and a copy with one verdict flipped.
+mkdir -p "$tmp/two" && cp -r "$run/bookworm-cloud" "$tmp/two/" && cp -r "$tmp/changed/bookworm-cloud" "$tmp/two/bookworm-cloud-flipped"
+"$cli" report "$tmp/two" >/dev/null 2>&1
+grep -q '<details><summary>Failing cases' "$tmp/two/matrix.html" && grep -q '<table id="heatmap">' "$tmp/two/matrix.html" &&
+	ok "matrix.html: a heatmap, then the differing groups, collapsed" || not_ok "matrix.html sections"
+# The acceptance view: 1400x900, the heatmap and the first group above the fold.
 chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
 	--disable-component-update --disable-sync --user-data-dir="$tmp/chr" --hide-scrollbars \
-	--window-size=1400,1600 --screenshot="$tmp/shot.png" "file://$run/matrix.html" >"$tmp/chr.out" 2>&1
-python3 - "$tmp/shot.png" <<'EOF' && ok "chromium renders matrix.html: the screenshot shows pass-green and incomplete cells" || not_ok "screenshot" "$(tail -3 "$tmp/chr.out")"
+	--window-size=1400,900 --screenshot="$tmp/shot.png" "file://$tmp/two/matrix.html" >"$tmp/chr.out" 2>&1
+cp "$tmp/shot.png" "$BUILD/matrix-screenshot.png" 2>/dev/null
+python3 - "$tmp/shot.png" <<'EOF' && ok "chromium at 1400x900: the heatmap's pass-green and a group's header are above the fold (build/matrix-screenshot.png)" || not_ok "screenshot" "$(tail -3 "$tmp/chr.out")"
 # Decode the PNG (8-bit RGB/RGBA) and count the verdict colours of matrix.html.
 import sys, zlib, struct
 d = open(sys.argv[1], 'rb').read(); assert d[:8] == b'\x89PNG\r\n\x1a\n'
@@ -133,7 +144,7 @@ while pos < len(d):
     if t == b'IHDR': w, h, depth, ctype = struct.unpack('>IIBB', body[:10])
     elif t == b'IDAT': idat += body
 bpp = {2: 3, 6: 4}[ctype]; raw = zlib.decompress(idat); stride = w * bpp
-prev = bytearray(stride); green = 0; i = 0
+prev = bytearray(stride); green = group = 0; i = 0
 for y in range(h):
     f = raw[i]; row = bytearray(raw[i + 1:i + 1 + stride]); i += 1 + stride
     for x in range(stride):
@@ -144,8 +155,9 @@ for y in range(h):
         elif f == 4:
             p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
             row[x] = (row[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    green += sum(1 for x in range(0, stride, bpp) if tuple(row[x:x + 3]) == (0xc8, 0xef, 0xc8))
+    px = [tuple(row[x:x + 3]) for x in range(0, stride, bpp)]
+    green += px.count((0xc8, 0xef, 0xc8)); group += px.count((0xe9, 0xee, 0xf7))
     prev = row
-assert w >= 1000 and green > 1000, (w, h, green)
+assert w == 1400 and h == 900 and green > 1000 and group > 1000, (w, h, green, group)
 EOF
 done_testing

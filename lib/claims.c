@@ -26,6 +26,7 @@ static const char *const enforced_none[] = {"enforced", "none", NULL};
 static const char *const hidden_visible[] = {"hidden", "visible", NULL};
 static const char *const reach[] = {"unreachable", "reachable", NULL};
 static const char *const rootmap[] = {"host", "mapped", "unmapped", NULL};
+static const char *const actions[] = {"kill", "errno", "trap", NULL};
 
 #define NS_KEY(t)                                                                        \
 	{"ns." #t, EQ, BR_CV_CHOICE, isolation, BR_AREA_NS,                              \
@@ -54,13 +55,19 @@ const struct br_claim_key br_claim_keys[] = {
 	{"seccomp.arch", EQ, BR_CV_CHOICE, archs, BR_AREA_SECCOMP,
 	 "native-only: getpid through x32 (nr|0x40000000) and ia32 (int $0x80) does not run"},
 	{"seccomp.deny", EQ, BR_CV_SYSCALLS, NULL, BR_AREA_SECCOMP,
-	 "each syscall is stopped by seccomp (errno, kill or trap) on every ABI that is live"},
+	 "each syscall is stopped by seccomp (errno or kill; a trap only when seccomp.denied_by "
+	 "lists trap) on every ABI that is live, and its io_uring operation (openat, openat2, "
+	 "socket, connect, accept4, sendto, recvfrom) does not work through a ring"},
+	{"seccomp.denied_by", EQ, BR_CV_WORDS, actions, BR_AREA_SECCOMP,
+	 "every denial seen (the default action for an unlisted call, and each probed syscall "
+	 "stopped by seccomp) is one of these: kill, errno, or trap (a SIGSYS a handler catches)"},
 	{"seccomp.allow", EQ, BR_CV_SYSCALLS, NULL, BR_AREA_SECCOMP,
 	 "each syscall gets past seccomp on the native ABI (sentinel error or success)"},
 	{"syscalls.blocked", EQ, BR_CV_SYSCALLS, NULL, BR_AREA_BREACH,
 	 "each syscall fails before doing anything on every live ABI, by any layer"},
 	{"io_uring", EQ, BR_CV_CHOICE, blocked_available, BR_AREA_SECCOMP,
-	 "blocked: an IORING_OP_OPENAT cannot be submitted (seccomp never sees SQEs)"},
+	 "blocked: no ring operation probed (OPENAT, OPENAT2, SOCKET, CONNECT, ACCEPT, SEND, RECV) "
+	 "works (seccomp never sees SQEs)"},
 	{"landlock.abi", EQ | GE | LE, BR_CV_INT, NULL, BR_AREA_LANDLOCK,
 	 "the kernel's Landlock ABI (0 when Landlock is unavailable)"},
 	{"landlock", EQ, BR_CV_CHOICE, enforced_none, BR_AREA_LANDLOCK,
@@ -74,8 +81,17 @@ const struct br_claim_key br_claim_keys[] = {
 	{"procsys.writable", EQ | LE, BR_CV_GLOBS, NULL, BR_AREA_BREACH,
 	 "files under /proc/sys that open for writing: = none, or <= these sysctl globs"},
 	{"sockets", EQ, BR_CV_CHOICE, reach, BR_AREA_BREACH,
-	 "unreachable: no daemon socket (docker, containerd, podman, crio, kubelet, --socket) "
-	 "accepts a connection"},
+	 "unreachable: no unix socket tried (every listening one of the outside, the well-known "
+	 "daemon paths, --socket PATH or @NAME) accepts a connection, and at least one was a live "
+	 "daemon to try"},
+	{"procsys.global", EQ | LE, BR_CV_GLOBS, NULL, BR_AREA_BREACH,
+	 "global (host-wide, not namespaced) files under /proc/sys that open for writing: = none, "
+	 "or <= these sysctl globs"},
+	{"setgroups", EQ, BR_CV_CHOICE, denied_allowed, BR_AREA_NS,
+	 "setgroups(2) to the current group list is refused (denied) or works (allowed)"},
+	{"groups", EQ | LE, BR_CV_IDS, NULL, BR_AREA_NS,
+	 "the supplementary groups inside (getgroups) are exactly (=) or within (<=) these ids, "
+	 "or none"},
 	{"tiocsti", EQ, BR_CV_CHOICE, denied_allowed, BR_AREA_BREACH,
 	 "TIOCSTI on /dev/tty, or else on an inherited terminal fd, is refused (sentinel: NULL char)"},
 	{0},
@@ -241,6 +257,27 @@ static int check_value(struct parse *p, struct br_claim *c)
 					return perr(p, "%s: expected dotted sysctl globs like net.*, "
 						    "got '%s'", k->name, c->words[i]);
 		return 0;
+	case BR_CV_WORDS:
+		for (size_t i = 0; i < c->nwords; i++) {
+			bool ok = false;
+
+			for (const char *const *ch = k->choices; *ch; ch++)
+				ok |= !strcmp(*ch, c->words[i]);
+			if (!ok) {
+				choices_list(k->choices, list, sizeof(list));
+				return perr(p, "%s: expected words from %s, got '%s'", k->name, list,
+					    c->words[i]);
+			}
+		}
+		return 0;
+	case BR_CV_IDS:
+		if (c->nwords == 1 && !strcmp(c->words[0], "none"))
+			return 0;
+		for (size_t i = 0; i < c->nwords; i++)
+			if (strspn(c->words[i], "0123456789") != strlen(c->words[i]))
+				return perr(p, "%s: expected 'none' or decimal ids, got '%s'", k->name,
+					    c->words[i]);
+		return 0;
 	default:
 		return perr(p, "%s: internal error: unknown value type", k->name);
 	}
@@ -360,6 +397,14 @@ int br_claims_parse_text(const char *name, const char *text, struct br_claims *c
 			r = parse_line(&p, s, c);
 	}
 	free(copy);
+	/* A trap stops a seccomp.deny call only where the file says traps are
+	 * what its vendor means (a SIGSYS handler can catch it and go on). */
+	for (size_t i = 0; !r && i < c->n; i++)
+		if (!strcmp(c->v[i].key->name, "seccomp.denied_by"))
+			for (size_t j = 0; j < c->v[i].nwords; j++)
+				if (!strcmp(c->v[i].words[j], "trap"))
+					for (size_t k = 0; k < c->n; k++)
+						c->v[k].trap_ok = true;
 	return r;
 }
 

@@ -15,6 +15,7 @@
 #ifndef BR_CLAIMS_H
 #define BR_CLAIMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum br_claim_op { BR_OP_EQ, BR_OP_NE, BR_OP_GE, BR_OP_LE, BR_NOPS };
@@ -27,6 +28,8 @@ enum br_claim_type {
 	BR_CV_SYSCALLS, /* syscall names from the probe table (br_sysprobes) */
 	BR_CV_PATHS,    /* absolute paths */
 	BR_CV_GLOBS,    /* "none" or dotted sysctl globs (net.*) */
+	BR_CV_WORDS,    /* one or more words, each from choices[] */
+	BR_CV_IDS,      /* "none" or decimal ids (group ids) */
 };
 
 /* The questionnaire area a claim answers (shared/seed/questionnaire.txt). */
@@ -59,6 +62,7 @@ struct br_claim {
 	long num;     /* BR_CV_INT */
 	unsigned long long mask; /* BR_CV_CAPS / BR_CV_SECBITS: the bit set */
 	int line;
+	bool trap_ok; /* seccomp.deny: the file also claims seccomp.denied_by ... trap */
 };
 
 struct br_claims {

@@ -7,6 +7,8 @@ enum br_exit {
 	BR_EXIT_PASS = 0,  /* everything held / nothing failed */
 	BR_EXIT_FAIL = 1,  /* a verdict failed, or a claim did not hold */
 	BR_EXIT_USAGE = 2, /* bad input: usage, claims or profile syntax */
+	BR_EXIT_INCOMPLETE = 3, /* assess: no claim failed, but the evidence is incomplete
+				 * (no probe report, or it stopped early) */
 	BR_EXIT_SKIP = 4,  /* a case's own process: it skipped (never a binary's status) */
 };
 

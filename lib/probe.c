@@ -328,6 +328,13 @@ const struct br_sysprobe br_sysprobes[] = {
 	{"iopl", NR3(172, 172, 110), {4}, EINVAL, false, 0},
 	{"ioperm", NR3(173, 173, 101), {0x10000, 1, 0}, EINVAL, false, 0},
 	{"socket", NR3(41, 41, 359), {-1, 0, 0}, EAFNOSUPPORT, false, 0},
+	/* the socket calls io_uring can also make (IORING_OP_CONNECT, ...): fd -1 */
+	{"connect", NR3(42, 42, 362), {-1, 0, 0}, EBADF, false, 0},
+	{"accept4", NR3(288, 288, 364), {-1, 0, 0, 0}, EBADF, false, 0},
+	{"sendto", NR3(44, 44, 369), {-1, 0, 0, 0, 0, 0}, EBADF, false, 0},
+	{"recvfrom", NR3(45, 517, 371), {-1, 0, 0, 0, 0, 0}, EBADF, false, 0},
+	/* a size below OPEN_HOW_SIZE_VER0 is refused before anything is read */
+	{"openat2", NR3(437, 437, 437), {-1, 0, 0, 0}, EINVAL, false, 0},
 	{"clone3", NR3(435, 435, 435), {0, 0}, EINVAL, false, 0},
 	{"personality", NR3(135, 135, 136), {0xffffffff}, 0, false, 0},
 	{"getpid", NR3(39, 39, 20), {0}, 0, false, 0},
@@ -388,7 +395,7 @@ enum br_outcome_kind br_probe_sys(struct br_outcome *o, const struct br_sysprobe
 
 /* ---- io_uring ---- */
 
-long br_uring_openat(const char *path, int flags)
+long br_uring_op(const struct io_uring_sqe *op)
 {
 	struct io_uring_params p;
 	size_t sq_size, cq_size, sqe_size;
@@ -428,11 +435,7 @@ long br_uring_openat(const char *path, int flags)
 		struct io_uring_cqe *cqes = (struct io_uring_cqe *)((char *)cq + p.cq_off.cqes);
 		unsigned t = *tail;
 
-		memset(&sqe[0], 0, sizeof(sqe[0]));
-		sqe[0].opcode = IORING_OP_OPENAT;
-		sqe[0].fd = AT_FDCWD;
-		sqe[0].addr = (unsigned long)path;
-		sqe[0].open_flags = (unsigned)(O_RDONLY | O_CLOEXEC | flags);
+		sqe[0] = *op;
 		sqe[0].user_data = 0x6272; /* "br" */
 		array[t & mask] = 0;
 		__atomic_store_n(tail, t + 1, __ATOMIC_RELEASE);
@@ -456,6 +459,15 @@ out:
 		munmap(sq, sq_size);
 	close((int)fd);
 	return ret;
+}
+
+long br_uring_openat(const char *path, int flags)
+{
+	struct io_uring_sqe sqe = {.opcode = IORING_OP_OPENAT, .fd = AT_FDCWD,
+				   .addr = (unsigned long)path,
+				   .open_flags = (unsigned)(O_RDONLY | O_CLOEXEC | flags)};
+
+	return br_uring_op(&sqe);
 }
 
 long br_uring_open_root(void)

@@ -132,6 +132,11 @@ enum br_outcome_kind br_probe_sys(struct br_outcome *o, const struct br_sysprobe
  * built) or from the operation itself (EINVAL before 5.6: no OPENAT).
  */
 long br_uring_openat(const char *path, int flags);
+/* Submit one SQE (user_data is overwritten) on a fresh one-entry ring and
+ * return its CQE's res: >= 0 or -errno (EINVAL for an opcode this kernel
+ * lacks), or io_uring_setup's -errno. */
+struct io_uring_sqe;
+long br_uring_op(const struct io_uring_sqe *sqe);
 /* Open "/" through the ring and check it is a directory: 1, or -errno. */
 long br_uring_open_root(void);
 

@@ -27,6 +27,30 @@ int br_child(int (*fn)(void *arg), void *arg)
 	return br_wait(pid);
 }
 
+pid_t br_parked(int *hold)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		pid = -errno;
+		close(p[0]);
+		close(p[1]);
+		return pid;
+	}
+	if (pid == 0) {
+		close(p[1]);
+		_exit(read(p[0], &c, 1) < 0);
+	}
+	close(p[0]);
+	*hold = p[1];
+	return pid;
+}
+
 int br_write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;

@@ -8,6 +8,11 @@
  * Returns the exit status, 128+signal if killed, or -errno if fork failed. */
 int br_child(int (*fn)(void *arg), void *arg);
 
+/* Fork a child that waits until *hold (the write end of its pipe, set
+ * here) is closed, then exits 0: a process to signal, trace or look at that
+ * changes nothing. Its pid, or -errno. */
+pid_t br_parked(int *hold);
+
 /* Wait for pid; same return convention as br_child. */
 int br_wait(pid_t pid);
 

@@ -18,6 +18,7 @@
 #include "assess.h"
 #include "cli.h"
 #include "fhandle.h"
+#include "harness.h" /* br_signame */
 
 #define MAX_SOCKETS 32
 
@@ -25,9 +26,11 @@ struct assess {
 	const char *claims_path, *out, *probe;
 	char **cmd;
 	int ncmd;
-	bool no_probe_arg;
+	bool no_probe_arg, strict;
 	char *sockets[MAX_SOCKETS];
 	int nsockets;
+	char **ref_sockets; /* the outside's live sockets, passed to the inside */
+	size_t nref_sockets;
 	struct br_claims claims;
 	char **probe_args; /* probe path and its options */
 	struct recs in, ref;
@@ -55,13 +58,15 @@ static void usage_assess(FILE *f)
 		"  --claims FILE   check these claims (README \"Claims keys\"); one KTAP case each\n"
 		"  --out DIR       write the evidence bundle (KTAP, facts.json, observations.json,\n"
 		"                  the claims, the probe, report.html, manifest.json, SHA256SUMS)\n"
-		"  --socket PATH   one more daemon socket to try (repeatable)\n"
+		"  --socket PATH   one more unix socket to try (repeatable); @NAME is abstract\n"
 		"  --probe PATH    the probe binary (default: next to blastradius)\n"
 		"  --no-probe-arg  CMD starts the probe itself (e.g. a container whose\n"
 		"                  entrypoint is the probe): add nothing to CMD\n"
+		"  --strict        a claim the evidence cannot decide fails (not tested = fail)\n"
 		"  --keys          print the claims keys table (markdown) and exit\n\n"
-		"Exit: 0 every claim holds (or no claims), 1 a claim failed or the probe did\n"
-		"not report, 2 bad input (claims errors name file:line).\n");
+		"Exit: 0 every claim holds on complete evidence (or no claims), 1 a claim does\n"
+		"not hold, 2 bad input (claims errors name file:line), 3 the evidence is\n"
+		"incomplete (no probe report, or it stopped early) and no claim failed.\n");
 }
 
 /* The values column for the types that have no list of choices. */
@@ -72,6 +77,7 @@ static const char *const value_docs[] = {
 	[BR_CV_SYSCALLS] = "syscall names (probe table)",
 	[BR_CV_PATHS] = "absolute paths",
 	[BR_CV_GLOBS] = "`none`, or sysctl globs with `<=`",
+	[BR_CV_IDS] = "`none` or decimal ids",
 };
 
 static void print_keys(void)
@@ -84,7 +90,7 @@ static void print_keys(void)
 			if (k->ops & (1U << op))
 				snprintf(ops + strlen(ops), sizeof(ops) - strlen(ops), "%s`%s`",
 					 ops[0] ? " " : "", br_claim_op_str(op));
-		if (k->type == BR_CV_CHOICE)
+		if (k->type == BR_CV_CHOICE || k->type == BR_CV_WORDS)
 			for (const char *const *c = k->choices; *c; c++)
 				snprintf(vals + strlen(vals), sizeof(vals) - strlen(vals), "%s`%s`",
 					 vals[0] ? ", " : "", *c);
@@ -135,7 +141,8 @@ static void build_probe_args(struct assess *a)
 	char *handle = outside_handle(a->probe);
 	int n = 0;
 
-	a->probe_args = calloc(4 + 2 * (MAX_SOCKETS + 16) + 2 * a->claims.n * 8, sizeof(char *));
+	a->probe_args = calloc(4 + 2 * (MAX_SOCKETS + 16) + 2 * a->claims.n * 8 + 2 * a->nref_sockets,
+			       sizeof(char *));
 	a->probe_args[n++] = (char *)a->probe;
 	if (handle) {
 		a->probe_args[n++] = "--handle";
@@ -144,6 +151,12 @@ static void build_probe_args(struct assess *a)
 	for (int i = 0; i < a->nsockets; i++) {
 		a->probe_args[n++] = "--socket";
 		a->probe_args[n++] = a->sockets[i];
+	}
+	/* Every unix socket that accepted the outside probe: a live daemon the
+	 * inside must not reach (abstract ones too, in a shared network ns). */
+	for (size_t i = 0; i < a->nref_sockets; i++) {
+		a->probe_args[n++] = "--socket";
+		a->probe_args[n++] = a->ref_sockets[i];
 	}
 	/* Claimed writable places are probed too, so the claim can hold. */
 	for (size_t i = 0; i < a->claims.n; i++)
@@ -190,34 +203,95 @@ static char **launcher_argv(const struct assess *a)
 	return v;
 }
 
+/* "killed by signal 31 (SIGSYS)" or "exit status 1", from a wait status as
+ * run_cmd returns it (128 + signal for a signal). */
+static const char *status_str(int st, char *buf, size_t size)
+{
+	if (st > 128)
+		snprintf(buf, size, "killed by signal %d (%s)", st - 128, br_signame(st - 128));
+	else
+		snprintf(buf, size, "exit status %d", st);
+	return buf;
+}
+
 static void measure(struct assess *a)
 {
+	char how[64];
 	int st;
 
 	if (a->ncmd) {
-		char **v = launcher_argv(a);
+		char **v;
 
 		a->ref_text = run_capture(a->probe_args, &st);
 		recs_parse(&a->ref, a->ref_text);
-		if (!a->ref.complete)
-			die("assess: the probe did not complete outside the sandbox (status %d)", st);
+		if (recs_incomplete(&a->ref))
+			die("assess: the probe did not complete outside the sandbox (%s%s%s)",
+			    status_str(st, how, sizeof(how)), a->ref.last_attempt ? "; last attempt: " : "",
+			    a->ref.last_attempt ? a->ref.last_attempt : "");
+		a->ref_sockets = calloc(a->ref.n + 1, sizeof(char *));
+		for (size_t i = 0; i < a->ref.n; i++)
+			if (a->ref.v[i].kind == 'O' && !strncmp(a->ref.v[i].key, "socket.", 7) &&
+			    !strcmp(a->ref.v[i].value, "allowed") && a->nref_sockets < 256)
+				a->ref_sockets[a->nref_sockets++] = a->ref.v[i].key + 7;
+		free(a->probe_args);
+		build_probe_args(a);
+		v = launcher_argv(a);
 		a->in_text = run_capture(v, &a->launcher_status);
 		free(v);
 	} else {
 		a->in_text = run_capture(a->probe_args, &a->launcher_status);
 	}
 	recs_parse(&a->in, a->in_text);
-	if (!a->in.complete && a->in.n) {
-		st = a->launcher_status;
-		fprintf(stderr, "blastradius: assess: the probe stopped after %zu records (%s %d); "
-			"claims it did not reach are not tested\n", a->in.n,
-			st > 128 ? "killed by signal" : "exit status", st > 128 ? st - 128 : st);
-	} else if (!a->in.complete) {
-		st = a->launcher_status;
-		die("assess: no complete probe report from %s (%s %d): is the probe reachable "
-		    "inside the sandbox at %s?", a->ncmd ? a->cmd[0] : a->probe,
-		    st > 128 ? "killed by signal" : "exit status", st > 128 ? st - 128 : st, a->probe);
+	st = a->launcher_status;
+	if (!a->in.started)
+		fprintf(stderr, "blastradius: assess: no probe report from %s (%s): %s; every claim is "
+			"not tested\n", a->ncmd ? a->cmd[0] : a->probe, status_str(st, how, sizeof(how)),
+			a->no_probe_arg ? "does CMD start the probe, and does it write to CMD's stdout?"
+			: a->ncmd ? "is the probe reachable inside the sandbox at that path, and may it run?"
+			: "the probe did not start");
+	else if (recs_incomplete(&a->in))
+		fprintf(stderr, "blastradius: assess: INCOMPLETE evidence (%s): claims it did not "
+			"reach are not tested\n", status_str(st, how, sizeof(how)));
+}
+
+/* Why the evidence is incomplete, one line, or NULL. */
+static char *incomplete_why(const struct assess *a)
+{
+	char how[64], *s = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!recs_incomplete(&a->in))
+		return NULL;
+	f = open_memstream(&s, &len);
+	if (!a->in.started) {
+		fprintf(f, "no probe report at all (%s", status_str(a->launcher_status, how, sizeof(how)));
+		if (a->no_probe_arg)
+			fputs("; the probe CMD starts never wrote its header", f);
+		else
+			fprintf(f, "; probe path given to CMD: %s", a->probe);
+		fputs(")", f);
+	} else {
+		bool any = false;
+
+		for (size_t i = 0; i < a->in.n; i++) {
+			const struct rec *x = &a->in.v[i];
+
+			if (x->kind != 'D')
+				continue;
+			fprintf(f, "%sthe probe's %s section was %s at its attempt: %s", any ? "; " : "",
+				x->key, x->value, x->detail);
+			any = true;
+		}
+		if (!a->in.complete)
+			fprintf(f, "%sthe probe stopped (%s) after %zu records, during its attempt: %s",
+				any ? "; " : "", status_str(a->launcher_status, how, sizeof(how)),
+				a->in.n, a->in.last_attempt ? a->in.last_attempt : "?");
+		if (a->in.last_attempt && !strncmp(a->in.last_attempt, "fork:", 5) && !a->in.complete)
+			fputs(": the sandbox leaves no fork, so nothing else could be measured", f);
 	}
+	fclose(f);
+	return s;
 }
 
 /* Each line of s as an indented KTAP comment; frees s. */
@@ -233,21 +307,28 @@ static void ktap(struct assess *a)
 	size_t len;
 	FILE *f = open_memstream(&a->ktap, &len);
 	const char *name = a->claims_path ? a->claims_path : "(no claims)";
+	char *why;
 
 	fprintf(f, BR_TAP_VERSION "\n1..%zu\n", a->claims.n);
 	fprintf(f, "# assess: claims %s, %s\n", name,
 		a->ncmd ? "probe inside the sandbox CMD launched" : "probe in this environment");
-	if (!a->in.complete)
-		fprintf(f, "# assess: the probe stopped early (%s %d) after %zu records: the sandbox "
-			"killed or stopped it\n", a->launcher_status > 128 ? "signal" : "exit status",
-			a->launcher_status > 128 ? a->launcher_status - 128 : a->launcher_status,
-			a->in.n);
+	if ((why = incomplete_why(a))) {
+		fprintf(f, "# INCOMPLETE evidence: %s\n", why);
+		free(why);
+	}
 	for (size_t i = 0; i < a->claims.n; i++) {
 		const struct br_claim *c = &a->claims.v[i];
 		char msg[2048], id[128];
 		enum br_verdict v = claim_check(c, &a->in, a->ncmd ? &a->ref : NULL, msg, sizeof(msg));
 
 		snprintf(id, sizeof(id), "assess.%s.%s", br_area_id(c->key->area), c->key->name);
+		if (v == BR_SKIP && a->strict) {
+			char m2[2100];
+
+			snprintf(m2, sizeof(m2), "not tested, and --strict fails that: %s", msg);
+			snprintf(msg, sizeof(msg), "%s", m2);
+			v = BR_FAIL;
+		}
 		a->tot[v]++;
 		fprintf(f, "# %s:%d: %s %s %s: %s\n", name, c->line, c->key->name,
 			br_claim_op_str(c->op), c->text, msg);
@@ -259,7 +340,8 @@ static void ktap(struct assess *a)
 			fprintf(f, "# FAIL %s: %s:%d: %s %s %s does not hold\nnot ok %zu %s\n", id,
 				name, c->line, c->key->name, br_claim_op_str(c->op), c->text, i + 1, id);
 	}
-	fprintf(f, "# In short, a compromised process here:\n");
+	fprintf(f, "# In short, a compromised process here%s:\n",
+		recs_incomplete(&a->in) ? " (INCOMPLETE: only what the probe measured)" : "");
 	comment_lines(f, plain_summary(&a->in, a->ncmd ? &a->ref : NULL));
 	for (int area = 0; area < BR_NAREAS; area++) {
 		fprintf(f, "# %s:\n", br_area_name(area));
@@ -387,6 +469,17 @@ static void write_report(const struct assess *a, const char *dir, const char *ti
 	fprintf(f, "</code>.<br>Claims: %u held, %u failed, %u not tested.</p>\n", a->tot[BR_PASS],
 		a->tot[BR_FAIL], a->tot[BR_SKIP]);
 	{
+		char *why = incomplete_why(a);
+
+		if (why) {
+			fputs("<p class=\"fail\">INCOMPLETE evidence: ", f);
+			html_escape(f, why);
+			fputs(". Claims the probe did not reach are not tested; nothing below is "
+			      "said about what it did not measure.</p>\n", f);
+			free(why);
+		}
+	}
+	{
 		char *s = plain_summary(&a->in, a->ncmd ? &a->ref : NULL);
 
 		fputs("<h2>In short</h2>\n<p>A compromised process inside this sandbox:</p>\n<ul>\n", f);
@@ -411,6 +504,8 @@ static void write_report(const struct assess *a, const char *dir, const char *ti
 				      "<th>measured</th></tr>\n", f);
 			any = true;
 			v = claim_check(c, &a->in, a->ncmd ? &a->ref : NULL, msg, sizeof(msg));
+			if (v == BR_SKIP && a->strict)
+				v = BR_FAIL;
 			fprintf(f, "<tr><td>%d</td><td><code>%s %s ", c->line, c->key->name,
 				br_claim_op_str(c->op));
 			html_escape(f, c->text);
@@ -530,6 +625,7 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 		{"claims", required_argument, 0, 'c'}, {"out", required_argument, 0, 'o'},
 		{"socket", required_argument, 0, 's'}, {"probe", required_argument, 0, 'p'},
 		{"no-probe-arg", no_argument, 0, 'n'}, {"keys", no_argument, 0, 'k'},
+		{"strict", no_argument, 0, 'S'},
 		{"help", no_argument, 0, 'h'},         {0},
 	};
 	int c;
@@ -553,6 +649,9 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 			break;
 		case 'n':
 			a->no_probe_arg = true;
+			break;
+		case 'S':
+			a->strict = true;
 			break;
 		case 'k':
 			print_keys();
@@ -600,11 +699,13 @@ int cmd_assess(int argc, char **argv)
 	for (size_t i = 0; i < a.claims.n; i++) {
 		char msg[2048];
 		const struct br_claim *c = &a.claims.v[i];
+		enum br_verdict v = claim_check(c, &a.in, a.ncmd ? &a.ref : NULL, msg, sizeof(msg));
 
-		if (claim_check(c, &a.in, a.ncmd ? &a.ref : NULL, msg, sizeof(msg)) == BR_FAIL)
-			fprintf(stderr, "blastradius: claim does not hold: %s:%d: %s %s %s (%s)\n",
-				a.claims_path, c->line, c->key->name, br_claim_op_str(c->op), c->text,
-				msg);
+		if (v == BR_FAIL || (v == BR_SKIP && a.strict))
+			fprintf(stderr, "blastradius: claim does not hold%s: %s:%d: %s %s %s (%s)\n",
+				v == BR_SKIP ? " (not tested, --strict)" : "", a.claims_path, c->line,
+				c->key->name, br_claim_op_str(c->op), c->text, msg);
 	}
-	return a.tot[BR_FAIL] ? BR_EXIT_FAIL : BR_EXIT_PASS;
+	return a.tot[BR_FAIL] ? BR_EXIT_FAIL : recs_incomplete(&a.in) ? BR_EXIT_INCOMPLETE
+								   : BR_EXIT_PASS;
 }

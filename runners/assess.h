@@ -10,7 +10,8 @@
 
 /* One line of blastradius-probe output (README "Probe records"). */
 struct rec {
-	char kind;    /* 'F' fact, 'O' observation */
+	char kind;    /* 'F' fact, 'O' observation, 'D' a probe worker that died
+		       * (key: its section, value: how, detail: its last attempt) */
 	char *key, *value;
 	char *cause;  /* observations: none, seccomp-kill, capability, lsm, ... */
 	char *detail;
@@ -19,8 +20,19 @@ struct rec {
 struct recs {
 	struct rec *v;
 	size_t n;
+	bool started;  /* saw the header */
 	bool complete; /* saw the header and the "end" line */
+	size_t ndied;  /* D records: sections whose worker died */
+	char *last_attempt; /* the last A record, or NULL */
 };
+
+/* NULL when every probe section named in sections (blank-separated:
+ * identity creds facts seccomp.default syscalls crossings io_uring fhandle
+ * fs procsys sockets tiocsti) ran to its end; else why not, in buf. */
+const char *section_gap(const struct recs *in, const char *sections, char *buf, size_t size);
+
+/* The evidence is incomplete: no "end", or a section's worker died. */
+bool recs_incomplete(const struct recs *r);
 
 /* Parse probe output; lines outside the header..end frame are ignored
  * (a launcher may print its own). Never fails; check ->complete. */

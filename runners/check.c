@@ -19,6 +19,7 @@ void recs_parse(struct recs *r, const char *text)
 {
 	const char *s = text;
 	bool in = false;
+	char *last = NULL; /* the last A record: what the probe was attempting */
 
 	memset(r, 0, sizeof(*r));
 	while (s && *s) {
@@ -28,12 +29,26 @@ void recs_parse(struct recs *r, const char *text)
 		int n = 0;
 
 		s = nl ? nl + 1 : NULL;
+		/* A pty relay (systemd-nspawn) turns every \n into \r\n. */
+		line[strcspn(line, "\r")] = 0;
 		if (!strcmp(line, "blastradius-probe 1")) {
 			in = true;
+			r->started = true;
 		} else if (in && !strcmp(line, "end")) {
 			r->complete = true;
 			in = false;
-		} else if (in && (line[0] == 'F' || line[0] == 'O') && line[1] == '\t') {
+		} else if (in && line[0] == 'A' && line[1] == '\t') {
+			free(last);
+			last = strdup(line + 2);
+		} else if (in && line[0] == 'S' && line[1] == '\t') {
+			struct rec *v = realloc(r->v, (r->n + 1) * sizeof(*v));
+
+			if (v) {
+				r->v = v;
+				v[r->n++] = (struct rec){'S', strdup(line + 2), strdup("done"),
+							 strdup(""), strdup("")};
+			}
+		} else if (in && strchr("FOD", line[0]) && line[1] == '\t') {
 			/* strsep keeps empty fields (an empty detail). */
 			save = line + 2;
 			while (n < 5 && save)
@@ -43,14 +58,23 @@ void recs_parse(struct recs *r, const char *text)
 
 				if (v) {
 					r->v = v;
+					/* D: a worker died; its detail is the last attempt. */
 					v[r->n++] = (struct rec){line[0], strdup(f[0]), strdup(f[1]),
 								 strdup(f[2] ? f[2] : ""),
-								 strdup(f[3] ? f[3] : "")};
+								 strdup(line[0] == 'D' ? (last ? last : "?")
+									: f[3] ? f[3] : "")};
+					r->ndied += line[0] == 'D';
 				}
 			}
 		}
 		free(line);
 	}
+	r->last_attempt = last;
+}
+
+bool recs_incomplete(const struct recs *r)
+{
+	return !r->complete || r->ndied;
 }
 
 void recs_free(struct recs *r)
@@ -62,6 +86,7 @@ void recs_free(struct recs *r)
 		free(r->v[i].detail);
 	}
 	free(r->v);
+	free(r->last_attempt);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -127,12 +152,41 @@ const char *ns_state(const struct recs *in, const struct recs *ref, const char *
 		snprintf(msg, size, "ours %s, PID 1's %s", mine->value, pid1 + 5);
 		return strcmp(mine->value, pid1 + 5) ? "isolated" : "shared";
 	}
-	if (!strcmp(t, "user") && val(in, "uid_map")) {
-		snprintf(msg, size, "uid_map is '%s'", val(in, "uid_map"));
-		return strcmp(val(in, "uid_map"), "0 0 4294967295") ? "isolated" : "shared";
+	/* The init namespaces have fixed inode numbers (PROC_*_INIT_INO): user,
+	 * pid, ipc, uts, cgroup and time always; net and mnt since 6.18, so for
+	 * those only a match decides. */
+	{
+		static const struct {
+			const char *t;
+			unsigned long ino;
+			bool always;
+		} init[] = {
+			{"ipc", 0xEFFFFFFFUL, true}, {"uts", 0xEFFFFFFEUL, true},
+			{"user", 0xEFFFFFFDUL, true}, {"pid", 0xEFFFFFFCUL, true},
+			{"cgroup", 0xEFFFFFFBUL, true}, {"time", 0xEFFFFFFAUL, true},
+			{"net", 0xEFFFFFF9UL, false}, {"mnt", 0xEFFFFFF8UL, false},
+		};
+		const char *colon = strchr(mine->value, ':');
+		unsigned long ino = colon ? strtoul(colon + 1, NULL, 10) : 0;
+
+		for (size_t i = 0; colon && i < sizeof(init) / sizeof(*init); i++) {
+			if (strcmp(init[i].t, t))
+				continue;
+			if (ino == init[i].ino) {
+				snprintf(msg, size, "inode %s is the initial %s namespace's fixed number "
+					 "(PID 1 unreadable)", mine->value, t);
+				return "shared";
+			}
+			if (init[i].always) {
+				snprintf(msg, size, "inode %s is not the initial %s namespace's fixed "
+					 "number 0x%lX (PID 1 unreadable)", mine->value, t, init[i].ino);
+				return "isolated";
+			}
+		}
 	}
-	snprintf(msg, size, "no reference to compare with: PID 1's namespace is %s (run as root, "
-		 "or use assess -- CMD)", pid1 ? pid1 + 5 : "unknown");
+	snprintf(msg, size, "no reference to compare with: PID 1's namespace is %s and this "
+		 "namespace type has no fixed initial inode before 6.18 (use assess -- CMD)",
+		 pid1 ? pid1 + 5 : "unknown");
 	return NULL;
 }
 
@@ -178,7 +232,7 @@ static enum br_verdict choice(const struct br_claim *c, const char *seen, char *
 
 /* Did seccomp stop this syscall on this ABI? 1 yes, 0 no, -1 cannot tell. */
 static int seccomp_stopped(const struct recs *in, const struct recs *ref, const char *name,
-			   int abi, const char **why)
+			   int abi, bool trap_ok, const char **why)
 {
 	char key[96];
 	const struct rec *x, *r;
@@ -192,6 +246,11 @@ static int seccomp_stopped(const struct recs *in, const struct recs *ref, const 
 	*why = x->cause;
 	if (!strcmp(x->cause, "probe-error"))
 		return -1;
+	if (!strcmp(x->cause, "seccomp-trap") && !trap_ok) {
+		*why = "trapped: a SIGSYS handler can catch it and carry on (add trap to "
+		       "seccomp.denied_by if that is meant)";
+		return 0;
+	}
 	if (!strncmp(x->cause, "seccomp", 7) || !strcmp(x->cause, "abi-off") ||
 	    !strncmp(x->detail, "no ", 3))
 		return 1;
@@ -210,6 +269,21 @@ static int seccomp_stopped(const struct recs *in, const struct recs *ref, const 
 		return -1;
 	}
 	return 0;
+}
+
+/* The io_uring operation that does what syscall name does, or NULL. */
+static const char *uring_op(const char *name)
+{
+	static const char *const map[][2] = {
+		{"openat", "openat"}, {"openat2", "openat2"}, {"socket", "socket"},
+		{"connect", "connect"}, {"accept4", "accept"}, {"sendto", "send"},
+		{"recvfrom", "recv"},
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (!strcmp(map[i][0], name))
+			return map[i][1];
+	return NULL;
 }
 
 static enum br_verdict check_syscalls(const struct br_claim *c, const struct recs *in,
@@ -233,11 +307,11 @@ static enum br_verdict check_syscalls(const struct br_claim *c, const struct rec
 			if (!strcmp(c->key->name, "seccomp.allow")) {
 				if (a != BR_ABI_NATIVE)
 					continue;
-				int s = seccomp_stopped(in, ref, name, a, &why);
+				int s = seccomp_stopped(in, ref, name, a, true, &why);
 
 				bad = s == 1, unsure = s < 0;
 			} else if (!strcmp(c->key->name, "seccomp.deny")) {
-				int s = seccomp_stopped(in, ref, name, a, &why);
+				int s = seccomp_stopped(in, ref, name, a, c->trap_ok, &why);
 
 				bad = s == 0, unsure = s < 0;
 			} else { /* syscalls.blocked */
@@ -251,9 +325,24 @@ static enum br_verdict check_syscalls(const struct br_claim *c, const struct rec
 			failed |= bad;
 			unknown |= unsure;
 		}
+		/* The same operation through io_uring, which no filter sees. */
+		if (!strcmp(c->key->name, "seccomp.deny") || !strcmp(c->key->name, "syscalls.blocked")) {
+			const char *op = uring_op(name);
+			char key[64];
+			const struct rec *x;
+
+			snprintf(key, sizeof(key), "io_uring.%s", op ? op : "");
+			if (op && allowed(x = recs_get(in, 'O', key))) {
+				len += snprintf(msg + len, len < size ? size - len : 0,
+						"%s%s: %s works through io_uring (%s)",
+						len ? "; " : "", name, x->detail, x->value);
+				failed = true;
+			}
+		}
 	}
 	if (!failed && !unknown)
-		snprintf(msg, size, "measured on every ABI: holds for %s", c->text);
+		snprintf(msg, size, "measured on every ABI%s: holds for %s",
+			 !strcmp(c->key->name, "seccomp.allow") ? "" : " and through io_uring", c->text);
 	return failed ? BR_FAIL : unknown ? BR_SKIP : BR_PASS;
 }
 
@@ -318,10 +407,10 @@ static enum br_verdict check_write(const struct br_claim *c, const struct recs *
 	return bad ? BR_FAIL : BR_PASS;
 }
 
-static enum br_verdict check_procsys(const struct br_claim *c, const struct recs *in, char *msg,
-				     size_t size)
+static enum br_verdict check_procsys(const struct br_claim *c, const struct recs *in,
+				     const char *key, char *msg, size_t size)
 {
-	const struct rec *x = recs_get(in, 'O', "procsys.writable");
+	const struct rec *x = recs_get(in, 'O', key);
 	char *list, *save = NULL;
 	size_t len = 0;
 	bool bad = false;
@@ -379,28 +468,228 @@ static int family(const struct recs *in, const char *prefix, char *list, size_t 
 	return seen ? open : -1;
 }
 
+/* How seccomp answered: the default action and each probed call it stopped. */
+static enum br_verdict check_denied_by(const struct br_claim *c, const struct recs *in, char *msg,
+				       size_t size)
+{
+	const struct rec *d = recs_get(in, 'O', "seccomp.default");
+	size_t len = 0;
+	bool bad = false, any = false;
+
+	msg[0] = 0;
+	for (size_t i = 0; i < in->n; i++) {
+		const struct rec *x = &in->v[i];
+		const char *how = NULL;
+		bool listed = false;
+
+		if (x->kind != 'O')
+			continue;
+		if (x == d)
+			how = !strcmp(x->value, "kill") || !strcmp(x->value, "kill-or-trap") ? "kill" :
+			      !strcmp(x->value, "trap") ? "trap" :
+			      !strncmp(x->value, "errno", 5) ? "errno" : NULL;
+		else if (!strncmp(x->key, "syscall.", 8) || !strncmp(x->key, "io_uring.", 9))
+			how = !strcmp(x->cause, "seccomp-kill") ? "kill" :
+			      !strcmp(x->cause, "seccomp-trap") ? "trap" :
+			      !strcmp(x->cause, "seccomp-errno") ? "errno" : NULL;
+		if (!how)
+			continue;
+		any = true;
+		for (size_t j = 0; j < c->nwords; j++)
+			listed |= !strcmp(c->words[j], how);
+		if (!listed && len < 600) {
+			len += snprintf(msg + len, len < size ? size - len : 0, "%s%s: %s (%s)",
+					len ? "; " : "", x->key, x->value, how);
+			bad = true;
+		}
+	}
+	if (!d && !any)
+		return skip(msg, size, "the default action was not measured and no call was seen "
+			    "stopped by seccomp");
+	if (!any)
+		return skip(msg, size, "no call was stopped by seccomp (default: %s)", d->value);
+	if (!bad)
+		snprintf(msg, size, "every denial seen is %s (default action: %s%s%s)", c->text,
+			 d ? d->value : "not measured", d ? "; " : "", d ? d->detail : "");
+	return bad ? BR_FAIL : BR_PASS;
+}
+
+static enum br_verdict check_groups(const struct br_claim *c, const struct recs *in, char *msg,
+				    size_t size)
+{
+	const char *v = val(in, "groups");
+	char *list, *save = NULL;
+	size_t n = 0;
+	bool bad = false, none = c->nwords == 1 && !strcmp(c->words[0], "none");
+
+	if (!v || !strcmp(v, "error"))
+		return skip(msg, size, "getgroups() not measured");
+	snprintf(msg, size, "supplementary groups inside: %s (gid_map %s)", v, vq(in, "gid_map"));
+	if (!strcmp(v, "none"))
+		return c->op == BR_OP_LE || none ? BR_PASS : BR_FAIL;
+	list = strdup(v);
+	for (char *w = strtok_r(list, " ", &save); w; w = strtok_r(NULL, " ", &save), n++) {
+		bool found = false;
+
+		for (size_t i = 0; !none && i < c->nwords; i++)
+			found |= !strcmp(c->words[i], w);
+		bad |= !found;
+	}
+	free(list);
+	return bad || (c->op == BR_OP_EQ && n != (none ? 0 : c->nwords)) ? BR_FAIL : BR_PASS;
+}
+
+/* A socket is tried when a daemon listens there: connected inside, or
+ * connected outside (the reference). Absent or refused everywhere, or a
+ * socket that could not even be created inside, is not a boundary. */
+static enum br_verdict check_sockets(const struct br_claim *c, const struct recs *in,
+				     const struct recs *ref, char *msg, size_t size)
+{
+	char open_list[1024] = "", held[1024] = "";
+	size_t olen = 0, hlen = 0;
+	int tried = 0, seen = 0;
+
+	for (size_t i = 0; i < in->n; i++) {
+		const struct rec *x = &in->v[i], *r;
+
+		if (x->kind != 'O' || strncmp(x->key, "socket.", 7))
+			continue;
+		seen++;
+		r = recs_get(ref, 'O', x->key);
+		if (allowed(x)) {
+			tried++;
+			olen += snprintf(open_list + olen, olen < sizeof(open_list) ? sizeof(open_list) - olen : 0,
+					 "%s%s", olen ? " " : "", x->key + 7);
+		} else if (strcmp(x->value, "untested") && allowed(r)) {
+			tried++;
+			hlen += snprintf(held + hlen, hlen < sizeof(held) ? sizeof(held) - hlen : 0,
+					 "%s%s (%s)", hlen ? " " : "", x->key + 7, x->value);
+		}
+	}
+	if (!seen)
+		return skip(msg, size, "not measured");
+	if (!tried)
+		return skip(msg, size, "no live daemon socket to try: each of the %d sockets probed "
+			    "was absent or had no listener%s, or no socket could be created inside",
+			    seen, ref ? " outside too" : " (without -- CMD there is no outside to compare)");
+	snprintf(msg, size, "connected: %s; refused although a daemon listens outside: %s",
+		 olen ? open_list : "none", hlen ? held : "none");
+	return !strcmp(olen ? "reachable" : "unreachable", c->words[0]) ? BR_PASS : BR_FAIL;
+}
+
+/* The pid namespace of PID 1 in this /proc (the "pid1=" of ns.pid), or NULL. */
+static const char *proc_pid1(const struct recs *r, char *buf, size_t size)
+{
+	const struct rec *x = recs_get(r, 'O', "ns.pid");
+	const char *p = x ? strstr(x->detail, "pid1=") : NULL;
+
+	if (!p || !strncmp(p + 5, "unreadable", 10))
+		return NULL;
+	snprintf(buf, size, "%.*s", (int)strcspn(p + 5, " ;"), p + 5);
+	return buf;
+}
+
 static const char *host_pids(const struct recs *in, const struct recs *ref, char *msg, size_t size)
 {
-	char why[256];
+	char why[256], in1[64], out1[64];
 	const char *pid = ns_state(in, ref, "pid", why, sizeof(why));
-	const char *procns = val(in, "proc.pidns");
+	const char *procns = val(in, "proc.pidns"), *names = NULL;
+	const struct rec *pids = recs_get(in, 'O', "proc.pids");
 
+	if (pids)
+		names = strstr(pids->detail, "the first: ");
 	if (procns && !strcmp(procns, "foreign")) {
-		snprintf(msg, size, "/proc belongs to another pid namespace (%s processes listed)",
-			 val(in, "proc.pids"));
-		return "visible";
+		/* /proc is not our pid namespace's: the host's, or a third one. */
+		const char *mine = proc_pid1(in, in1, sizeof(in1));
+		const char *outside = ref ? val(ref, "ns.pid") : NULL;
+		const char *host1 = ref ? proc_pid1(ref, out1, sizeof(out1)) : NULL;
+
+		if (mine && ((outside && !strcmp(mine, outside)) || (host1 && !strcmp(mine, host1)))) {
+			snprintf(msg, size, "/proc belongs to the outside's pid namespace (%s processes "
+				 "listed)", pids ? pids->value : "?");
+			return "visible";
+		}
+		if (mine && outside) {
+			snprintf(msg, size, "/proc belongs to an intermediate pid namespace, neither ours "
+				 "nor the outside's, with %s processes (%s)", pids ? pids->value : "?",
+				 names ? names + 11 : "names unreadable");
+			return "hidden";
+		}
+		snprintf(msg, size, "/proc belongs to another pid namespace (%s processes listed), "
+			 "and its PID 1's namespace %s", pids ? pids->value : "?",
+			 ref ? "is unreadable here" : "cannot be compared without -- CMD");
+		return ref ? NULL : "visible";
 	}
 	if (!pid) {
 		snprintf(msg, size, "%s", why);
 		return NULL;
 	}
 	snprintf(msg, size, "pid namespace %s (%s); %s processes in /proc", pid, why,
-		 val(in, "proc.pids") ? val(in, "proc.pids") : "no");
+		 pids ? pids->value : "no");
 	return !strcmp(pid, "isolated") ? "hidden" : "visible";
 }
 
+/* The probe sections (runners/probe) whose records answer claim key k. */
+static const char *claim_sections(const char *k)
+{
+	static const char *const map[][2] = {
+		{"ns.", "identity"}, {"uid", "identity"}, {"setgroups", "identity"},
+		{"groups", "identity"}, {"host.pids", "identity"}, {"caps.", "creds"},
+		{"securebits", "creds"}, {"nnp", "creds"}, {"seccomp.mode", "creds"},
+		{"seccomp.filters", "creds"}, {"landlock.abi", "facts"},
+		{"seccomp.denied_by", "seccomp.default syscalls io_uring"},
+		{"seccomp.deny", "syscalls io_uring"}, {"syscalls.blocked", "syscalls io_uring"},
+		{"seccomp.", "syscalls"}, {"io_uring", "io_uring"}, {"landlock", "fs"},
+		{"fhandle", "fhandle"}, {"procsys.", "procsys"}, {"sockets", "sockets"},
+		{"tiocsti", "tiocsti"},
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (!strncmp(k, map[i][0], strlen(map[i][0])))
+			return map[i][1];
+	return "";
+}
+
+const char *section_gap(const struct recs *in, const char *sections, char *buf, size_t size)
+{
+	char list[128], *save = NULL;
+
+	snprintf(list, sizeof(list), "%s", sections);
+	for (char *s = strtok_r(list, " ", &save); s; s = strtok_r(NULL, " ", &save)) {
+		const struct rec *d = recs_get(in, 'D', s);
+
+		if (recs_get(in, 'S', s))
+			continue;
+		if (d)
+			snprintf(buf, size, "the probe's %s section was %s at its attempt: %s", s,
+				 d->value, d->detail);
+		else
+			snprintf(buf, size, "the probe never finished its %s section (the report stopped%s%s)",
+				 s, in->last_attempt ? " after attempting: " : "",
+				 in->last_attempt ? in->last_attempt : "");
+		return buf;
+	}
+	return NULL;
+}
+
+static enum br_verdict claim_check_one(const struct br_claim *c, const struct recs *in,
+				       const struct recs *ref, char *msg, size_t size);
+
+/* A claim its sections did not finish cannot pass: what they measured may
+ * still show it false, but never true. */
 enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 			    const struct recs *ref, char *msg, size_t size)
+{
+	char gap[1024];
+	enum br_verdict v = claim_check_one(c, in, ref, msg, size);
+
+	if (v == BR_FAIL || !section_gap(in, claim_sections(c->key->name), gap, sizeof(gap)))
+		return v;
+	return skip(msg, size, "%s", gap);
+}
+
+static enum br_verdict claim_check_one(const struct br_claim *c, const struct recs *in,
+				       const struct recs *ref, char *msg, size_t size)
 {
 	const char *k = c->key->name, *v;
 	char why[512], list[1024];
@@ -465,13 +754,27 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 		return r;
 	}
 	if (!strcmp(k, "io_uring")) {
-		const struct rec *x = recs_get(in, 'O', "io_uring.openat");
+		int open = family(in, "io_uring.", list, sizeof(list));
 
-		if (!x)
+		if (open < 0)
 			return skip(msg, size, "not measured");
-		snprintf(why, sizeof(why), "IORING_OP_OPENAT %s, cause %s", x->value, x->cause);
-		return choice(c, allowed(x) ? "available" : "blocked", msg, size, why);
+		snprintf(why, sizeof(why), "ring operations that work: %s", open ? list : "none");
+		return choice(c, open ? "available" : "blocked", msg, size, why);
 	}
+	if (!strcmp(k, "seccomp.denied_by"))
+		return check_denied_by(c, in, msg, size);
+	if (!strcmp(k, "setgroups")) {
+		const struct rec *x = recs_get(in, 'O', "setgroups.same");
+
+		if (!x || !strncmp(x->value, "error", 5))
+			return skip(msg, size, "%s", x ? x->detail : "not measured");
+		snprintf(why, sizeof(why), "setgroups(2) to the current list: %s, cause %s; "
+			 "/proc/self/setgroups %s; gid_map %s", x->value, x->cause,
+			 vq(in, "proc.setgroups"), vq(in, "gid_map"));
+		return choice(c, allowed(x) ? "allowed" : "denied", msg, size, why);
+	}
+	if (!strcmp(k, "groups"))
+		return check_groups(c, in, msg, size);
 	if (!strcmp(k, "landlock")) {
 		const struct rec *x = recs_get(in, 'O', "landlock");
 
@@ -496,15 +799,11 @@ enum br_verdict claim_check(const struct br_claim *c, const struct recs *in,
 		return choice(c, v, msg, size, why);
 	}
 	if (!strcmp(k, "procsys.writable"))
-		return check_procsys(c, in, msg, size);
-	if (!strcmp(k, "sockets")) {
-		int open = family(in, "socket.", list, sizeof(list));
-
-		if (open < 0)
-			return skip(msg, size, "not measured");
-		snprintf(why, sizeof(why), "connected: %s", open ? list : "none");
-		return choice(c, open ? "reachable" : "unreachable", msg, size, why);
-	}
+		return check_procsys(c, in, "procsys.writable", msg, size);
+	if (!strcmp(k, "sockets"))
+		return check_sockets(c, in, ref, msg, size);
+	if (!strcmp(k, "procsys.global"))
+		return check_procsys(c, in, "procsys.global", msg, size);
 	if (!strcmp(k, "tiocsti")) {
 		const struct rec *x = recs_get(in, 'O', "tiocsti");
 
@@ -527,6 +826,18 @@ static void line(FILE *f, const char *fmt, ...)
 	fputc('\n', f);
 }
 
+/* Print "what: not measured (why)" and return true when a section of
+ * sections did not finish: no sentence is drawn from records never written. */
+static bool gap_line(FILE *f, const struct recs *in, const char *sections, const char *what)
+{
+	char why[1024];
+
+	if (!section_gap(in, sections, why, sizeof(why)))
+		return false;
+	line(f, "%s: not measured (%s)", what, why);
+	return true;
+}
+
 char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area area)
 {
 	char *s = NULL, why[512], list[4096];
@@ -536,73 +847,94 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 
 	switch (area) {
 	case BR_AREA_NS:
+		if (gap_line(f, in, "identity", "namespaces, id maps and groups"))
+			break;
 		for (const char *const *t = (const char *const[]){"user", "pid", "net", "mnt", "ipc",
 								   "uts", "cgroup", "time", NULL};
 		     *t; t++) {
 			v = ns_state(in, ref, *t, why, sizeof(why));
 			line(f, "%s namespace: %s (%s)", *t, v ? v : "unknown", why);
 		}
-		line(f, "uid %s inside; uid_map: %s", vq(in, "uid"),
-		     vq(in, "uid_map"));
+		line(f, "uid %s inside; uid_map: %s; gid_map: %s", vq(in, "uid"), vq(in, "uid_map"),
+		     vq(in, "gid_map"));
+		line(f, "supplementary groups: %s; setgroups(2) to them: %s (/proc/self/setgroups %s)",
+		     vq(in, "groups"), vq(in, "setgroups.same"), vq(in, "proc.setgroups"));
 		break;
 	case BR_AREA_SECCOMP: {
 		size_t n = 0;
 
-		line(f, "seccomp mode %s, %s filter(s)",
-		     vq(in, "seccomp.mode"),
-		     vq(in, "seccomp.filters"));
-		list[0] = 0;
-		/* One entry per syscall: "mount (native, ia32)". */
-		for (const struct br_sysprobe *sp = br_sysprobes; sp->name; sp++) {
-			bool first = true;
+		if (!gap_line(f, in, "creds", "seccomp mode"))
+			line(f, "seccomp mode %s, %s filter(s)", vq(in, "seccomp.mode"),
+			     vq(in, "seccomp.filters"));
+		if (!gap_line(f, in, "seccomp.default", "the filter's default action")) {
+			const struct rec *d = recs_get(in, 'O', "seccomp.default");
 
-			if (!strcmp(sp->name, "getpid") || !strcmp(sp->name, "getuid") ||
-			    !strcmp(sp->name, "write") || !strcmp(sp->name, "openat"))
-				continue;
-			for (int a = 0; a < BR_NABIS; a++) {
-				char key[96];
-
-				snprintf(key, sizeof(key), "syscall.%s.%s", sp->name, abis[a]);
-				if (!allowed(recs_get(in, 'O', key)))
-					continue;
-				n += snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0, "%s%s%s",
-					      first ? (n ? "), " : "") : ", ", first ? sp->name : "",
-					      first ? " (" : "");
-				n += snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0, "%s", abis[a]);
-				first = false;
-			}
+			line(f, "default action for a call no rule names: %s (%s)", d ? d->value : "?",
+			     d ? d->detail : "");
 		}
-		if (n)
-			snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0, ")");
-		line(f, "dangerous syscalls that get past seccomp: %s", n ? list : "none");
-		line(f, "io_uring: IORING_OP_OPENAT %s; bypass of an openat filter: %s",
-		     vq(in, "io_uring.openat"),
-		     vq(in, "io_uring.bypass"));
-		line(f, "ABIs: x32 %s, ia32 %s",
-		     vq(in, "syscall.getpid.x32"),
-		     vq(in, "syscall.getpid.ia32"));
+		if (!gap_line(f, in, "syscalls", "syscalls past seccomp")) {
+			list[0] = 0;
+			/* One entry per syscall: "mount (native, ia32)". */
+			for (const struct br_sysprobe *sp = br_sysprobes; sp->name; sp++) {
+				bool first = true;
+
+				if (!strcmp(sp->name, "getpid") || !strcmp(sp->name, "getuid") ||
+				    !strcmp(sp->name, "write") || !strcmp(sp->name, "openat"))
+					continue;
+				for (int a = 0; a < BR_NABIS; a++) {
+					char key[96];
+
+					snprintf(key, sizeof(key), "syscall.%s.%s", sp->name, abis[a]);
+					if (!allowed(recs_get(in, 'O', key)))
+						continue;
+					n += snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0,
+						      "%s%s%s", first ? (n ? "), " : "") : ", ",
+						      first ? sp->name : "", first ? " (" : "");
+					n += snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0,
+						      "%s", abis[a]);
+					first = false;
+				}
+			}
+			if (n)
+				snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0, ")");
+			line(f, "dangerous syscalls that get past seccomp: %s", n ? list : "none");
+			line(f, "ABIs: x32 %s, ia32 %s", vq(in, "syscall.getpid.x32"),
+			     vq(in, "syscall.getpid.ia32"));
+		}
+		if (!gap_line(f, in, "io_uring", "io_uring")) {
+			int open = family(in, "io_uring.", list, sizeof(list));
+
+			line(f, "io_uring operations that work (seccomp never sees them): %s; bypass of "
+			     "an openat filter: %s", open > 0 ? list : "none", vq(in, "io_uring.bypass"));
+		}
 		break;
 	}
 	case BR_AREA_CAPS:
-		for (const char *const *t = (const char *const[]){"caps.effective", "caps.permitted",
-								   "caps.bounding", "caps.ambient",
-								   "caps.inheritable", NULL};
-		     *t; t++) {
-			const struct rec *x = recs_get(in, 'O', *t);
+		if (!gap_line(f, in, "creds", "capabilities")) {
+			for (const char *const *t = (const char *const[]){"caps.effective", "caps.permitted",
+									   "caps.bounding", "caps.ambient",
+									   "caps.inheritable", NULL};
+			     *t; t++) {
+				const struct rec *x = recs_get(in, 'O', *t);
 
-			line(f, "%s: %s", *t + 5, x ? x->detail : "?");
+				line(f, "%s: %s", *t + 5, x ? x->detail : "?");
+			}
+			line(f, "no_new_privs %s; securebits %s", vq(in, "nnp"), vq(in, "securebits"));
 		}
-		line(f, "no_new_privs %s; securebits %s", vq(in, "nnp"),
-		     vq(in, "securebits"));
-		line(f, "raw sockets: AF_PACKET %s, AF_INET/SOCK_RAW %s; new user namespaces: %s",
-		     vq(in, "rawsock.packet"),
-		     vq(in, "rawsock.inet"),
-		     vq(in, "unshare.user"));
+		if (!gap_line(f, in, "crossings", "raw sockets and new user namespaces")) {
+			line(f, "raw sockets: AF_PACKET %s, AF_INET/SOCK_RAW %s; new user namespaces: %s "
+			     "(through int $0x80: %s)", vq(in, "rawsock.packet"), vq(in, "rawsock.inet"),
+			     vq(in, "unshare.user"), vq(in, "unshare.user.ia32"));
+		}
 		break;
 	case BR_AREA_LANDLOCK: {
-		const struct rec *abi = recs_get(in, 'F', "landlock.abi"), *x = recs_get(in, 'O', "landlock");
-		int n = family(in, "fs.write.", list, sizeof(list));
+		const struct rec *abi = recs_get(in, 'F', "landlock.abi"), *x;
+		int n;
 
+		if (gap_line(f, in, "fs", "file system reach and Landlock"))
+			break;
+		x = recs_get(in, 'O', "landlock");
+		n = family(in, "fs.write.", list, sizeof(list));
 		line(f, "kernel Landlock ABI %s; domain: %s (%s)", abi ? abi->value : "?",
 		     x ? x->value : "?", x ? x->detail : "");
 		line(f, "writable among the probed places: %s", n > 0 ? list : "none");
@@ -611,17 +943,30 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 	case BR_AREA_BREACH: {
 		int n;
 
-		v = host_pids(in, ref, why, sizeof(why));
-		line(f, "host process table: %s (%s)", v ? v : "unknown", why);
-		n = family(in, "socket.", list, sizeof(list));
-		line(f, "daemon sockets that accept a connection: %s", n > 0 ? list : "none");
-		line(f, "files under /proc/sys that open for writing: %s",
-		     vq(in, "procsys.writable"));
-		n = family(in, "fhandle.", list, sizeof(list));
-		line(f, "open_by_handle_at (shocker): %s",
-		     n > 0 ? "handles open" : n == 0 ? "refused" : "untested");
-		line(f, "TIOCSTI into the terminal: %s",
-		     vq(in, "tiocsti"));
+		if (!gap_line(f, in, "identity", "host process table")) {
+			v = host_pids(in, ref, why, sizeof(why));
+			line(f, "host process table: %s (%s)", v ? v : "unknown", why);
+		}
+		if (!gap_line(f, in, "sockets", "unix sockets")) {
+			n = family(in, "socket.", list, sizeof(list));
+			line(f, "unix sockets that accept a connection: %s", n > 0 ? list : "none");
+		}
+		if (!gap_line(f, in, "procsys", "/proc/sys")) {
+			const struct rec *g = recs_get(in, 'O', "procsys.global");
+
+			line(f, "files under /proc/sys that open for writing: %s (%s of them global "
+			     "host settings, %s of the sandbox's own namespaces)",
+			     vq(in, "procsys.writable"), g ? g->value : "?", vq(in, "procsys.own"));
+			if (g && strcmp(g->value, "0"))
+				line(f, "global /proc/sys files writable: %.1500s", g->detail);
+		}
+		if (!gap_line(f, in, "fhandle", "open_by_handle_at")) {
+			n = family(in, "fhandle.", list, sizeof(list));
+			line(f, "open_by_handle_at (shocker): %s", n > 0 ? list : n == 0 ? "refused" :
+			     "untested");
+		}
+		if (!gap_line(f, in, "tiocsti", "TIOCSTI"))
+			line(f, "TIOCSTI into the terminal: %s", vq(in, "tiocsti"));
 		break;
 	}
 	default:
@@ -653,45 +998,68 @@ static int syscalls_past_seccomp(const struct recs *in)
 	return n;
 }
 
+/* Only sections that finished speak here; incompleteness is said once, by
+ * the caller, at the top. */
+static bool done(const struct recs *in, const char *sections)
+{
+	char why[1024];
+
+	return !section_gap(in, sections, why, sizeof(why));
+}
+
 char *plain_summary(const struct recs *in, const struct recs *ref)
 {
 	char *s = NULL, why[512], list[4096];
 	size_t len = 0;
 	FILE *f = open_memstream(&s, &len);
-	const char *v = host_pids(in, ref, why, sizeof(why));
-	const struct rec *eff = recs_get(in, 'O', "caps.effective");
+	const char *v = done(in, "identity") ? host_pids(in, ref, why, sizeof(why)) : NULL;
+	const struct rec *eff = recs_get(in, 'O', "caps.effective"), *g;
 	int n;
 
-	if (v)
+	if (v && strstr(why, "intermediate"))
+		line(f, "cannot see the host's processes; sees %s", why + strlen("/proc belongs to "));
+	else if (v)
 		line(f, "%s see the host's processes", !strcmp(v, "visible") ? "CAN" : "cannot");
-	n = family(in, "socket.", list, sizeof(list));
-	if (n >= 0)
-		line(f, n ? "CAN connect to daemon sockets: %s" : "cannot connect to any daemon socket "
+	if (done(in, "procsys") && (g = recs_get(in, 'O', "procsys.global")) &&
+	    strcmp(g->value, "0")) {
+		const char *root = val(in, "uid_map");
+		bool host_root = val(in, "uid") && !strcmp(val(in, "uid"), "0") && root &&
+				 !strncmp(root, "0 0 ", 4);
+
+		line(f, "CAN open %s global host settings under /proc/sys for writing%s: %.400s",
+		     g->value, host_root ? ", as uid 0 that is uid 0 on the host" : "", g->detail);
+	}
+	if (done(in, "sockets") && (n = family(in, "socket.", list, sizeof(list))) >= 0)
+		line(f, n ? "CAN connect to unix sockets: %s" : "cannot connect to any unix socket "
 		     "probed%s", n ? list : "");
-	if (eff && strcmp(eff->detail, "none")) {
+	if (done(in, "creds") && eff && strcmp(eff->detail, "none")) {
 		const char *user = ns_state(in, ref, "user", why, sizeof(why));
 
 		line(f, "HOLDS capabilities in effect: %s%s", eff->detail,
 		     user && !strcmp(user, "isolated") ? " (over what its own user namespace owns)" : "");
-	} else if (eff) {
+	} else if (done(in, "creds") && eff) {
 		line(f, "holds no capabilities in effect");
 	}
-	n = syscalls_past_seccomp(in);
-	line(f, "%s %d of the dangerous syscalls probed past seccomp on some ABI",
-	     n ? "CAN get" : "gets", n);
-	if ((v = val(in, "io_uring.openat")))
-		line(f, "%s open files through io_uring, which seccomp never sees",
-		     !strcmp(v, "allowed") ? "CAN" : "cannot");
-	if ((n = family(in, "fhandle.", list, sizeof(list))) >= 0)
-		line(f, "%s open files by handle (open_by_handle_at, the shocker escape)",
-		     n ? "CAN" : "cannot");
-	if ((v = val(in, "procsys.writable")))
-		line(f, strcmp(v, "0") && strcmp(v, "absent") ? "CAN open %s files under /proc/sys for writing"
-							       : "cannot write under /proc/sys (%s)", v);
-	if ((n = family(in, "fs.write.", list, sizeof(list))) >= 0)
+	if (done(in, "syscalls")) {
+		n = syscalls_past_seccomp(in);
+		line(f, "%s %d of the dangerous syscalls probed past seccomp on some ABI",
+		     n ? "CAN get" : "gets", n);
+	}
+	if (done(in, "seccomp.default") && (v = val(in, "seccomp.default")) && !strcmp(v, "trap"))
+		line(f, "CAN catch the SIGSYS of a denied call and carry on (the filter traps)");
+	if (done(in, "io_uring") && (n = family(in, "io_uring.", list, sizeof(list))) >= 0)
+		line(f, n ? "CAN use io_uring, which seccomp never sees: %s" :
+		     "cannot use io_uring%s", n ? list : "");
+	if (done(in, "fhandle") && (n = family(in, "fhandle.", list, sizeof(list))) >= 0)
+		line(f, "%s open files by handle (open_by_handle_at, the shocker escape)%s%s",
+		     n ? "CAN" : "cannot", n ? ": " : "", n ? list : "");
+	if (done(in, "identity") && allowed(recs_get(in, 'O', "setgroups.same")) &&
+	    (v = val(in, "groups")) && strcmp(v, "none"))
+		line(f, "CAN drop its supplementary groups (%s) with setgroups(2)", v);
+	if (done(in, "fs") && (n = family(in, "fs.write.", list, sizeof(list))) >= 0)
 		line(f, n ? "CAN create files in: %s" : "cannot create files in any place probed%s",
 		     n ? list : "");
-	if ((v = val(in, "tiocsti")) && strcmp(v, "untested"))
+	if (done(in, "tiocsti") && (v = val(in, "tiocsti")) && strcmp(v, "untested"))
 		line(f, "%s push keystrokes into a terminal (TIOCSTI)",
 		     !strcmp(v, "allowed") ? "CAN" : "cannot");
 	fclose(f);

@@ -19,14 +19,18 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/io_uring.h>
+#include <linux/openat2.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -47,47 +51,94 @@
 
 #define TIMEOUT_MS 2000
 #define MAX_EXTRA 32
+#define MAX_SOCKETS 512
 
-static FILE *out;
-static int seccomp_mode; /* PR_GET_SECCOMP: 0 none, 2 filter */
+static int out_fd = 1;
+static int seccomp_mode = -1; /* /proc/self/status Seccomp: 0 none, 2 filter; -1 not read */
 
-/* Tabs and newlines would break the record format. */
-static void field(const char *s)
+/*
+ * One record a line, written with one write(2) and nothing else: the main
+ * process writes records too, and may make no call a strict allow-list
+ * could refuse. Tabs and newlines inside a field would break the format.
+ */
+static void put(char kind, int n, const char *const *f)
 {
-	for (; *s; s++)
-		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, out);
+	static char buf[65536];
+	size_t len = 0, cap = sizeof(buf) - 2;
+
+	buf[len++] = kind;
+	for (int i = 0; i < n; i++) {
+		if (len < cap)
+			buf[len++] = '\t';
+		for (const char *s = f[i] ? f[i] : ""; *s && len < cap; s++)
+			buf[len++] = *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s;
+	}
+	buf[len++] = '\n';
+	for (size_t done = 0; done < len;) {
+		ssize_t w = write(out_fd, buf + done, len - done);
+
+		if (w <= 0) {
+			if (w < 0 && errno == EINTR)
+				continue;
+			_exit(BR_EXIT_FAIL);
+		}
+		done += (size_t)w;
+	}
+}
+
+static void put_line(const char *line)
+{
+	size_t len = strlen(line);
+
+	if (write(out_fd, line, len) != (ssize_t)len)
+		_exit(BR_EXIT_FAIL);
 }
 
 static void fact(const char *key, const char *value)
 {
-	fputs("F\t", out);
-	field(key);
-	fputc('\t', out);
-	field(value);
-	fputc('\n', out);
+	put('F', 2, (const char *const[]){key, value});
 }
 
 static void obs(const char *key, const char *value, const char *cause, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static void obs(const char *key, const char *value, const char *cause, const char *fmt, ...)
 {
-	char *detail = NULL;
+	static char detail[60000];
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&detail, fmt, ap) < 0)
-		detail = NULL;
+	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	fputs("O\t", out);
-	field(key);
-	fputc('\t', out);
-	field(value);
-	fputc('\t', out);
-	field(cause);
-	fputc('\t', out);
-	field(detail ? detail : "");
-	fputc('\n', out);
-	free(detail);
+	put('O', 4, (const char *const[]){key, value, cause, detail});
+}
+
+/* "A what": written before each attempt, so that when the sandbox kills a
+ * worker (or the probe), assess can name the last call it tried. */
+static void attempt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void attempt(const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	put('A', 1, (const char *const[]){what});
+}
+
+/* Seccomp: from /proc/self/status, once per worker; unreadable counts as
+ * a filter, so that no denial is blamed on a capability alone. */
+static int seccomp_on(void)
+{
+	char buf[8192], *p;
+
+	if (seccomp_mode < 0) {
+		attempt("read /proc/self/status (Seccomp:)");
+		seccomp_mode = br_read_file("/proc/self/status", buf, sizeof(buf)) > 0 &&
+				       (p = strstr(buf, "\nSeccomp:"))
+			       ? atoi(p + strlen("\nSeccomp:")) : 2;
+	}
+	return seccomp_mode;
 }
 
 /*
@@ -112,11 +163,11 @@ static const char *cause_of(const struct br_outcome *o, bool cap_first, enum br_
 	case BR_UNSUPPORTED:
 		if (st != BR_ABI_ENABLED)
 			return "abi-off";
-		return seccomp_mode ? "kernel-or-seccomp" : "kernel";
+		return seccomp_on() ? "kernel-or-seccomp" : "kernel";
 	case BR_DENIED:
 		/* No filter: a capability, a sysctl (unprivileged_bpf_disabled,
 		 * perf_event_paranoid, ...) or an LSM refused it. */
-		if (!seccomp_mode)
+		if (!seccomp_on())
 			return cap_first ? "capability" : o->err == EACCES || o->err == EPERM ? "privilege"
 											    : "kernel";
 		return cap_first && o->err == EPERM ? "capability-or-seccomp" : "seccomp-errno";
@@ -202,86 +253,271 @@ static void map_text(const char *path, char *buf, size_t size)
 	*w = 0;
 }
 
+/* Up to 16 process names from /proc, for a pid namespace that is neither
+ * ours nor the host's (a launcher's own helpers). */
+static int proc_pids(char *names, size_t size)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	size_t len = 0;
+	int count = 0;
+
+	names[0] = 0;
+	while (d && (e = readdir(d))) {
+		char path[300], comm[64];
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		if (count++ >= 16)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		if (br_read_file(path, comm, sizeof(comm)) <= 0)
+			snprintf(comm, sizeof(comm), "?");
+		comm[strcspn(comm, "\n")] = 0;
+		len += snprintf(names + len, len < size ? size - len : 0, "%s%s(%s)", len ? " " : "",
+				e->d_name, comm);
+	}
+	if (d)
+		closedir(d);
+	return d ? count : -1;
+}
+
+static long do_setgroups_same(void *arg)
+{
+	gid_t g[256];
+	int n = getgroups(256, g);
+
+	(void)arg;
+	if (n < 0)
+		return BR_PROBE_BROKEN;
+	return setgroups((size_t)n, g) ? -errno : 0;
+}
+
 static void probe_identity(void)
 {
-	char a[64], b[64], map[4096], self[32];
+	char a[64], b[64], map[4096], self[32], names[1024], sg[64];
 	ssize_t n;
-	int levels = pid_levels();
+	int levels, count;
 
 	for (size_t i = 0; i < sizeof(ns_types) / sizeof(*ns_types); i++) {
 		char key[64];
 
+		attempt("stat /proc/self/ns/%s and /proc/1/ns/%s", ns_types[i], ns_types[i]);
 		ns_id("self", ns_types[i], a, sizeof(a));
 		ns_id("1", ns_types[i], b, sizeof(b));
 		snprintf(key, sizeof(key), "ns.%s", ns_types[i]);
 		obs(key, a, "none", "pid1=%s", b);
 	}
+	attempt("read /proc/self/status (NSpid)");
+	levels = pid_levels();
 	snprintf(a, sizeof(a), "%d", levels);
 	obs("pid.levels", a, "none", "pid namespace levels this process is visible in (NSpid)");
+	attempt("readlink /proc/self, getpid");
 	n = readlink("/proc/self", self, sizeof(self) - 1);
 	self[n > 0 ? n : 0] = 0;
 	snprintf(a, sizeof(a), "%s", n > 0 ? (atoi(self) == getpid() ? "own" : "foreign") : "absent");
 	obs("proc.pidns", a, "none", "/proc/self is %s, getpid() is %d", n > 0 ? self : "unreadable",
 	    (int)getpid());
-	{
-		DIR *d = opendir("/proc");
-		struct dirent *e;
-		int count = 0;
-
-		while (d && (e = readdir(d)))
-			count += e->d_name[0] >= '1' && e->d_name[0] <= '9';
-		if (d)
-			closedir(d);
-		snprintf(a, sizeof(a), "%d", count);
-		obs("proc.pids", a, "none", "processes listed in /proc");
-	}
+	attempt("opendir /proc, read /proc/PID/comm");
+	count = proc_pids(names, sizeof(names));
+	snprintf(a, sizeof(a), "%d", count);
+	obs("proc.pids", a, "none", "processes listed in /proc; the first: %s", names);
+	attempt("read /proc/self/uid_map, gid_map, setgroups");
 	map_text("/proc/self/uid_map", map, sizeof(map));
 	obs("uid_map", map, "none", "inside outside count");
 	map_text("/proc/self/gid_map", map, sizeof(map));
 	obs("gid_map", map, "none", "inside outside count");
+	map_text("/proc/self/setgroups", sg, sizeof(sg));
+	obs("proc.setgroups", sg, "none", "/proc/self/setgroups (deny: setgroups(2) is refused in "
+	    "this user namespace)");
+	attempt("getuid, geteuid, getgid, getegid, getgroups");
 	snprintf(a, sizeof(a), "%u", (unsigned)getuid());
 	obs("uid", a, "none", "euid=%u", (unsigned)geteuid());
 	snprintf(a, sizeof(a), "%u", (unsigned)getgid());
 	obs("gid", a, "none", "egid=%u", (unsigned)getegid());
+	{
+		gid_t g[256];
+		int ng = getgroups(256, g);
+		size_t len = 0;
+
+		names[0] = 0;
+		for (int i = 0; i < ng; i++)
+			len += snprintf(names + len, len < sizeof(names) ? sizeof(names) - len : 0,
+					"%s%u", i ? " " : "", (unsigned)g[i]);
+		obs("groups", ng < 0 ? "error" : ng ? names : "none", ng < 0 ? "probe-error" : "none",
+		    "getgroups(): supplementary group ids, as seen inside");
+	}
+	{
+		struct br_outcome o;
+
+		attempt("setgroups.same");
+		br_probe(&o, do_setgroups_same, NULL, 0, TIMEOUT_MS);
+		obs_outcome("setgroups.same", &o, o.kind == BR_DENIED && o.err == EPERM &&
+			    !strcmp(sg, "deny") ? "userns-deny" : cause_of(&o, true, BR_ABI_NATIVE),
+			    "setgroups(2) to the current list, in a child: allowed means a process can "
+			    "drop a supplementary group that a deny ACL relies on");
+	}
 }
 
+/* /proc/self/status "Name:\tvalue" (status starts with a newline), or NULL. */
+static const char *status_field(const char *status, const char *name, char *buf, size_t size)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\n%s:", name);
+	if (!(p = strstr(status, pat)))
+		return NULL;
+	p += strlen(pat);
+	p += strspn(p, " \t");
+	snprintf(buf, size, "%.*s", (int)strcspn(p, "\n"), p);
+	return buf;
+}
+
+static long do_prctl_get(void *arg)
+{
+	long r = prctl(*(const int *)arg, 0, 0, 0, 0);
+
+	return r < 0 ? -errno : r;
+}
+
+/* Everything from /proc/self/status: no prctl or capget in this worker (a
+ * strict allow-list may kill them); securebits through prctl in a child. */
 static void probe_creds(void)
 {
-	struct br_caps c;
-	char buf[64], status[8192], *p;
-	int mode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+	static const struct {
+		const char *key, *field;
+	} sets[] = {
+		{"caps.effective", "CapEff"}, {"caps.permitted", "CapPrm"},
+		{"caps.inheritable", "CapInh"}, {"caps.bounding", "CapBnd"},
+		{"caps.ambient", "CapAmb"},
+	};
+	static const int secbits = PR_GET_SECUREBITS, nnp = PR_GET_NO_NEW_PRIVS;
+	char status[8192], buf[64], names[2048];
+	const char *v;
+	struct br_outcome o;
 
-	if (br_caps_get(&c) == 0) {
-		const struct {
-			const char *key;
-			br_capmask m;
-		} sets[] = {
-			{"caps.effective", c.eff}, {"caps.permitted", c.prm},
-			{"caps.inheritable", c.inh}, {"caps.bounding", c.bnd},
-			{"caps.ambient", c.amb},
-		};
-		char names[2048];
+	attempt("read /proc/self/status (Cap*, NoNewPrivs, Seccomp)");
+	if (br_read_file("/proc/self/status", status + 1, sizeof(status) - 1) <= 0) {
+		obs("caps.effective", "error", "probe-error", "/proc/self/status unreadable");
+		return;
+	}
+	status[0] = '\n';
+	for (size_t i = 0; i < sizeof(sets) / sizeof(*sets); i++) {
+		br_capmask m;
 
-		for (size_t i = 0; i < sizeof(sets) / sizeof(*sets); i++) {
-			snprintf(buf, sizeof(buf), "0x%016llx", (unsigned long long)sets[i].m);
-			br_caps_mask_format(sets[i].m, names, sizeof(names));
-			obs(sets[i].key, buf, "none", "%s", names);
-		}
-		snprintf(buf, sizeof(buf), "0x%x", c.securebits);
-		obs("securebits", buf, "none", "prctl(PR_GET_SECUREBITS)");
-		obs("nnp", c.nnp ? "on" : "off", "none", "prctl(PR_GET_NO_NEW_PRIVS)");
+		if (!status_field(status, sets[i].field, buf, sizeof(buf)))
+			continue; /* CapAmb: 4.3+ */
+		m = strtoull(buf, NULL, 16);
+		br_caps_mask_format(m, names, sizeof(names));
+		snprintf(buf, sizeof(buf), "0x%016llx", (unsigned long long)m);
+		obs(sets[i].key, buf, "none", "%s", names);
+	}
+	attempt("securebits");
+	br_probe(&o, do_prctl_get, (void *)&secbits, 0, TIMEOUT_MS);
+	if (o.kind == BR_ALLOWED) {
+		snprintf(buf, sizeof(buf), "0x%lx", o.ret);
+		obs("securebits", buf, "none", "prctl(PR_GET_SECUREBITS) in a child");
 	} else {
-		obs("caps.effective", "error", "probe-error", "capget failed");
+		obs_outcome("securebits", &o, cause_of(&o, false, BR_ABI_NATIVE),
+			    "prctl(PR_GET_SECUREBITS) in a child");
 	}
-	seccomp_mode = mode < 0 ? 2 : mode;
-	obs("seccomp.mode", mode == 0 ? "disabled" : mode == 2 ? "filter" : "unknown", "none",
-	    "prctl(PR_GET_SECCOMP) = %d", mode);
-	if (br_read_file("/proc/self/status", status, sizeof(status)) > 0 &&
-	    (p = strstr(status, "Seccomp_filters:"))) {
-		p += strlen("Seccomp_filters:");
-		snprintf(buf, sizeof(buf), "%ld", strtol(p, NULL, 10));
-		obs("seccomp.filters", buf, "none", "/proc/self/status (5.9+)");
+	if ((v = status_field(status, "NoNewPrivs", buf, sizeof(buf)))) {
+		obs("nnp", atoi(v) ? "on" : "off", "none", "/proc/self/status NoNewPrivs: %s", v);
+	} else {
+		attempt("nnp");
+		br_probe(&o, do_prctl_get, (void *)&nnp, 0, TIMEOUT_MS);
+		if (o.kind == BR_ALLOWED)
+			obs("nnp", o.ret ? "on" : "off", "none", "prctl(PR_GET_NO_NEW_PRIVS) in a child");
+		else
+			obs_outcome("nnp", &o, cause_of(&o, false, BR_ABI_NATIVE),
+				    "prctl(PR_GET_NO_NEW_PRIVS) in a child");
 	}
+	v = status_field(status, "Seccomp", buf, sizeof(buf));
+	seccomp_mode = v ? atoi(v) : 2;
+	obs("seccomp.mode", !v ? "unknown" : seccomp_mode == 0 ? "disabled" : seccomp_mode == 1 ?
+	    "strict" : "filter", "none", "/proc/self/status Seccomp: %s", v ? v : "absent");
+	if ((v = status_field(status, "Seccomp_filters", buf, sizeof(buf))))
+		obs("seccomp.filters", v, "none", "/proc/self/status (5.9+)");
+}
+
+/*
+ * The filter's default action: what a call no list names gets (syscall
+ * 1000, which no kernel has). A child without a SIGSYS handler tells an
+ * errno from a death; one with lib/probe's handler tells a catchable trap
+ * from a kill, where rt_sigaction itself runs.
+ */
+#define NO_SUCH_SYSCALL 1000
+
+/* fork, syscall(nr, ...) in the child, wait: the signal it died of (0 if it
+ * exited, *err = its errno), or -1 when fork or wait failed. */
+static int raw_child(long nr, long a1, long a2, long a3, int *err)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		long r = syscall(nr, a1, a2, a3, 8L);
+
+		_exit(r >= 0 ? 0 : errno > 0 && errno < 255 ? errno : 255);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	*err = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+	return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+}
+
+static long do_nosuch(void *arg)
+{
+	(void)arg;
+	return syscall(NO_SUCH_SYSCALL, 0, 0, 0) < 0 ? -errno : 0;
+}
+
+static void probe_default_action(void)
+{
+	static struct sigaction old;
+	struct br_outcome o;
+	int err = 0, sig, sa_err = 0, sa_sig;
+	char buf[64];
+
+	attempt("syscall %d (no such call) in a child without a SIGSYS handler", NO_SUCH_SYSCALL);
+	sig = raw_child(NO_SUCH_SYSCALL, 0, 0, 0, &err);
+	if (sig < 0) {
+		obs("seccomp.default", "error", "probe-error", "fork or wait failed");
+		return;
+	}
+	if (!sig && err == ENOSYS) {
+		obs("seccomp.default", "allowed", "none", "syscall %d reached the kernel (ENOSYS): no "
+		    "filter, or one whose default lets unlisted calls through", NO_SUCH_SYSCALL);
+		return;
+	}
+	if (!sig) {
+		snprintf(buf, sizeof(buf), "errno(%s)", br_errname(err));
+		obs("seccomp.default", buf, "seccomp-errno", "syscall %d failed with %s, not ENOSYS: "
+		    "the filter's default answers with an errno", NO_SUCH_SYSCALL, br_errname(err));
+		return;
+	}
+	attempt("rt_sigaction(SIGUSR2, NULL, &old) in a child without a SIGSYS handler");
+	sa_sig = raw_child(SYS_rt_sigaction, SIGUSR2, 0, (long)&old, &sa_err);
+	if (sa_sig || sa_err) {
+		obs("seccomp.default", "kill-or-trap", "seccomp", "syscall %d: killed by %s; "
+		    "rt_sigaction is %s, so no SIGSYS handler can be installed: a trap would kill "
+		    "as surely as a kill", NO_SUCH_SYSCALL, br_signame(sig),
+		    sa_sig ? br_signame(sa_sig) : br_errname(sa_err));
+		return;
+	}
+	attempt("syscall %d in a child with a SIGSYS handler", NO_SUCH_SYSCALL);
+	br_probe(&o, do_nosuch, NULL, 0, TIMEOUT_MS);
+	if (o.kind == BR_TRAPPED)
+		obs("seccomp.default", "trap", "seccomp-trap", "syscall %d raised a SIGSYS that a "
+		    "handler caught (%s): denied calls are catchable, the process carries on",
+		    NO_SUCH_SYSCALL, o.detail);
+	else if (o.kind == BR_KILLED)
+		obs("seccomp.default", "kill", "seccomp-kill", "syscall %d: killed by %s although a "
+		    "SIGSYS handler was installed", NO_SUCH_SYSCALL, br_signame(o.sig));
+	else
+		obs_outcome("seccomp.default", &o, "probe-error",
+			    "a child with a SIGSYS handler saw this instead");
 }
 
 /* ---- syscalls on every ABI ---- */
@@ -294,6 +530,7 @@ static void probe_syscalls(void)
 		char key[64];
 
 		snprintf(key, sizeof(key), "abi.%s", abis[a]);
+		attempt("%s: getpid through it in a child, /proc/kallsyms", key);
 		obs(key, br_abi_state_name(br_abi_state(a)), "none", "%s",
 		    "getpid through this ABI, and whether the kernel builds it");
 	}
@@ -302,15 +539,25 @@ static void probe_syscalls(void)
 			struct br_outcome o;
 			char key[96], what[96];
 
-			br_probe_sys(&o, sp, a, TIMEOUT_MS);
 			snprintf(key, sizeof(key), "syscall.%s.%s", sp->name, abis[a]);
+			attempt("%s", key);
+			br_probe_sys(&o, sp, a, TIMEOUT_MS);
 			snprintf(what, sizeof(what), "sentinel %s", sp->sentinel ?
 				 br_errname(sp->sentinel) : "success");
 			obs_outcome(key, &o, cause_of(&o, sp->cap_first, a), what);
 		}
 }
 
-/* ---- real crossings with harmless effects, native ABI ---- */
+/* ---- follow-up crossings with harmless effects, on every live ABI ---- */
+
+static const char *const abi_suffix[] = {"", ".x32", ".ia32"};
+
+/* Native, then x32 and ia32 where their calls run here: a filter keyed on
+ * x86_64 numbers alone lets the same call through int $0x80. */
+static bool abi_to_probe(int a)
+{
+	return a == BR_ABI_NATIVE || br_abi_live((enum br_abi)a);
+}
 
 static long do_clone3_newns(void *arg)
 {
@@ -331,32 +578,21 @@ static long do_clone3_newns(void *arg)
 	return 0;
 }
 
-static long do_unshare_user(void *arg)
+struct abi_call {
+	enum br_abi abi;
+	long nr[BR_NABIS];
+	long a1, a2, a3;
+	bool is_fd; /* the result is an fd to close */
+};
+
+static long do_abi_call(void *arg)
 {
-	(void)arg;
-	return unshare(CLONE_NEWUSER) ? -errno : 0;
-}
+	const struct abi_call *c = arg;
+	long r = br_sys(c->abi, c->nr[c->abi], c->a1, c->a2, c->a3, 0, 0, 0);
 
-static long do_socket(void *arg)
-{
-	const int *dt = arg;
-	int fd = socket(dt[0], dt[1] | SOCK_CLOEXEC, dt[2]);
-
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
-}
-
-/* IORING_OP_OPENAT of "/": seccomp sees io_uring_setup/enter, never the open. */
-static long do_uring_openat(void *arg)
-{
-	long fd = br_uring_openat("/", O_DIRECTORY);
-
-	(void)arg;
-	if (fd >= 0)
-		close((int)fd);
-	return fd < 0 ? fd : 0;
+	if (r >= 0 && c->is_fd)
+		close((int)r);
+	return r < 0 ? r : 0;
 }
 
 static const char *plain_cause(const struct br_outcome *o)
@@ -366,45 +602,133 @@ static const char *plain_cause(const struct br_outcome *o)
 
 static void probe_crossings(void)
 {
-	static const int packet[3] = {AF_PACKET, SOCK_RAW, 0};
-	static const int raw[3] = {AF_INET, SOCK_RAW, 1 /* ICMP */};
-	struct br_outcome o, sys;
+	static const struct {
+		const char *key, *what;
+		struct abi_call c;
+	} calls[] = {
+		{"unshare.user", "unshare(CLONE_NEWUSER) in a child",
+		 {.nr = {272, 272, 310}, .a1 = CLONE_NEWUSER}},
+		{"rawsock.packet", "socket(AF_PACKET, SOCK_RAW): sniffing",
+		 {.nr = {41, 41, 359}, .a1 = AF_PACKET, .a2 = SOCK_RAW, .is_fd = true}},
+		{"rawsock.inet", "socket(AF_INET, SOCK_RAW, ICMP)",
+		 {.nr = {41, 41, 359}, .a1 = AF_INET, .a2 = SOCK_RAW, .a3 = 1, .is_fd = true}},
+	};
+	struct br_outcome o;
 
+	attempt("clone3.newns");
 	br_probe(&o, do_clone3_newns, NULL, 0, TIMEOUT_MS);
 	obs_outcome("clone3.newns", &o, plain_cause(&o),
 		    "clone3(NEWUSER|NEWNS|NEWPID|NEWNET|NEWUTS|NEWIPC); the child exits at once");
-	br_probe(&o, do_unshare_user, NULL, 0, TIMEOUT_MS);
-	obs_outcome("unshare.user", &o, plain_cause(&o), "unshare(CLONE_NEWUSER) in a child");
-	br_probe(&o, do_socket, (void *)packet, 0, TIMEOUT_MS);
-	obs_outcome("rawsock.packet", &o, plain_cause(&o), "socket(AF_PACKET, SOCK_RAW): sniffing");
-	br_probe(&o, do_socket, (void *)raw, 0, TIMEOUT_MS);
-	obs_outcome("rawsock.inet", &o, plain_cause(&o), "socket(AF_INET, SOCK_RAW, ICMP)");
-	br_probe(&o, do_uring_openat, NULL, 0, TIMEOUT_MS);
-	obs_outcome("io_uring.openat", &o, plain_cause(&o), "IORING_OP_OPENAT of / through a ring");
-	br_probe_sys(&sys, br_sysprobe_find("openat"), BR_ABI_NATIVE, TIMEOUT_MS);
-	obs("io_uring.bypass",
-	    o.kind == BR_ALLOWED && sys.kind != BR_ALLOWED ? "yes" : "no", "none",
-	    "openat(2) is %s while IORING_OP_OPENAT is %s", br_outcome_kind_name(sys.kind),
-	    br_outcome_kind_name(o.kind));
+	for (size_t i = 0; i < sizeof(calls) / sizeof(*calls); i++)
+		for (int a = 0; a < BR_NABIS; a++) {
+			struct abi_call c = calls[i].c;
+			char key[64];
+
+			if (!abi_to_probe(a))
+				continue;
+			c.abi = (enum br_abi)a;
+			snprintf(key, sizeof(key), "%s%s", calls[i].key, abi_suffix[a]);
+			attempt("%s", key);
+			br_probe(&o, do_abi_call, &c, 0, TIMEOUT_MS);
+			obs_outcome(key, &o, cause_of(&o, true, (enum br_abi)a), calls[i].what);
+		}
 }
 
-/* ---- file handles ---- */
+/* ---- io_uring, one ring operation at a time (seccomp never sees SQEs) ---- */
+
+static long do_uring(void *arg)
+{
+	const struct io_uring_sqe *sqe = arg;
+	long r = br_uring_op(sqe);
+
+	if (r >= 0 && (sqe->opcode == IORING_OP_OPENAT || sqe->opcode == IORING_OP_OPENAT2 ||
+		       sqe->opcode == IORING_OP_SOCKET))
+		close((int)r);
+	return r < 0 ? r : 0;
+}
+
+static void probe_uring(void)
+{
+	static struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC};
+	/* Sentinels as for syscalls: a real open of "/" or a new unix socket
+	 * (closed at once), else fd -1 so the operation fails with EBADF after
+	 * the ring accepted it. */
+	const struct {
+		const char *key, *what;
+		struct io_uring_sqe sqe;
+	} ops[] = {
+		{"openat", "IORING_OP_OPENAT of /",
+		 {.opcode = IORING_OP_OPENAT, .fd = AT_FDCWD, .addr = (unsigned long)"/",
+		  .open_flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC}},
+		{"openat2", "IORING_OP_OPENAT2 of /",
+		 {.opcode = IORING_OP_OPENAT2, .fd = AT_FDCWD, .addr = (unsigned long)"/",
+		  .len = sizeof(how), .off = (unsigned long)&how}},
+		{"socket", "IORING_OP_SOCKET(AF_UNIX, SOCK_STREAM)",
+		 {.opcode = IORING_OP_SOCKET, .fd = AF_UNIX, .off = SOCK_STREAM}},
+		{"connect", "IORING_OP_CONNECT on fd -1 (EBADF: the ring ran it)",
+		 {.opcode = IORING_OP_CONNECT, .fd = -1}},
+		{"accept", "IORING_OP_ACCEPT on fd -1 (EBADF: the ring ran it)",
+		 {.opcode = IORING_OP_ACCEPT, .fd = -1}},
+		{"send", "IORING_OP_SEND on fd -1 (EBADF: the ring ran it)",
+		 {.opcode = IORING_OP_SEND, .fd = -1}},
+		{"recv", "IORING_OP_RECV on fd -1 (EBADF: the ring ran it)",
+		 {.opcode = IORING_OP_RECV, .fd = -1}},
+	};
+	struct br_outcome o, openat_ring = {0}, sys;
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(*ops); i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "io_uring.%s", ops[i].key);
+		attempt("%s", key);
+		br_probe(&o, do_uring, (void *)&ops[i].sqe, EBADF, TIMEOUT_MS);
+		if (i == 0)
+			openat_ring = o;
+		if (o.kind == BR_DENIED && o.err == EINVAL)
+			obs(key, "unsupported", "kernel", "%s: EINVAL, this kernel has no such ring "
+			    "operation", ops[i].what);
+		else
+			obs_outcome(key, &o, cause_of(&o, false, BR_ABI_NATIVE), ops[i].what);
+	}
+	attempt("syscall.openat.native (for io_uring.bypass)");
+	br_probe_sys(&sys, br_sysprobe_find("openat"), BR_ABI_NATIVE, TIMEOUT_MS);
+	obs("io_uring.bypass",
+	    openat_ring.kind == BR_ALLOWED && sys.kind != BR_ALLOWED ? "yes" : "no", "none",
+	    "openat(2) is %s while IORING_OP_OPENAT is %s", br_outcome_kind_name(sys.kind),
+	    br_outcome_kind_name(openat_ring.kind));
+}
+
+/* ---- file handles, on every live ABI ---- */
 
 struct fh_try {
 	const char *mount_path; /* any file on the handle's filesystem */
-	struct file_handle *fh;
+	struct file_handle *fh; /* NULL: encode mount_path itself, in the child */
+	enum br_abi abi;
 };
 
 static long do_fh_open(void *arg)
 {
+	static const long nr[BR_NABIS] = {304, 304, 342};
 	const struct fh_try *t = arg;
-	int mfd = open(t->mount_path, O_RDONLY | O_CLOEXEC), fd;
+	struct file_handle *fh = t->fh, *low;
+	int mfd, r;
+	long fd;
 
+	if (!fh && (r = br_fh_encode(AT_FDCWD, t->mount_path, AT_SYMLINK_FOLLOW, &fh, NULL))) {
+		errno = -r;
+		return BR_PROBE_BROKEN;
+	}
+	mfd = open(t->mount_path, O_RDONLY | O_CLOEXEC);
 	if (mfd < 0)
 		return BR_PROBE_BROKEN;
-	fd = br_fh_open(mfd, t->fh, O_RDONLY);
+	/* ia32 passes pointers as 32 bits. */
+	low = br_low_alloc(sizeof(*fh) + fh->handle_bytes);
+	if (!low)
+		return BR_PROBE_BROKEN;
+	memcpy(low, fh, sizeof(*fh) + fh->handle_bytes);
+	fd = br_sys(t->abi, nr[t->abi], mfd, (long)low, O_RDONLY | O_CLOEXEC, 0, 0, 0);
 	if (fd >= 0)
-		close(fd);
+		close((int)fd);
 	return fd < 0 ? fd : 0;
 }
 
@@ -430,34 +754,42 @@ static struct file_handle *parse_handle(const char *s)
 static void probe_fhandle(const char *outside)
 {
 	/* ESTALE: the capability check passed and decoding was tried. */
-	struct { struct file_handle h; uint32_t ino, gen; } guess = {{8, 1, {}}, 2, 0};
-	struct file_handle *self = NULL;
-	struct br_outcome o;
-	struct fh_try t;
-	int r = br_fh_encode(AT_FDCWD, "/proc/self/exe", AT_SYMLINK_FOLLOW, &self, NULL);
+	static struct { struct file_handle h; uint32_t ino, gen; } guess = {{8, 1, {}}, 2, 0};
+	struct file_handle *theirs = outside ? parse_handle(outside) : NULL;
 
-	if (r) {
-		obs("fhandle.self", "untested", "none", "name_to_handle_at(/proc/self/exe): %s",
-		    br_errname(-r));
-	} else {
-		t = (struct fh_try){"/proc/self/exe", self};
-		br_probe(&o, do_fh_open, &t, ESTALE, TIMEOUT_MS);
-		obs_outcome("fhandle.self", &o, plain_cause(&o),
-			    "open_by_handle_at of a handle for our own binary, made inside");
-		free(self);
+	for (int a = 0; a < BR_NABIS; a++) {
+		const struct {
+			const char *key, *what;
+			struct fh_try t;
+		} tries[] = {
+			{"fhandle.self", "open_by_handle_at of a handle for our own binary, made inside",
+			 {"/proc/self/exe", NULL, a}},
+			{"fhandle.outside", "open_by_handle_at of a handle assess made outside for the "
+			 "probe binary", {"/proc/self/exe", theirs, a}},
+			/* The "shocker" guess: ext4's root inode 2, generation 0. */
+			{"fhandle.guess", "open_by_handle_at of a guessed handle (FILEID_INO32_GEN "
+			 "inode 2), the shocker attack", {"/", &guess.h, a}},
+		};
+
+		if (!abi_to_probe(a))
+			continue;
+		for (size_t i = 0; i < sizeof(tries) / sizeof(*tries); i++) {
+			struct br_outcome o;
+			char key[64];
+
+			if (i == 1 && !theirs)
+				continue;
+			snprintf(key, sizeof(key), "%s%s", tries[i].key, abi_suffix[a]);
+			attempt("%s", key);
+			br_probe(&o, do_fh_open, (void *)&tries[i].t, ESTALE, TIMEOUT_MS);
+			if (o.kind == BR_PROBE_ERROR && strstr(o.detail, "setup"))
+				obs(key, "untested", "none", "no handle could be made or used here: %s",
+				    o.detail);
+			else
+				obs_outcome(key, &o, cause_of(&o, true, (enum br_abi)a), tries[i].what);
+		}
 	}
-	if (outside && (self = parse_handle(outside))) {
-		t = (struct fh_try){"/proc/self/exe", self};
-		br_probe(&o, do_fh_open, &t, ESTALE, TIMEOUT_MS);
-		obs_outcome("fhandle.outside", &o, plain_cause(&o),
-			    "open_by_handle_at of a handle assess made outside for the probe binary");
-		free(self);
-	}
-	/* The "shocker" guess: ext4's root inode 2, generation 0. */
-	t = (struct fh_try){"/", &guess.h};
-	br_probe(&o, do_fh_open, &t, ESTALE, TIMEOUT_MS);
-	obs_outcome("fhandle.guess", &o, plain_cause(&o),
-		    "open_by_handle_at of a guessed handle (FILEID_INO32_GEN inode 2), the shocker attack");
+	free(theirs);
 }
 
 /* ---- file system reach (Landlock is proven by a denial DAC would allow) ---- */
@@ -504,6 +836,7 @@ static void probe_path(const char *path)
 	struct br_outcome o;
 	char key[PATH_MAX + 16];
 
+	attempt("access %s", path);
 	if (access(path, F_OK))
 		return;
 	for (int i = 0; i < ndone; i++)
@@ -512,6 +845,7 @@ static void probe_path(const char *path)
 	if (ndone < 64)
 		snprintf(done[ndone++], PATH_MAX, "%s", path);
 	snprintf(key, sizeof(key), "fs.read.%s", path);
+	attempt("%s", key);
 	if (access(path, R_OK | X_OK)) {
 		obs(key, "denied", errno == EACCES ? "dac" : "kernel", "access(R_OK|X_OK): %s",
 		    br_errname(errno));
@@ -524,6 +858,7 @@ static void probe_path(const char *path)
 						    "reading %s", path);
 	}
 	snprintf(key, sizeof(key), "fs.write.%s", path);
+	attempt("%s", key);
 	if (access(path, W_OK)) {
 		obs(key, errno == EROFS ? "denied(EROFS)" : errno == EACCES ? "denied(EACCES)" : "denied",
 		    errno == EROFS ? "read-only" : errno == EACCES ? "dac" : "kernel",
@@ -540,11 +875,11 @@ static void probe_path(const char *path)
 					    "creating a file in %s", path);
 }
 
-static void probe_fs(char **extra, int nextra, const struct br_facts *f)
+static void probe_fs(char **extra, int nextra, const char *lsm)
 {
 	static const char *const fixed[] = {"/", "/etc", "/usr", "/tmp", "/var/tmp", "/dev/shm",
 					    "/run", "/root"};
-	const char *home = getenv("HOME"), *lsm = br_facts_get(f, "lsm");
+	const char *home = getenv("HOME");
 	char cwd[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
@@ -594,14 +929,42 @@ static int nftw_writable(const char *path, const struct stat *st, int type, stru
 	return 0;
 }
 
+/* Sysctls that belong to a namespace the sandbox may own (net, ipc, uts,
+ * user, pid): writing them changes that namespace only. Everything else
+ * under /proc/sys is global: the host's own setting. */
+static bool procsys_namespaced(const char *name)
+{
+	static const char *const own[] = {
+		"net.", "fs.mqueue.", "user.", "kernel.shm", "kernel.msg", "kernel.sem",
+		"kernel.hostname", "kernel.domainname", "kernel.ns_last_pid", NULL,
+	};
+
+	for (const char *const *p = own; *p; p++)
+		if (!strncmp(name, *p, strlen(*p)))
+			return true;
+	return false;
+}
+
+/* The global settings that hand over the host first (a core_pattern pipe or
+ * modprobe path runs as root on the host). */
+static const char *const procsys_worst[] = {
+	"kernel.core_pattern", "kernel.modprobe", "kernel.sysrq", "kernel.poweroff_cmd",
+	"fs.binfmt_misc.register", "kernel.hotplug", "vm.overcommit_memory", "kernel.panic",
+	"kernel.randomize_va_space", "kernel.kptr_restrict", "kernel.yama.ptrace_scope", NULL,
+};
+
 static void probe_procsys(void)
 {
-	char n[32];
+	char n[32], *global = NULL, *own = NULL, *save = NULL;
+	size_t glen = 0, olen = 0, gcount = 0, ocount = 0;
+	FILE *g, *o;
 
+	attempt("access /proc/sys");
 	if (access("/proc/sys", F_OK)) {
 		obs("procsys.writable", "absent", "none", "no /proc/sys here");
 		return;
 	}
+	attempt("walk /proc/sys, open each file O_WRONLY (never written)");
 	/* FTW_MOUNT: stay out of binfmt_misc and other file systems. */
 	nftw("/proc/sys", nftw_writable, 16, FTW_PHYS | FTW_MOUNT);
 	for (char *p = procsys_list; p && *p; p++)
@@ -609,20 +972,83 @@ static void probe_procsys(void)
 			*p = '.';
 	snprintf(n, sizeof(n), "%zu", procsys_count);
 	obs("procsys.writable", n, "none", "%s", procsys_list ? procsys_list : "");
+	g = open_memstream(&global, &glen);
+	o = open_memstream(&own, &olen);
+	for (const char *const *w = procsys_worst; *w; w++)
+		if (procsys_list && strstr(procsys_list, *w)) {
+			size_t l = strlen(*w);
+
+			for (char *p = strstr(procsys_list, *w); p; p = strstr(p + 1, *w))
+				if ((p == procsys_list || p[-1] == ' ') && (p[l] == ' ' || !p[l])) {
+					fprintf(g, "%s%s", gcount++ ? " " : "", *w);
+					break;
+				}
+		}
+	for (char *w = procsys_list ? strtok_r(procsys_list, " ", &save) : NULL; w;
+	     w = strtok_r(NULL, " ", &save)) {
+		bool worst = false;
+
+		for (const char *const *x = procsys_worst; *x; x++)
+			worst |= !strcmp(w, *x);
+		if (procsys_namespaced(w))
+			fprintf(o, "%s%s", ocount++ ? " " : "", w);
+		else if (!worst)
+			fprintf(g, "%s%s", gcount++ ? " " : "", w);
+	}
+	fclose(g);
+	fclose(o);
+	snprintf(n, sizeof(n), "%zu", gcount);
+	obs("procsys.global", n, "none", "%s", global);
+	snprintf(n, sizeof(n), "%zu", ocount);
+	obs("procsys.own", n, "none", "%s", own);
+	free(global);
+	free(own);
 	free(procsys_list);
 }
 
+/* "@name" is an abstract socket (sun_path[0] = 0), anything else a path. */
 static long do_connect(void *arg)
 {
+	const char *name = arg;
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	socklen_t len = sizeof(a);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
 
 	if (fd < 0)
 		return BR_PROBE_BROKEN;
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", (const char *)arg);
-	r = connect(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
+	if (name[0] == '@') {
+		size_t n = strnlen(name + 1, sizeof(a.sun_path) - 1);
+
+		memcpy(a.sun_path + 1, name + 1, n);
+		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+	} else {
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", name);
+	}
+	r = connect(fd, (struct sockaddr *)&a, len) ? -errno : 0;
 	close(fd);
 	return r;
+}
+
+/* Listening unix sockets in /proc/net/unix (our network namespace's):
+ * "Num RefCount Protocol Flags Type St Inode Path", flags 0x10000 = listening. */
+static int unix_listeners(const char **list, int n, int max)
+{
+	char line[512];
+	FILE *f = fopen("/proc/net/unix", "re");
+
+	if (!f)
+		return n;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		unsigned long flags;
+		char path[256];
+
+		if (sscanf(line, "%*s %*s %*s %lx %*s %*s %*s %255s", &flags, path) != 2 ||
+		    !(flags & 0x10000))
+			continue;
+		list[n++] = strdup(path);
+	}
+	fclose(f);
+	return n;
 }
 
 static void probe_sockets(char **extra, int nextra)
@@ -631,10 +1057,13 @@ static void probe_sockets(char **extra, int nextra)
 		"/run/docker.sock", "/var/run/docker.sock", "/run/containerd/containerd.sock",
 		"/run/podman/podman.sock", "/run/crio/crio.sock", "/run/buildkit/buildkitd.sock",
 		"/var/lib/kubelet/pod-resources/kubelet.sock", "/run/k3s/containerd/containerd.sock",
+		"/run/dbus/system_bus_socket", "/var/run/dbus/system_bus_socket",
+		"/run/systemd/private", "/run/snapd.socket", "/tmp/.X11-unix/X0",
 		NULL,
 	};
-	char user_podman[64], key[PATH_MAX + 16];
-	const char *list[sizeof(daemons) / sizeof(*daemons) + MAX_EXTRA + 1];
+	static const char *list[MAX_SOCKETS];
+	char user_podman[64], user_bus[64], key[PATH_MAX + 16];
+	const char *agent = getenv("SSH_AUTH_SOCK");
 	int n = 0;
 
 	for (const char *const *d = daemons; *d; d++)
@@ -642,17 +1071,32 @@ static void probe_sockets(char **extra, int nextra)
 	snprintf(user_podman, sizeof(user_podman), "/run/user/%u/podman/podman.sock",
 		 (unsigned)getuid());
 	list[n++] = user_podman;
-	for (int i = 0; i < nextra; i++)
+	snprintf(user_bus, sizeof(user_bus), "/run/user/%u/bus", (unsigned)getuid());
+	list[n++] = user_bus;
+	if (agent && *agent)
+		list[n++] = agent;
+	for (int i = 0; i < nextra && n < MAX_SOCKETS; i++)
 		list[n++] = extra[i];
+	attempt("read /proc/net/unix");
+	n = unix_listeners(list, n, MAX_SOCKETS);
 	for (int i = 0; i < n; i++) {
 		struct br_outcome o;
+		bool dup = false;
 
-		br_probe(&o, do_connect, (void *)list[i], 0, TIMEOUT_MS);
+		for (int j = 0; j < i; j++)
+			dup |= !strcmp(list[i], list[j]);
+		if (dup)
+			continue;
 		snprintf(key, sizeof(key), "socket.%s", list[i]);
-		obs_outcome(key, &o,
-			    o.kind != BR_DENIED ? plain_cause(&o) : o.err == ENOENT ? "absent" :
-			    o.err == ECONNREFUSED ? "no-listener" : o.err == EACCES ? "dac-or-lsm" :
-			    plain_cause(&o), "connect(2) to a daemon's unix socket");
+		attempt("%s", key);
+		br_probe(&o, do_connect, (void *)list[i], 0, TIMEOUT_MS);
+		if (o.kind == BR_PROBE_ERROR && strstr(o.detail, "setup"))
+			obs(key, "untested", "none", "could not create a unix socket here: %s", o.detail);
+		else
+			obs_outcome(key, &o,
+				    o.kind != BR_DENIED ? plain_cause(&o) : o.err == ENOENT ? "absent" :
+				    o.err == ECONNREFUSED ? "no-listener" : o.err == EACCES ? "dac-or-lsm" :
+				    plain_cause(&o), "connect(2) to a unix socket, nothing sent");
 	}
 }
 
@@ -678,12 +1122,13 @@ static void probe_tiocsti(void)
 {
 	struct br_outcome o;
 
+	attempt("tiocsti");
 	br_probe(&o, do_tiocsti, NULL, EFAULT, TIMEOUT_MS);
 	if (o.kind == BR_DENIED && o.err == ENXIO)
 		obs("tiocsti", "untested", "none", "no terminal: no controlling tty and no tty on fds 0-2");
 	else
 		obs_outcome("tiocsti", &o, o.kind == BR_DENIED && o.err == EIO ? "sysctl" :
-			    o.kind == BR_DENIED && o.err == EPERM && !seccomp_mode ? "not-ctty" :
+			    o.kind == BR_DENIED && o.err == EPERM && !seccomp_on() ? "not-ctty" :
 			    plain_cause(&o), "ioctl(TIOCSTI, NULL) on /dev/tty, else an inherited tty fd; "
 			    "EIO: dev.tty.legacy_tiocsti=0, EPERM: not our controlling tty");
 }
@@ -691,17 +1136,71 @@ static void probe_tiocsti(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: blastradius-probe [--fd N] [--handle TYPE:HEX] [--socket PATH]...\n"
+		"usage: blastradius-probe [--fd N] [--handle TYPE:HEX] [--socket PATH|@NAME]...\n"
 		"                         [--write-path PATH]...\n\n"
 		"Measures what this process can reach and prints one record a line\n"
-		"(F facts, O observations; README \"Probe records\"). blastradius assess\n"
-		"runs it, inside a sandbox with 'assess -- CMD'. Static; needs nothing.\n"
+		"(F facts, O observations, A attempts, D a worker that died; README \"Probe\n"
+		"records\"). blastradius assess runs it, inside a sandbox with 'assess -- CMD'.\n"
+		"Static; needs nothing.\n"
 		"  --fd N            write records to fd N instead of stdout\n"
 		"  --handle T:HEX    a file handle made outside, to try open_by_handle_at on\n"
-		"  --socket PATH     one more daemon socket to try (repeatable)\n"
+		"  --socket PATH     one more unix socket to try, @NAME for an abstract one\n"
 		"  --write-path PATH one more directory to test for writes (repeatable)\n");
 }
 
+static struct {
+	char **sockets, **paths, *handle;
+	int nsockets, npaths;
+} opt;
+
+static void sec_facts(void)
+{
+	struct br_facts f = {0};
+
+	attempt("gather facts (uname, /proc, securityfs, lsm_list_modules, landlock ABI)");
+	br_facts_gather(&f);
+	for (size_t i = 0; i < f.n; i++)
+		fact(f.kv[i].key, f.kv[i].value);
+	br_facts_free(&f);
+}
+
+static void sec_fhandle(void)
+{
+	probe_fhandle(opt.handle);
+}
+
+static void sec_fs(void)
+{
+	char lsm[512];
+
+	attempt("list the active LSMs");
+	probe_fs(opt.paths, opt.npaths, br_fact_lsm(lsm, sizeof(lsm)) ? lsm : NULL);
+}
+
+static void sec_sockets(void)
+{
+	probe_sockets(opt.sockets, opt.nsockets);
+}
+
+static const struct section {
+	const char *name;
+	void (*fn)(void);
+} sections[] = {
+	{"identity", probe_identity}, {"creds", probe_creds},
+	{"facts", sec_facts},         {"seccomp.default", probe_default_action},
+	{"syscalls", probe_syscalls}, {"crossings", probe_crossings},
+	{"io_uring", probe_uring},    {"fhandle", sec_fhandle},
+	{"fs", sec_fs},               {"procsys", probe_procsys},
+	{"sockets", sec_sockets},     {"tiocsti", probe_tiocsti},
+};
+
+/*
+ * The main process makes no call but write, fork (clone) and wait4 (and
+ * exit): each section runs in a forked worker, so a filter that kills a
+ * worker costs that section, named by a D record after its last A record.
+ * "S name" says a section ran to its end: only then do its records answer
+ * for the whole area.
+ */
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -709,25 +1208,27 @@ int main(int argc, char **argv)
 		{"socket", required_argument, 0, 's'}, {"write-path", required_argument, 0, 'w'},
 		{"help", no_argument, 0, 'h'},         {0},
 	};
-	char *sockets[MAX_EXTRA], *paths[MAX_EXTRA], *handle = NULL;
-	int nsockets = 0, npaths = 0, c, fd = 1;
-	struct br_facts f = {0};
+	static char *sockets[MAX_SOCKETS], *paths[MAX_EXTRA];
+	int c, st;
+	pid_t pid;
 
+	opt.sockets = sockets;
+	opt.paths = paths;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			fd = atoi(optarg);
+			out_fd = atoi(optarg);
 			break;
 		case 'H':
-			handle = optarg;
+			opt.handle = optarg;
 			break;
 		case 's':
-			if (nsockets < MAX_EXTRA)
-				sockets[nsockets++] = optarg;
+			if (opt.nsockets < MAX_SOCKETS - 32)
+				sockets[opt.nsockets++] = optarg;
 			break;
 		case 'w':
-			if (npaths < MAX_EXTRA)
-				paths[npaths++] = optarg;
+			if (opt.npaths < MAX_EXTRA)
+				paths[opt.npaths++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -737,29 +1238,43 @@ int main(int argc, char **argv)
 			return BR_EXIT_USAGE;
 		}
 	}
-	out = fdopen(fd, "w");
-	if (!out) {
-		fprintf(stderr, "blastradius-probe: fd %d: %s\n", fd, strerror(errno));
-		return BR_EXIT_USAGE;
+	put_line("blastradius-probe 1\n");
+	attempt("fork: clone() a child that exits at once, then wait4()");
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0) {
+		char v[64];
+
+		snprintf(v, sizeof(v), "denied(%s)", br_errname(errno));
+		obs("probe.fork", v, "seccomp-or-kernel", "fork() failed: no section can run in a "
+		    "child, so nothing else is measured");
+		put('D', 2, (const char *const[]){"all", v});
+		put_line("end\n");
+		return BR_EXIT_PASS;
 	}
-	/* One record a line, flushed: under an allow-list filter that kills,
-	 * everything measured before the kill still reaches assess. Calls that
-	 * need no fork come first. */
-	setvbuf(out, NULL, _IOLBF, 0);
-	fputs("blastradius-probe 1\n", out);
-	probe_identity();
-	probe_creds();
-	br_facts_gather(&f);
-	for (size_t i = 0; i < f.n; i++)
-		fact(f.kv[i].key, f.kv[i].value);
-	probe_syscalls();
-	probe_crossings();
-	probe_fhandle(handle);
-	probe_fs(paths, npaths, &f);
-	probe_procsys();
-	probe_sockets(sockets, nsockets);
-	probe_tiocsti();
-	fputs("end\n", out);
-	br_facts_free(&f);
-	return fclose(out) ? BR_EXIT_FAIL : BR_EXIT_PASS;
+	waitpid(pid, &st, 0);
+	obs("probe.fork", "allowed", "none", "fork() and wait4() work: every section runs in a child");
+	for (size_t i = 0; i < sizeof(sections) / sizeof(*sections); i++) {
+		char how[64];
+
+		pid = fork();
+		if (pid == 0) {
+			sections[i].fn();
+			_exit(0);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) != pid) {
+			snprintf(how, sizeof(how), "fork(%s)", br_errname(errno));
+		} else if (WIFSIGNALED(st)) {
+			snprintf(how, sizeof(how), "killed(%s)", br_signame(WTERMSIG(st)));
+		} else if (WEXITSTATUS(st)) {
+			snprintf(how, sizeof(how), "exit(%d)", WEXITSTATUS(st));
+		} else {
+			put('S', 1, (const char *const[]){sections[i].name});
+			continue;
+		}
+		put('D', 2, (const char *const[]){sections[i].name, how});
+	}
+	put_line("end\n");
+	return BR_EXIT_PASS;
 }

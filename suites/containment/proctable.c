@@ -42,19 +42,9 @@ FIXTURE_VARIANT(proctable) {
 /* Start the target, parked until *hold is closed. */
 static pid_t start_target(int *hold)
 {
-	int p[2];
-	pid_t pid;
-	char c;
+	pid_t pid = br_parked(hold);
 
-	ASSERT_OK(pipe2(p, O_CLOEXEC));
-	pid = fork();
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		close(p[1]);
-		_exit(read(p[0], &c, 1) < 0);
-	}
-	close(p[0]);
-	*hold = p[1];
 	/* Pids this low could collide with the sandbox's own. */
 	if (pid < 100)
 		SKIP("target pid %d is too low to be told from sandbox pids", pid);

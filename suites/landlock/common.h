@@ -18,8 +18,14 @@
 #ifndef BR_SUITE_LANDLOCK_COMMON_H
 #define BR_SUITE_LANDLOCK_COMMON_H
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <stdio.h>
@@ -29,6 +35,8 @@
 
 #include "harness.h"
 #include "landlock.h"
+#include "ns.h"
+#include "proc.h"
 #include "scratch.h"
 
 /* Every case gates on the running ABI, never on uname. */
@@ -164,6 +172,62 @@ static inline int sibling_try(struct sibling *s)
 	ASSERT_EQ((long)sizeof(e), read(s->done[0], &e, sizeof(e)));
 	ASSERT_EQ(0, pthread_join(s->t, NULL));
 	return e;
+}
+
+/* br_parked(), failing the case if it cannot fork. */
+static inline pid_t parked(int *hold)
+{
+	pid_t pid = br_parked(hold);
+
+	ASSERT_LE(0, pid);
+	return pid;
+}
+
+/* Loopback address of family (AF_INET or AF_INET6) and port; its length. */
+static inline socklen_t loopback(int family, int port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		return sizeof(*in);
+	}
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(port);
+	in6->sin6_addr = in6addr_loopback;
+	return sizeof(*in6);
+}
+
+/* SKIP unless the kernel has sockets of this family. */
+static inline void need_family(int family)
+{
+	int s = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0 && errno == EAFNOSUPPORT)
+		SKIP("no IPv6 in this kernel (CONFIG_IPV6 or ipv6.disable=1)");
+	close(s);
+}
+
+/* A network namespace of our own with lo up, so no host port is touched;
+ * SKIP when one cannot be made or the family is not built in. */
+static inline void netns_lo(int family)
+{
+	struct ifreq ifr = {.ifr_name = "lo"};
+	int ret = br_ns_private(CLONE_NEWNET), s;
+
+	if (ret)
+		SKIP("cannot create a network namespace: %s", br_errname(-ret));
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_OK(ioctl(s, SIOCGIFFLAGS, &ifr));
+	ifr.ifr_flags |= IFF_UP;
+	ASSERT_OK(ioctl(s, SIOCSIFFLAGS, &ifr));
+	close(s);
+	need_family(family);
 }
 
 #endif

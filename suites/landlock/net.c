@@ -7,15 +7,8 @@
  *   control  no Landlock; the operation on OTHER_PORT works.
  * Listeners for connect are made before enforcement.
  */
-#include <arpa/inet.h>
-#include <net/if.h>
-#include <netinet/in.h>
-#include <sched.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 
 #include "common.h"
-#include "ns.h"
 
 #define GRANTED_PORT 4441 /* listeners (connect) */
 #define OTHER_PORT 4442
@@ -49,25 +42,6 @@ FIXTURE_VARIANT_ADD(net, udp6) {
 	.bind_right = LANDLOCK_ACCESS_NET_BIND_UDP,
 	.connect_right = LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
 };
-
-static socklen_t loopback(int family, int port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons(port);
-		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		return sizeof(*in);
-	}
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-	in6->sin6_family = AF_INET6;
-	in6->sin6_port = htons(port);
-	in6->sin6_addr = in6addr_loopback;
-	return sizeof(*in6);
-}
 
 static int sock(const FIXTURE_VARIANT(net) *v)
 {
@@ -111,22 +85,8 @@ static void listen_on(const FIXTURE_VARIANT(net) *v, int port)
 /* A network namespace of our own with lo up, and listeners on both ports. */
 FIXTURE_SETUP(net)
 {
-	struct ifreq ifr = {.ifr_name = "lo"};
-	int ret, s;
-
 	NEED_ABI(br_landlock_abi_of('n', variant->bind_right));
-	ret = br_ns_private(CLONE_NEWNET);
-	if (ret)
-		SKIP("cannot create a network namespace: %s", br_errname(-ret));
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_OK(ioctl(s, SIOCGIFFLAGS, &ifr));
-	ifr.ifr_flags |= IFF_UP;
-	ASSERT_OK(ioctl(s, SIOCSIFFLAGS, &ifr));
-	close(s);
-	s = socket(variant->family, variant->type | SOCK_CLOEXEC, 0);
-	if (s < 0 && errno == EAFNOSUPPORT)
-		SKIP("no IPv6 in this kernel (CONFIG_IPV6 or ipv6.disable=1)");
-	close(s);
+	netns_lo(variant->family);
 	listen_on(variant, GRANTED_PORT);
 	listen_on(variant, OTHER_PORT);
 }

@@ -167,18 +167,9 @@ static int signaller(void *arg)
 	if (j->scoped)
 		scope_self(LANDLOCK_SCOPE_SIGNAL);
 	if (j->own_child) {
-		int p[2];
+		int hold;
 
-		ASSERT_OK(pipe(p));
-		target = fork();
-		ASSERT_LE(0, target);
-		if (target == 0) {
-			char c;
-
-			close(p[1]);
-			_exit(read(p[0], &c, 1) < 0);
-		}
-		close(p[0]);
+		target = parked(&hold);
 	}
 	ASSERT_OUTCOME(j->expect, outcome(kill(target, SIGURG)));
 	return 0;
@@ -187,21 +178,12 @@ static int signaller(void *arg)
 static void signal_case(bool scoped, bool own_child, int expect)
 {
 	struct sig_job j = {.scoped = scoped, .own_child = own_child, .expect = expect};
-	int p[2];
+	int hold;
 
 	NEED_ABI(6);
-	ASSERT_OK(pipe(p));
-	j.target = fork();
-	ASSERT_LE(0, j.target);
-	if (j.target == 0) {
-		char c;
-
-		close(p[1]);
-		_exit(read(p[0], &c, 1) < 0);
-	}
-	close(p[0]);
+	j.target = parked(&hold);
 	ASSERT_EQ(0, br_child(signaller, &j));
-	close(p[1]);
+	close(hold);
 	ASSERT_EQ(0, br_wait(j.target));
 }
 

@@ -226,7 +226,7 @@ static int check_value(struct parse *p, struct br_claim *c)
 			if (bit < 0 || bit > 63)
 				return perr(p, "%s: expected %s, got '%s'", k->name,
 					    k->type == BR_CV_CAPS
-						    ? "'none', 'all' or capability names like cap_sys_admin or sys_admin"
+						    ? "'none', 'all' or capability names like cap_sys_admin"
 						    : "'none' or securebit names like noroot_locked",
 					    c->words[i]);
 			c->mask |= 1ULL << bit;
@@ -235,8 +235,8 @@ static int check_value(struct parse *p, struct br_claim *c)
 	case BR_CV_SYSCALLS:
 		for (size_t i = 0; i < c->nwords; i++)
 			if (!br_sysprobe_find(c->words[i]))
-				return perr(p, "%s: expected syscall names blastradius probes "
-					    "(see README), got '%s'", k->name, c->words[i]);
+				return perr(p, "%s: expected syscall names that blastradius probes "
+					    "('blastradius probes' lists them), got '%s'", k->name, c->words[i]);
 		return 0;
 	case BR_CV_PATHS:
 		for (size_t i = 0; i < c->nwords; i++)

@@ -965,10 +965,14 @@ int cmd_kernels(int argc, char **argv)
 				specs[n++] = kernel_aliases[a].name;
 		for (int i = 0; i < n; i++) {
 			struct kernel k;
+			int r = kernel_resolve(specs[i], true, update, &k);
 
-			if (kernel_resolve(specs[i], true, update, &k))
+			/* -EINVAL: not a kernel name or image at all (bad input) */
+			if (r == -EINVAL)
+				rc = BR_EXIT_USAGE;
+			else if (r && rc != BR_EXIT_USAGE)
 				rc = BR_EXIT_FAIL;
-			else
+			else if (!r)
 				print_kernel(&k);
 		}
 	}

@@ -849,7 +849,23 @@ static void diff_print(json_object *list)
 	printf("%-14s", "total");
 	for (int k = 0; k < 6; k++)
 		printf(" %9d", tot[k]);
-	printf("\n\n");
+	putchar('\n');
+	{
+		int only_a = 0, only_b = 0, status = 0;
+
+		for (size_t i = 0; i < alen(list); i++) {
+			json_object *c = json_object_array_get_idx(list, i);
+
+			if (strcmp(jstr(c, "kind"), "cell"))
+				continue;
+			status += !strcmp(jstr(c, "key"), "status");
+			only_a += !strcmp(jstr(c, "key"), "present") && !jget(c, "b");
+			only_b += !strcmp(jstr(c, "key"), "present") && !jget(c, "a");
+		}
+		if (only_a || only_b || status)
+			printf("cells: %d only in A, %d only in B, %d changed status\n", only_a, only_b, status);
+	}
+	putchar('\n');
 	free(suites);
 	json_object_put(by);
 	/* Details: cells first, then regressions, then the other verdicts, then facts. */

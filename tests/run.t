@@ -43,7 +43,7 @@ only_known() { # OUT RC DESC: the run passed, or every `not ok` case is listed
 only_known "$out" "$rc" "root run"
 nfail=$(grep -Ec '^    not ok ' <<<"$out")
 summary=$(tail -1 <<<"$out")
-grep -Eq "^[0-9]+ passed, $nfail failed, [0-9]+ skipped\$" <<<"$summary" && ok "summary line: $summary" || not_ok "summary line" "$summary"
+grep -Eq "^blastradius: [0-9]+ passed, $nfail failed, [0-9]+ skipped\$" <<<"$summary" && ok "summary line: $summary" || not_ok "summary line" "$summary"
 grep -q '^TAP version 13$' <<<"$out" && grep -Eq '^    TAP version 13$' <<<"$out" && ok "suite KTAP is nested as indented subtests" || not_ok "nested KTAP"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["id"]=="check" and r["targets"]==["host"] and r["suites"]' "$res/check/run.json" && ok "run.json is valid and complete" || not_ok "run.json"
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$res/check/host/facts.json" && ok "host/facts.json is valid JSON" || not_ok "facts.json"
@@ -70,7 +70,7 @@ fo=$(BR_SUITES_DIR="$res/s" "$cli" run --no-results --failures 2>/dev/null)
 grep -q '^FAIL selftest\.faults\.segfaults: killed by SIGSEGV$' <<<"$fo" && ! grep -Eq '^(ok|not ok|    )' <<<"$fo" &&
 	ok "--failures prints only failing cases with their reasons" || not_ok "--failures" "$fo"
 qo=$(BR_SUITES_DIR="$res/s" "$cli" run --no-results --quiet 2>/dev/null)
-grep -q '^# failed: selftest\.faults\.hangs$' <<<"$qo" && grep -Eq '^[0-9]+ passed, [1-9][0-9]* failed' <<<"$qo" &&
+grep -q '^# failed: selftest\.faults\.hangs$' <<<"$qo" && grep -Eq '^blastradius: [0-9]+ passed, [1-9][0-9]* failed' <<<"$qo" &&
 	ok "--quiet names the failing case ids" || not_ok "--quiet" "$qo"
 "$cli" run --suite ns.uts --no-results >/dev/null 2>&1 && ok "--suite selects one binary" || not_ok "--suite"
 sel=$("$cli" run -r 'ns.uts.hostname_*' --no-results 2>/dev/null | grep -Ec '^    ok ')

@@ -43,7 +43,9 @@ fi
 
 # ---- one kernel plus a forced panic ----
 t0=$(date +%s%N)
-"$cli" matrix --kernels bookworm-cloud --variants badinit --accel tcg --results "$tmp" --id smoke \
+# --timeout 400: on a loaded 2-core host (other matrices running) one TCG cell
+# can pass the default 120 s; the panic cell ends at once either way.
+"$cli" matrix --kernels bookworm-cloud --variants badinit --accel tcg --timeout 400 --results "$tmp" --id smoke \
 	>"$tmp/smoke.out" 2>"$tmp/smoke.err"
 rc=$?
 t1=$(date +%s%N)
@@ -109,9 +111,9 @@ grep -q "REGRESSION bookworm-cloud $first: pass -> fail" "$tmp/bl.out" && ok "--
 [ -d "$tmp/s1/bookworm-cloud" ] && [ ! -d "$tmp/s1/bookworm-cloud+badinit" ] && [ -d "$tmp/s2/bookworm-cloud+badinit" ] &&
 	python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert len(m["cells"]) == 2' "$tmp/merged/matrix.json" &&
 	ok "--shard 1/2 and 2/2 split the cells; report merges the two dirs" || not_ok "shards"
-"$cli" matrix --kernels bookworm-cloud --variants nouserns -j1 --results "$tmp" --id int >/dev/null 2>&1 &
+"$cli" matrix --kernels bookworm-cloud --variants nouserns -j1 --timeout 400 --results "$tmp" --id int >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 600); do [ -s "$tmp/int/bookworm-cloud/cell.json" ] && break; sleep 0.1; done
+for _ in $(seq 4000); do [ -s "$tmp/int/bookworm-cloud/cell.json" ] && break; sleep 0.1; done
 kill -INT $pid; wait $pid; rc=$?
 [ "$rc" = 130 ] && grep -q '"interrupted":true' "$tmp/int/run.json" && [ -s "$tmp/int/matrix.html" ] &&
 	grep -q '"status":"complete"' "$tmp/int/bookworm-cloud/cell.json" &&

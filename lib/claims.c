@@ -10,6 +10,7 @@
 
 #include "caps.h"
 #include "probe.h"
+#include "proc.h"
 
 #define EQ (1U << BR_OP_EQ)
 #define NE (1U << BR_OP_NE)
@@ -410,38 +411,11 @@ int br_claims_parse_text(const char *name, const char *text, struct br_claims *c
 
 int br_claims_parse(const char *path, struct br_claims *c, char *err, size_t errsize)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0;
+	char *buf = br_read_text(path, BR_MAX_TEXT, err, errsize);
 	int r;
 
-	if (!f) {
-		r = -errno;
-		snprintf(err, errsize, "%s: %s", path, strerror(-r));
-		return r;
-	}
-	{
-		FILE *m = open_memstream(&buf, &len);
-		int ch;
-
-		if (!m) {
-			fclose(f);
-			return -ENOMEM;
-		}
-		while ((ch = getc(f)) != EOF) {
-			if (ch == 0) {
-				fclose(m);
-				fclose(f);
-				free(buf);
-				snprintf(err, errsize, "%s: expected a text file, found a NUL byte",
-					 path);
-				return -EINVAL;
-			}
-			putc(ch, m);
-		}
-		fclose(m);
-	}
-	fclose(f);
+	if (!buf)
+		return -errno;
 	r = br_claims_parse_text(path, buf, c, err, errsize);
 	free(buf);
 	return r;

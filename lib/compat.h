@@ -161,6 +161,9 @@ struct br_landlock_net_port_attr {
 #define __NR_lsm_list_modules 461 /* 6.8, one number on every architecture */
 #endif
 
+/* ---- io_uring (include/uapi/linux/io_uring.h): enum io_uring_op values ---- */
+#define BR_IORING_OP_BIND 56 /* 6.11 */
+
 /* ---- file handles (fs/nsfs.c) ---- */
 #ifndef FD_NSFS_ROOT
 #define FD_NSFS_ROOT (-10003) /* 6.18: open_by_handle_at's mount_fd for nsfs handles */

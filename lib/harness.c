@@ -594,8 +594,10 @@ static struct br_case *expand(const char *prefix, size_t *ncases)
 	struct br_case *cs = NULL;
 	size_t n = 0;
 
-	qsort(tests, ntests, sizeof(*tests), cmp_line);
-	qsort(variants, nvariants, sizeof(*variants), cmp_vline);
+	if (ntests) /* qsort(NULL, 0) is undefined */
+		qsort(tests, ntests, sizeof(*tests), cmp_line);
+	if (nvariants)
+		qsort(variants, nvariants, sizeof(*variants), cmp_vline);
 	for (size_t i = 0; i < ntests; i++) {
 		const struct br_test *t = tests[i];
 		const char *fix = t->fixture && strcmp(t->fixture, file_part(prefix)) ? t->fixture : NULL;

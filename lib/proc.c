@@ -2,7 +2,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,4 +79,92 @@ ssize_t br_read_file(const char *path, char *buf, size_t size)
 	close(fd);
 	buf[total] = 0;
 	return total;
+}
+
+static char *read_fail(int e, const char *path, const char *why, char *err, size_t errsize)
+{
+	if (err && errsize)
+		snprintf(err, errsize, "%s: %s", path, why ? why : strerror(e));
+	errno = e;
+	return NULL;
+}
+
+char *br_read_regular(const char *path, size_t max, size_t *len, char *err, size_t errsize)
+{
+	struct stat st;
+	char *buf = NULL, why[64];
+	size_t n = 0, cap;
+	int fd, e = 0;
+
+	snprintf(why, sizeof(why), "larger than the %zu-byte limit", max);
+	/* stat first: opening a FIFO or a device can block or do something. */
+	if (stat(path, &st))
+		return read_fail(errno, path, NULL, err, errsize);
+	if (S_ISDIR(st.st_mode))
+		return read_fail(EISDIR, path, "is a directory, not a file", err, errsize);
+	if (!S_ISREG(st.st_mode))
+		return read_fail(ENODEV, path, "not a regular file (a FIFO, socket or device)", err, errsize);
+	if ((unsigned long long)st.st_size > max)
+		return read_fail(EFBIG, path, why, err, errsize);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return read_fail(errno, path, NULL, err, errsize);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) { /* swapped since the stat */
+		close(fd);
+		return read_fail(ENODEV, path, "not a regular file", err, errsize);
+	}
+	/* st_size can be stale (or 0 in /proc): read until EOF, at most max + 1. */
+	cap = (size_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
+	buf = malloc(cap + 1);
+	while (buf) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *nb;
+
+			if (cap > max) {
+				e = EFBIG;
+				break;
+			}
+			cap = 2 * cap > max + 1 ? max + 1 : 2 * cap;
+			if (!(nb = realloc(buf, cap + 1))) {
+				e = ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			e = r < 0 ? errno : 0;
+			break;
+		}
+		n += (size_t)r;
+	}
+	close(fd);
+	if (!buf)
+		e = ENOMEM;
+	if (!e && n > max)
+		e = EFBIG;
+	if (e) {
+		free(buf);
+		return read_fail(e, path, e == EFBIG ? why : NULL, err, errsize);
+	}
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+char *br_read_text(const char *path, size_t max, char *err, size_t errsize)
+{
+	size_t len;
+	char *text = br_read_regular(path, max, &len, err, errsize);
+
+	if (text && memchr(text, 0, len)) {
+		free(text);
+		return read_fail(EINVAL, path, "not a text file (NUL byte)", err, errsize);
+	}
+	return text;
 }

@@ -10,9 +10,10 @@
 #include <unistd.h>
 
 #include "ns.h"
+#include "proc.h"
 #include "seccomp.h"
 
-#define PROFILE_MAX_BYTES (256 * 1024)
+#define PROFILE_MAX_BYTES (256 * 1024) /* below BR_MAX_TEXT: profiles are short */
 #define SEP " \t,"
 
 struct parser {
@@ -355,34 +356,11 @@ int br_profile_parse(const char *text, const char *name, struct br_sandbox *sb, 
 
 int br_profile_load(const char *path, struct br_sandbox *sb, char *err, size_t errsize)
 {
-	FILE *f = fopen(path, "re");
-	char *buf;
-	size_t n;
+	char *buf = br_read_text(path, PROFILE_MAX_BYTES, err, errsize);
 	int ret;
 
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errsize, "%s: %s", path, strerror(-ret));
-		return ret;
-	}
-	buf = malloc(PROFILE_MAX_BYTES + 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, PROFILE_MAX_BYTES + 1, f);
-	fclose(f);
-	if (n > PROFILE_MAX_BYTES) {
-		free(buf);
-		snprintf(err, errsize, "%s: larger than %d bytes", path, PROFILE_MAX_BYTES);
-		return -EFBIG;
-	}
-	buf[n] = 0;
-	if (memchr(buf, 0, n)) {
-		free(buf);
-		snprintf(err, errsize, "%s: not a text file (NUL byte)", path);
-		return -EINVAL;
-	}
+	if (!buf)
+		return -errno;
 	ret = br_profile_parse(buf, path, sb, err, errsize);
 	free(buf);
 	return ret;

@@ -15,6 +15,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "proc.h"
+
 #define X32_SYSCALL_BIT 0x40000000u
 
 const struct br_seccomp_action br_seccomp_actions[] = {
@@ -280,29 +282,11 @@ int br_bpf_parse(const char *text, const char *name, struct sock_filter **prog, 
 int br_bpf_parse_file(const char *path, struct sock_filter **prog, size_t *len, char *err,
 		      size_t errsize)
 {
-	FILE *f = fopen(path, "re");
-	char *text = NULL;
-	size_t size = 0;
+	char *text = br_read_text(path, BR_MAX_TEXT, err, errsize);
 	int ret;
 
-	if (!f) {
-		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+	if (!text)
 		return -errno;
-	}
-	{
-		FILE *m = open_memstream(&text, &size);
-		char buf[4096];
-		size_t got;
-
-		if (!m) {
-			fclose(f);
-			return -ENOMEM;
-		}
-		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, got, m);
-		fclose(m);
-	}
-	fclose(f);
 	ret = br_bpf_parse(text, path, prog, len, err, errsize);
 	free(text);
 	return ret;

@@ -612,8 +612,6 @@ static void bundle(const struct assess *a)
 	fprintf(sf, "%s  manifest.json\n", hex);
 	fclose(sf);
 	write_text(a->out, "SHA256SUMS", sha);
-	fprintf(stderr, "blastradius: evidence bundle in %s (verify: cd %s && sha256sum -c SHA256SUMS)\n",
-		a->out, a->out);
 	json_object_put(m);
 	free(sha);
 	free(time);
@@ -680,6 +678,18 @@ int cmd_assess(int argc, char **argv)
 	const char *probe;
 
 	parse_assess_opts(&a, argc, argv);
+	if (a.out) { /* a bundle is never mixed into an older one */
+		static char out[PATH_MAX];
+		struct stat st;
+		size_t l = strlen(a.out);
+
+		while (l > 1 && a.out[l - 1] == '/')
+			l--;
+		snprintf(out, sizeof(out), "%.*s", (int)l, a.out);
+		a.out = out;
+		if (!stat(a.out, &st) && !(S_ISDIR(st.st_mode) && rmdir(a.out) == 0))
+			die_usage("assess: --out %s already exists (an evidence bundle is never overwritten)", a.out);
+	}
 	if (a.claims_path && br_claims_parse(a.claims_path, &a.claims, err, sizeof(err))) {
 		fprintf(stderr, "blastradius: %s\n", err);
 		return BR_EXIT_USAGE;
@@ -694,8 +704,22 @@ int cmd_assess(int argc, char **argv)
 	ktap(&a);
 	fputs(a.ktap, stdout);
 	fflush(stdout);
-	if (a.out)
+	if (a.out) {
+		/* Written as OUT.tmp, renamed to OUT when complete (SHA256SUMS last). */
+		const char *final = a.out;
+		char tmp[PATH_MAX];
+
+		snprintf(tmp, sizeof(tmp), "%s.tmp", final);
+		if (mkdir(tmp, 0755))
+			die("assess: cannot create %s: %s", tmp, strerror(errno));
+		tmp_guard(tmp);
+		a.out = tmp;
 		bundle(&a);
+		results_commit(tmp, final);
+		a.out = final;
+		fprintf(stderr, "blastradius: evidence bundle in %s (verify: cd %s && sha256sum -c SHA256SUMS)\n",
+			final, final);
+	}
 	for (size_t i = 0; i < a.claims.n; i++) {
 		char msg[2048];
 		const struct br_claim *c = &a.claims.v[i];

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -19,12 +20,13 @@
 struct bench_opts {
 	const char *kernels, *variants, *results;
 	int jobs;
+	char stamp[32]; /* this bench's own run ids: never an older run's table */
 };
 
-/* Run `blastradius matrix` with extra args into results/<id>; its wall ms. */
-static long long run_matrix(const struct bench_opts *o, const char *id, int jobs, bool trivial)
+/* Run `blastradius matrix` with extra args into results/bench-<stamp>-<what>; its wall ms. */
+static long long run_matrix(const struct bench_opts *o, const char *what, int jobs, bool trivial)
 {
-	char exe[PATH_MAX], j[16], *av[24];
+	char exe[PATH_MAX], j[16], *av[24], id[128];
 	ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	int n = 0, rc;
 	long long t0 = mono_ms();
@@ -33,6 +35,7 @@ static long long run_matrix(const struct bench_opts *o, const char *id, int jobs
 		die("/proc/self/exe: %s", strerror(errno));
 	exe[l] = 0;
 	snprintf(j, sizeof(j), "%d", jobs);
+	snprintf(id, sizeof(id), "bench-%s-%s", o->stamp, what);
 	av[n++] = exe, av[n++] = "matrix", av[n++] = "-j", av[n++] = j;
 	av[n++] = "--results", av[n++] = (char *)o->results, av[n++] = "--id", av[n++] = (char *)id;
 	if (o->kernels)
@@ -43,18 +46,26 @@ static long long run_matrix(const struct bench_opts *o, const char *id, int jobs
 		av[n++] = "--trivial";
 	av[n] = NULL;
 	fprintf(stderr, "[bench] matrix -j%d%s ...\n", jobs, trivial ? " --trivial" : "");
-	rc = run_cmd(av, NULL, NULL, true);
-	if (rc < 0 || rc == BR_EXIT_USAGE)
-		die("bench: matrix run failed to start (exit %d)", rc);
+	rc = run_cmd(av, NULL, NULL, false);
+	if (rc == BR_EXIT_USAGE)
+		die_usage("bench: matrix refused these arguments (its message is above)");
+	{
+		char path[PATH_MAX];
+
+		/* Only this run's own folder is read: never a table from an older one. */
+		snprintf(path, sizeof(path), "%s/%s/run.json", o->results, id);
+		if (rc < 0 || access(path, F_OK))
+			die("bench: matrix -j%d wrote no results (exit %d)", jobs, rc);
+	}
 	return mono_ms() - t0;
 }
 
-static json_object *cell_json(const struct bench_opts *o, const char *id, const char *cell)
+static json_object *cell_json(const struct bench_opts *o, const char *what, const char *cell)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], err[PATH_MAX + 128];
 
-	snprintf(path, sizeof(path), "%s/%s/%s/cell.json", o->results, id, cell);
-	return json_object_from_file(path);
+	snprintf(path, sizeof(path), "%s/bench-%s-%s/%s/cell.json", o->results, o->stamp, what, cell);
+	return json_read_object(path, err, sizeof(err));
 }
 
 static long long jint(json_object *o, const char *k)
@@ -71,7 +82,7 @@ static void usage_bench(FILE *f)
 		   "(-j1 and -jN) and prints per cell: boot to first KTAP line and to poweroff,\n"
 		   "the full/floor ratio, cost against floor + suite time, the slowest suites\n"
 		   "where that exceeds 1.2, the matrix wall time -j1 vs -jN, and host ms per case.\n"
-		   "Results go to DIR/bench-{floor,j1,jN} (default DIR: results).\n");
+		   "Results go to DIR/bench-<UTC time>-{floor,j1,jN} (default DIR: results).\n");
 }
 
 int cmd_bench(int argc, char **argv)
@@ -100,10 +111,17 @@ int cmd_bench(int argc, char **argv)
 		else
 			return help_or_usage(usage_bench, c);
 	}
-	w_floor = run_matrix(&o, "bench-floor", 1, true);
-	w_1 = run_matrix(&o, "bench-j1", 1, false);
-	w_n = run_matrix(&o, "bench-jN", o.jobs, false);
-	snprintf(dir, sizeof(dir), "%s/bench-j1", o.results);
+	if (optind < argc)
+		die_usage("bench: unexpected argument '%s' (see blastradius bench --help)", argv[optind]);
+	{
+		time_t t = time(NULL);
+
+		strftime(o.stamp, sizeof(o.stamp), "%Y%m%dT%H%M%SZ", gmtime(&t));
+	}
+	w_floor = run_matrix(&o, "floor", 1, true);
+	w_1 = run_matrix(&o, "j1", 1, false);
+	w_n = run_matrix(&o, "jN", o.jobs, false);
+	snprintf(dir, sizeof(dir), "%s/bench-%s-j1", o.results, o.stamp);
 	m = matrix_load(dirs, 1);
 	if (!m)
 		die("bench: no results in %s", dir);
@@ -111,14 +129,14 @@ int cmd_bench(int argc, char **argv)
 	printf("%-24s %9s %9s %9s %9s %9s %7s %10s\n", "cell (-j1, seconds)", "floor:ktap", "floor:off",
 	       "full:ktap", "full:off", "suites", "full/fl", "off/(fl+s)");
 	for (int i = 0; i < n; i++) {
-		json_object *fl = cell_json(&o, "bench-floor", cells[i]), *fu = cell_json(&o, "bench-j1", cells[i]);
+		json_object *fl = cell_json(&o, "floor", cells[i]), *fu = cell_json(&o, "j1", cells[i]);
 		json_object *suites;
 		long long sum = 0, fo = jint(fl, "wall_ms"), uo = jint(fu, "wall_ms");
 		double ratio;
 
 		if (!fu)
 			continue;
-		if (json_object_object_get_ex(fu, "suites", &suites))
+		if (json_object_object_get_ex(fu, "suites", &suites) && json_object_is_type(suites, json_type_array))
 			for (size_t s = 0; s < json_object_array_length(suites); s++)
 				sum += jint(json_object_array_get_idx(suites, s), "ms");
 		if (!fl || !strcmp(json_object_get_string(json_object_object_get(fu, "machine")), "host")) {
@@ -156,7 +174,7 @@ int cmd_bench(int argc, char **argv)
 	printf("\nmatrix wall: trivial -j1 %.1fs, full -j1 %.1fs, full -j%d %.1fs (%.2fx)\n", w_floor / 1000.0,
 	       w_1 / 1000.0, o.jobs, w_n / 1000.0, (double)w_1 / (double)w_n);
 	{
-		json_object *h = cell_json(&o, "bench-j1", "host"), *cases = json_object_object_get(m, "cases");
+		json_object *h = cell_json(&o, "j1", "host"), *cases = json_object_object_get(m, "cases");
 		int nh = 0;
 
 		json_object_object_foreach(cases, k, row) {

@@ -723,8 +723,16 @@ static enum br_verdict claim_check_one(const struct br_claim *c, const struct re
 		if (!x || strncmp(x->value, "0x", 2))
 			return skip(msg, size, "%s not measured", k);
 		seen = strtoull(x->value, NULL, 16);
-		if (claimed == ~0ULL) /* "all": every cap this kernel has */
-			claimed = last ? (2ULL << atoi(last->value)) - 1 : ~0ULL;
+		if (claimed == ~0ULL && last) { /* "all": every cap this kernel has */
+			char *end;
+			long n = strtol(last->value, &end, 10);
+
+			/* A mask holds caps 0..63: a larger fact would make the shift undefined. */
+			if (end == last->value || *end || n < 0 || n > 63)
+				return skip(msg, size, "cap_last_cap '%s' is not a capability number (0..63)",
+					    last->value);
+			claimed = (2ULL << n) - 1;
+		}
 		snprintf(msg, size, "measured %s (%s)", x->value, x->detail);
 		return cmp_mask(c, seen, claimed);
 	}

@@ -50,26 +50,50 @@ void free_strv(char **v);
 /* "ns.uts" from ".../suites/ns/uts". Static buffer. */
 const char *suite_id(const char *bin);
 
-/* Results: make results/<run-id>/ (or opts' dir) and return its path. */
-char *results_new_run(const char *base, const char *want_id, char **id_out);
+/* Names that become paths (run ids, cells, kernels, releases, variants):
+ * letters, digits and . _ - +, no leading dot, at most BR_NAME_MAX characters.
+ * name_problem() says what is wrong (NULL: fine); name_check() exits 2 with it. */
+#define BR_NAME_MAX 100
+#define BR_STR_(x) #x
+#define BR_STR(x) BR_STR_(x)
+const char *name_problem(const char *s);
+void name_check(const char *what, const char *s);
+/* Results: a new run folder base/<id> (refused with exit 2 when it exists), made
+ * as base/.<id>.tmp: returns that path, *final_out the one results_commit()
+ * renames it to once everything is written. */
+char *results_new_run(const char *base, const char *want_id, char **id_out, char **final_out);
+void results_commit(const char *tmp, const char *final);
+/* The folder or file being filled under a temporary name is removed when the
+ * CLI exits before results_commit() (or tmp_guard(NULL)): nothing half-written stays. */
+void tmp_guard(const char *path);
+int rm_tree(const char *path);
 int mkdir_p(const char *path);
 /* Write a JSON object to path atomically (tmp + rename). 0 or -errno. */
 int json_write_file(const char *path, struct json_object *obj);
 char *iso_time_now(void);
 /* The facts as one JSON object of strings; caller puts it. */
 struct json_object *facts_json(const struct br_facts *f);
+/* In a forked child before exec: SIGKILL when the CLI (pid parent) dies, so a
+ * killed CLI leaves no suite, guest or command behind; _exit(127) if it is gone. */
+void die_with_parent(pid_t parent);
 /* Run argv (PATH search) in cwd (NULL: here). With out, stdout is captured into
  * *out (caller frees); quiet sends stderr (and uncaptured stdout) to /dev/null.
- * Returns the exit status, 128+signal, or -errno when it could not start. */
+ * Returns the exit status, 128+signal, -errno when it could not start, or
+ * -EFBIG (the command killed) when it wrote more than BR_MAX_RESULT bytes. */
 int run_cmd(char *const argv[], const char *cwd, char **out, bool quiet);
 /* One read(2) of fd onto the end of *buf (*len bytes, NUL-terminated, *cap
  * allocated), first growing *buf so that at least room bytes are free.
  * read's result; *buf stays the caller's to free. */
 ssize_t read_more(int fd, char **buf, size_t *len, size_t *cap, size_t room);
-/* Whole file, NUL-terminated (caller frees), or NULL with errno set. */
-char *read_file(const char *path, size_t *len);
-/* Write len bytes to path atomically (tmp + rename). 0 or -errno. */
+/* A results file that must hold a JSON object (at most BR_MAX_RESULT bytes, a
+ * regular file): the object, or NULL with err = "PATH: why". */
+struct json_object *json_read_object(const char *path, char *err, size_t errsize);
+/* Write len bytes to path atomically (tmp + rename). 0 or -errno (ENOSPC, ...). */
 int write_file(const char *path, const char *data, size_t len);
+/* A report written as PATH.tmp and renamed onto PATH by tmp_commit() (which
+ * closes f) only when every byte got there: 0 or -errno, and no PATH.tmp left. */
+FILE *tmp_open(const char *path);
+int tmp_commit(FILE *f, const char *path);
 long long mono_ms(void);
 
 /* sha256 of a file as 64 hex digits. 0, or -1 (errno set). */

@@ -397,7 +397,7 @@ static int differences(FILE *f, json_object *m, const char **cells, int n)
 
 int matrix_write_html(json_object *m, const char *path, const char **cells, int n)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = tmp_open(path);
 	int nc, nf;
 	const char **ids = sorted_keys(jget(m, "cases"), &nc), **facts = sorted_keys(jget(m, "facts"), &nf);
 	json_object *t = jget(m, "totals");
@@ -434,5 +434,5 @@ int matrix_write_html(json_object *m, const char *path, const char **cells, int 
 	fputs("</body></html>\n", f);
 	free(ids);
 	free(facts);
-	return fclose(f) ? -errno : 0;
+	return tmp_commit(f, path);
 }

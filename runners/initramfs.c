@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "codes.h"
+#include "proc.h"
 
 struct cpio {
 	FILE *f;
@@ -50,7 +51,7 @@ static void entry(struct cpio *c, const char *name, unsigned mode, unsigned rmaj
 static void file_entry(struct cpio *c, const char *name, const char *path)
 {
 	size_t len;
-	char *data = read_file(path, &len);
+	char *data = br_read_regular(path, BR_MAX_IMAGE, &len, NULL, 0);
 
 	if (!data)
 		die("initramfs: cannot read %s: %s", path, strerror(errno));
@@ -79,7 +80,7 @@ int cmd_initramfs(int argc, char **argv)
 	struct cpio c = {.ino = 300000, .mtime = sde ? strtoul(sde, NULL, 10) : 0};
 	size_t n;
 	char **bins;
-	int opt;
+	int opt, ret;
 
 	init[0] = 0;
 	optind = 1;
@@ -103,8 +104,9 @@ int cmd_initramfs(int argc, char **argv)
 	}
 	bins = suite_binaries(&n);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
-	if (!(c.f = fopen(tmp, "w")))
+	if (!(c.f = tmp_open(out)))
 		die("initramfs: cannot write %s: %s", tmp, strerror(errno));
+	tmp_guard(tmp); /* a failed write leaves no .tmp */
 	/* Sorted paths, so parents come before children. The usual top-level dirs
 	 * of a merged-/usr Debian exist because suites mount on /mnt, look at /etc
 	 * and /var/tmp, and sandbox profiles bind /usr, /bin, /lib, /etc/ld.so.cache. */
@@ -151,8 +153,9 @@ int cmd_initramfs(int argc, char **argv)
 	entry(&c, "var", S_IFDIR | 0755, 0, 0, NULL, 0);
 	entry(&c, "var/tmp", S_IFDIR | 01777, 0, 0, NULL, 0);
 	entry(&c, "TRAILER!!!", 0, 0, 0, NULL, 0);
-	if (fclose(c.f) || rename(tmp, out))
-		die("initramfs: cannot write %s: %s", out, strerror(errno));
+	if ((ret = tmp_commit(c.f, out)))
+		die("initramfs: cannot write %s: %s", out, strerror(-ret));
+	tmp_guard(NULL);
 	free_strv(bins);
 	return BR_EXIT_PASS;
 }

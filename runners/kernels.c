@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "codes.h"
 #include "kernels.h"
+#include "proc.h"
 
 const struct kernel_alias kernel_aliases[] = {
 	{"bullseye-cloud", "bullseye", "linux-image-cloud-amd64", "5.10 cloud", true},
@@ -70,7 +71,7 @@ const char *cache_dir(void)
 static const char *own_codename(void)
 {
 	static char name[64];
-	char *s = read_file("/etc/os-release", NULL), *p;
+	char *s = br_read_regular("/etc/os-release", BR_MAX_TEXT, NULL, NULL, 0), *p;
 
 	if (!name[0] && s && (p = strstr(s, "VERSION_CODENAME=")))
 		sscanf(p + 17, "%63[^\n\"]", name);
@@ -137,7 +138,7 @@ static char *machine_sources(void)
 
 	run_cmd(av, NULL, &names, true);
 	for (char *f = strtok(names ? names : "", "\n"); f; f = strtok(NULL, "\n")) {
-		char *text = read_file(f, NULL);
+		char *text = br_read_regular(f, BR_MAX_TEXT, NULL, NULL, 0);
 		size_t fl = strlen(f);
 
 		if (!text)
@@ -486,6 +487,11 @@ static int unpack_debs(char **debs, size_t n, struct kernel *k)
 				continue;
 			if (k->release[0] && strcmp(k->release, rel))
 				continue; /* another release in the same set: keep the first */
+			if (name_problem(rel)) {
+				fprintf(stderr, "blastradius: %s: release '%s' %s\n", debs[i], rel, name_problem(rel));
+				free(list);
+				return -EINVAL;
+			}
 			snprintf(k->release, sizeof(k->release), "%s", rel);
 			kdir(rel, dir);
 			mkdir_p(dir);
@@ -545,15 +551,46 @@ static bool elf_has_pvh(const unsigned char *e, size_t len)
 }
 
 /* The release string a bzImage carries (header kernel_version), or "". */
-static void bzimage_release(const unsigned char *b, size_t len, char *out)
+/*
+ * The release of a bzImage (boot protocol, Documentation/arch/x86/boot.rst), or
+ * NULL with *why set: boot flag 0xAA55, "HdrS", protocol >= 2.08 (payload
+ * fields), a setup and a payload that lie inside the file, and a version
+ * string inside the setup whose first word is a sane name (it becomes a path).
+ */
+static const char *bzimage_release(const unsigned char *b, size_t len, char *out, size_t outlen,
+				   const char **why)
 {
-	out[0] = 0;
-	if (len > 0x300 && !memcmp(b + 0x202, "HdrS", 4)) {
-		size_t off = (b[0x20e] | b[0x20f] << 8) + 0x200;
+	size_t setup, voff, plen, poff, vl;
+	const char *bad;
 
-		if (off + 64 < len)
-			sscanf((const char *)b + off, "%127s", out);
+	out[0] = 0;
+	*why = "no bzImage header (boot flag, HdrS)";
+	if (len < 0x268 || b[0x1fe] != 0x55 || b[0x1ff] != 0xaa || memcmp(b + 0x202, "HdrS", 4))
+		return NULL;
+	*why = "boot protocol older than 2.08";
+	if ((b[0x206] | b[0x207] << 8) < 0x0208)
+		return NULL;
+	setup = ((size_t)(b[0x1f1] ? b[0x1f1] : 4) + 1) * 512;
+	voff = (size_t)(b[0x20e] | b[0x20f] << 8) + 0x200;
+	poff = setup + le32(b + 0x248), plen = le32(b + 0x24c);
+	*why = "setup or payload outside the file (truncated?)";
+	if (setup >= len || !le32(b + 0x1f4) || setup + (size_t)le32(b + 0x1f4) * 16 > len || !plen ||
+	    poff + plen > len)
+		return NULL;
+	*why = "no version string in the setup";
+	if (voff < 0x200 || voff >= setup)
+		return NULL;
+	vl = strcspn((const char *)b + voff, " ");
+	if (!memchr(b + voff, 0, setup - voff) || !vl || vl >= outlen)
+		return NULL;
+	snprintf(out, outlen, "%.*s", (int)vl, (const char *)b + voff);
+	out[strcspn(out, "\n")] = 0;
+	if ((bad = name_problem(out))) {
+		*why = "its version string is not a sane release name";
+		out[0] = 0;
+		return NULL;
 	}
+	return out;
 }
 
 /*
@@ -585,7 +622,7 @@ static void make_vmlinux(const char *image, const char *dir, char *vmlinux)
 	}
 	if (!access(pay, F_OK))
 		return; /* looked before: no PVH entry */
-	b = (unsigned char *)read_file(image, &len);
+	b = (unsigned char *)br_read_regular(image, BR_MAX_IMAGE, &len, NULL, 0);
 	if (!b || len < 0x300 || memcmp(b + 0x202, "HdrS", 4))
 		goto out_free;
 	{
@@ -618,7 +655,7 @@ static void make_vmlinux(const char *image, const char *dir, char *vmlinux)
 		}
 		unlink(pay);
 	}
-	elf = (unsigned char *)read_file(tmp, &elen);
+	elf = (unsigned char *)br_read_regular(tmp, BR_MAX_IMAGE, &elen, NULL, 0);
 	if (elf && elf_has_pvh(elf, elen) && !rename(tmp, out)) {
 		snprintf(vmlinux, PATH_MAX, "%s", out);
 	} else {
@@ -657,12 +694,12 @@ static void finish(struct kernel *k, const char *name, const char *dir)
 /* A release already in the cache: fill k from its kernel.json. */
 static bool from_cache(const char *release, struct kernel *k)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16];
+	char dir[PATH_MAX], path[PATH_MAX + 16], err[PATH_MAX + 80];
 	json_object *j, *v;
 
 	kdir(release, dir);
 	snprintf(path, sizeof(path), "%s/kernel.json", dir);
-	j = json_object_from_file(path);
+	j = json_read_object(path, err, sizeof(err));
 	if (!j)
 		return false;
 #define GET(f)                                                                                     \
@@ -710,8 +747,8 @@ static int from_apt(const char *name, const char *suite, const char *pkg, bool f
 	int rc;
 
 	ref_path(name, ref);
-	rel = read_file(ref, NULL);
-	if (!update && rel && from_cache(rel, k)) {
+	rel = br_read_regular(ref, BR_MAX_TEXT, NULL, NULL, 0);
+	if (!update && rel && !name_problem(rel) && from_cache(rel, k)) {
 		snprintf(k->name, sizeof(k->name), "%s", name);
 		free(rel), free(list);
 		return 0;
@@ -749,19 +786,20 @@ static int from_apt(const char *name, const char *suite, const char *pkg, bool f
 static int from_image(const char *path, struct kernel *k)
 {
 	size_t len;
-	unsigned char *b = (unsigned char *)read_file(path, &len);
-	char dir[PATH_MAX], cfg[PATH_MAX + 160], real[PATH_MAX];
+	char dir[PATH_MAX], cfg[PATH_MAX + 160], real[PATH_MAX], err[PATH_MAX + 80];
+	unsigned char *b = (unsigned char *)br_read_regular(path, BR_MAX_IMAGE, &len, err, sizeof(err));
+	const char *why;
 
 	if (!b) {
-		fprintf(stderr, "blastradius: cannot read %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "blastradius: %s\n", err);
 		return -errno;
 	}
-	bzimage_release(b, len, k->release);
-	free(b);
-	if (!k->release[0]) {
-		fprintf(stderr, "blastradius: %s is not a bzImage (no HdrS header)\n", path);
+	if (!bzimage_release(b, len, k->release, sizeof(k->release), &why)) {
+		free(b);
+		fprintf(stderr, "blastradius: %s is not a kernel image: %s\n", path, why);
 		return -EINVAL;
 	}
+	free(b);
 	if (!realpath(path, real))
 		return -errno;
 	snprintf(k->image, sizeof(k->image), "%s", real);
@@ -832,7 +870,7 @@ int kernel_resolve(const char *spec, bool fetch, bool update, struct kernel *k)
 		}
 		return from_image(spec, k);
 	}
-	if (!strchr(spec, '/') && from_cache(spec, k)) {
+	if (!name_problem(spec) && from_cache(spec, k)) {
 		snprintf(k->name, sizeof(k->name), "%s", spec);
 		return 0;
 	}
@@ -854,7 +892,7 @@ char *kernel_config(const struct kernel *k, const char *opt)
 	char *text, *p, *val = NULL, pat[128];
 	size_t ol = strlen(opt);
 
-	if (!k->config[0] || !(text = read_file(k->config, NULL)))
+	if (!k->config[0] || !(text = br_read_regular(k->config, BR_MAX_TEXT, NULL, NULL, 0)))
 		return NULL;
 	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
 		if (!strncmp(p, opt, ol) && p[ol] == '=') {
@@ -973,8 +1011,7 @@ int cmd_kernels(int argc, char **argv)
 			struct kernel k;
 			int r = kernel_resolve(specs[i], true, update, &k);
 
-			/* -EINVAL: not a kernel name or image at all (bad input) */
-			if (r == -EINVAL)
+			if (r == -EINVAL) /* not a kernel (a bad image, an unknown name): bad input */
 				rc = BR_EXIT_USAGE;
 			else if (r && rc != BR_EXIT_USAGE)
 				rc = BR_EXIT_FAIL;

@@ -29,6 +29,7 @@
 #include "cli.h"
 #include "codes.h"
 #include "kernels.h"
+#include "proc.h"
 #include "report.h"
 
 /* ---- variants: named boot-parameter sets ---- */
@@ -233,6 +234,7 @@ static void qemu_argv(struct cell *c, const struct mopts *o, unsigned long khz, 
 
 static void start_guest(struct cell *c, const struct mopts *o, unsigned long khz)
 {
+	pid_t parent = getpid();
 	char *av[40];
 	struct qemu_bufs bufs;
 	int p[2];
@@ -252,6 +254,7 @@ static void start_guest(struct cell *c, const struct mopts *o, unsigned long khz
 		int null = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
+		die_with_parent(parent); /* a killed matrix takes its guests along */
 		dup2(null, 0);
 		dup2(p[1], 1);
 		dup2(p[1], 2);
@@ -269,6 +272,7 @@ static void start_guest(struct cell *c, const struct mopts *o, unsigned long khz
 /* The host cell: `blastradius run` into a scratch dir, then moved under the run. */
 static void start_host(struct cell *c, const char *rundir)
 {
+	pid_t parent = getpid();
 	char dir[PATH_MAX];
 	int p[2];
 
@@ -283,6 +287,7 @@ static void start_host(struct cell *c, const char *rundir)
 		int null = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
+		die_with_parent(parent);
 		dup2(null, 0);
 		dup2(p[1], 1);
 		dup2(p[1], 2);
@@ -434,7 +439,7 @@ static void finish_guest(struct cell *c, const char *celldir)
 
 static void finish_host(struct cell *c, const char *rundir, const char *celldir)
 {
-	char from[PATH_MAX], scratch[PATH_MAX], path[PATH_MAX];
+	char from[PATH_MAX], scratch[PATH_MAX], path[PATH_MAX], err[PATH_MAX + 128];
 	json_object *cj = json_object_new_object(), *facts;
 	int code = WIFEXITED(c->status) ? WEXITSTATUS(c->status) : 128 + WTERMSIG(c->status);
 
@@ -449,9 +454,8 @@ static void finish_host(struct cell *c, const char *rundir, const char *celldir)
 	run_cmd((char *[]){"rm", "-rf", scratch, NULL}, NULL, NULL, true);
 	/* Add the kernel's config facts next to what the suites reported. */
 	snprintf(path, sizeof(path), "%s/facts.json", celldir);
-	facts = json_object_from_file(path);
-	if (!facts)
-		facts = json_object_new_object();
+	if (!(facts = json_read_object(path, err, sizeof(err))))
+		facts = json_object_new_object(); /* the run failed: the cell is incomplete anyway */
 	{
 		json_object *kf = kernel_facts(c->k);
 
@@ -545,7 +549,7 @@ static void usage_matrix(FILE *f)
 		"                   'blastradius report' merges the shards' result dirs\n"
 		"  --check-baseline fail when a verdict regressed from fixtures/baselines/<kernel>.json\n"
 		"  --baselines DIR  where baselines live (default fixtures/baselines, else the\n"
-		"                   installed share/blastradius/baselines)\n"
+		"                   installed share/blastradius/baselines); implies --check-baseline\n"
 		"  --no-fetch       use only cached kernels; --update refreshes apt lists\n"
 		"  --trivial        boot without suites (the boot-time floor; for make bench)\n\n"
 		"Writes DIR/<run-id>/<cell>/{<suite>.<file>.ktap,facts.json,cell.json,console.log},\n"
@@ -599,7 +603,7 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 		case 'i': o->id = optarg; break;
 		case 'I': o->initramfs = optarg; break;
 		case 'c': o->check_baseline = true; break;
-		case 'B': o->baselines = optarg; break;
+		case 'B': o->baselines = optarg, o->check_baseline = true; break;
 		case 'n': o->no_fetch = true; break;
 		case 'u': o->update = true; break;
 		case 'T': o->trivial = true; break;
@@ -679,13 +683,18 @@ static struct cell *plan(const struct mopts *o, size_t *ncells, struct kernel **
 	}
 	for (char *t = strtok_r(list, ",", &save); t && nk < 64; t = strtok_r(NULL, ",", &save)) {
 		struct kernel *k = &ks[nk];
-		int r = kernel_resolve(t, !o->no_fetch, o->update, k);
+		int rc = kernel_resolve(t, !o->no_fetch, o->update, k);
 
-		if (r == -EINVAL)
-			die_usage("matrix: '%s' is not a kernel (see blastradius kernels --help)", t);
-		if (r)
+		if (rc == -EINVAL)
+			die_usage("matrix: kernel '%s' is not a kernel (see blastradius kernels --help)", t);
+		if (rc)
 			die("matrix: kernel '%s' is not available%s", t,
 			    o->no_fetch ? " (not cached; drop --no-fetch)" : "");
+		/* The name makes cell folders and baseline files: SUITE:PACKAGE gets a '_'. */
+		for (char *q = k->name; *q; q++)
+			if (*q == ':')
+				*q = '_';
+		name_check("matrix: kernel name", k->name);
 		nk++;
 		for (int vi = -1; vi < 0 || variants[vi].name; vi++) {
 			const struct variant *v = vi < 0 ? NULL : &variants[vi];
@@ -703,6 +712,7 @@ static struct cell *plan(const struct mopts *o, size_t *ncells, struct kernel **
 			}
 			c->k = k, c->v = v;
 			snprintf(c->name, sizeof(c->name), "%s%s%s", k->name, v ? "+" : "", v ? v->name : "");
+			name_check("matrix: cell", c->name);
 			for (size_t d = 0; d < n; d++)
 				if (!strcmp(cells[d].name, c->name))
 					die_usage("matrix: cell '%s' is listed twice", c->name);
@@ -889,15 +899,27 @@ int cmd_matrix(int argc, char **argv)
 	struct kernel *ks;
 	size_t n, next = 0, done = 0;
 	struct cell *cells;
-	char *id, *rundir, *started = iso_time_now();
+	char *id, *rundir, *final, *started = iso_time_now();
 	unsigned long khz = tsc_khz();
 	bool tty = isatty(2), kvm_fallback = false;
 	long long probe_ms = -1;
-	int running = 0, rc = BR_EXIT_PASS;
+	int running = 0, rc = BR_EXIT_PASS, bc;
 	long long t0 = mono_ms();
 	json_object *m;
 
 	parse_opts(argc, argv, &o);
+	if (o.check_baseline && access(o.baselines, F_OK) && !strcmp(o.baselines, "fixtures/baselines")) {
+		/* Outside a checkout: the installed copy. */
+		static char inst[PATH_MAX];
+
+		snprintf(inst, sizeof(inst), "%s", self_exe());
+		snprintf(strrchr(inst, '/') + 1, sizeof(inst) - (strrchr(inst, '/') + 1 - inst),
+			 "../share/blastradius/baselines");
+		o.baselines = inst;
+	}
+	/* A gate without its input fails before any guest boots. */
+	if (o.check_baseline && baseline_dir_check(o.baselines))
+		return BR_EXIT_USAGE;
 	cells = plan(&o, &n, &ks);
 	if (!n && o.shard_n > 1) {
 		fprintf(stderr, "[matrix] shard %d/%d has no cells (fewer cells than shards)\n", o.shard_i, o.shard_n);
@@ -939,7 +961,7 @@ int cmd_matrix(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			snprintf(cells[i].accel, sizeof(cells[i].accel), "%s", accel);
 	}
-	rundir = results_new_run(o.results, o.id, &id);
+	rundir = results_new_run(o.results, o.id, &id, &final);
 	last_run_times(cells, n, o.results, rundir);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -1000,6 +1022,11 @@ int cmd_matrix(int argc, char **argv)
 						c->t_end = mono_ms();
 				}
 			}
+			if (c->len > BR_MAX_RESULT && !c->killed) { /* the console is bounded too */
+				snprintf(c->reason, sizeof(c->reason), "console output over %u bytes", BR_MAX_RESULT);
+				c->killed = c->retried = true;
+				kill(-c->pid, SIGKILL);
+			}
 			if (!c->timed_out && mono_ms() - c->t0 > o.timeout * 1000LL) {
 				c->timed_out = true;
 				c->retried = true;
@@ -1016,6 +1043,19 @@ int cmd_matrix(int argc, char **argv)
 			}
 		}
 	}
+	/* Ctrl-C before a cell started: it is still a cell of this run, and incomplete,
+	 * never a cell the reports silently leave out. */
+	for (size_t i = 0; i < n; i++)
+		if (cells[i].state == C_WAIT) {
+			char celldir[PATH_MAX];
+
+			cells[i].killed = true;
+			cells[i].machine = "none";
+			snprintf(cells[i].reason, sizeof(cells[i].reason), "interrupted");
+			snprintf(celldir, sizeof(celldir), "%s/%s", rundir, cells[i].name);
+			finish_guest(&cells[i], celldir);
+			cells[i].state = C_DONE;
+		}
 	if (tty) {
 		progress(tty, cells, n, t0, o.jobs);
 		fprintf(stderr, "\r\033[K");
@@ -1031,22 +1071,15 @@ int cmd_matrix(int argc, char **argv)
 			if ((!strcmp(key, "fail") || !strcmp(key, "error") || !strcmp(key, "incomplete")) &&
 			    json_object_get_int(val))
 				rc = BR_EXIT_FAIL;
-		if (o.check_baseline && access(o.baselines, F_OK) && !strcmp(o.baselines, "fixtures/baselines")) {
-			/* Outside a checkout: the installed copy. */
-			static char inst[PATH_MAX];
-
-			snprintf(inst, sizeof(inst), "%s", self_exe());
-			snprintf(strrchr(inst, '/') + 1, sizeof(inst) - (strrchr(inst, '/') + 1 - inst),
-				 "../share/blastradius/baselines");
-			o.baselines = inst;
-		}
-		if (o.check_baseline && baseline_check(m, o.baselines))
-			rc = BR_EXIT_FAIL;
+		if (o.check_baseline && (bc = baseline_check(m, o.baselines)))
+			rc = bc < 0 ? BR_EXIT_USAGE : BR_EXIT_FAIL;
 		json_object_put(m);
 	}
 	fprintf(stderr, "[matrix] %zu cells in %.1fs (-j%d); results in %s\n", n, (mono_ms() - t0) / 1000.0,
-		o.jobs, rundir);
-	printf("%s/matrix.html\n", rundir);
+		o.jobs, final);
+	/* Into place once every file is written (after an interrupt too: that is a result). */
+	results_commit(rundir, final);
+	printf("%s/matrix.html\n", final);
 	if (interrupted) {
 		fprintf(stderr, "[matrix] interrupted: unfinished cells are incomplete\n");
 		rc = 130;
@@ -1056,6 +1089,7 @@ int cmd_matrix(int argc, char **argv)
 	free(cells);
 	free(ks);
 	free(rundir);
+	free(final);
 	free(id);
 	free(started);
 	return rc;

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "cli.h"
 #include "codes.h"
+#include "proc.h"
 #include "report.h"
 
 const char *const verdicts[] = {"pass", "fail", "skip", "xfail", "error", NULL};
@@ -61,15 +63,47 @@ static void set_case(json_object *cases, const char *id, const char *verdict, co
 	json_object_object_add(cases, id, c);
 }
 
-/* One suite binary's KTAP: result lines, with "# FAIL id: why" / "# ERROR id: why" as reasons. */
-static void parse_ktap(char *text, json_object *cases)
+/* What made a cell incomplete: "FILE: why" entries joined by "; ". */
+static void problem(char *why, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void problem(char *why, size_t size, const char *fmt, ...)
+{
+	size_t l = strlen(why);
+	va_list ap;
+
+	if (l + 3 >= size)
+		return;
+	if (l)
+		l += snprintf(why + l, size - l, "; ");
+	va_start(ap, fmt);
+	vsnprintf(why + l, size - l, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * One suite binary's KTAP: result lines, with "# FAIL id: why" / "# ERROR id: why"
+ * as reasons. Returns NULL when it is whole (a "KTAP version" header, a plan, and
+ * as many results as planned), else what is wrong with it.
+ */
+static const char *parse_ktap(char *text, json_object *cases, char *buf, size_t size)
 {
 	char *save = NULL, last_id[256] = "", last_reason[1024] = "";
+	bool header = false;
+	long plan = -1, results = 0;
 
+	if (strncmp(text, "KTAP version ", 13) && strncmp(text, "TAP version ", 12))
+		return "not KTAP (no 'KTAP version' header)";
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char id[256], *dir;
 		bool ok = !strncmp(l, "ok ", 3), nok = !strncmp(l, "not ok ", 7);
 
+		if (!header) {
+			header = true;
+			continue;
+		}
+		if (plan < 0 && !strncmp(l, "1..", 3)) {
+			plan = strtol(l + 3, NULL, 10);
+			continue;
+		}
 		if (!strncmp(l, "# FAIL ", 7) || !strncmp(l, "# ERROR ", 8)) {
 			char *p = l + (l[2] == 'F' ? 7 : 8), *colon = strstr(p, ": ");
 
@@ -81,6 +115,7 @@ static void parse_ktap(char *text, json_object *cases)
 		}
 		if (!ok && !nok)
 			continue;
+		results++;
 		if (sscanf(l + (ok ? 3 : 7), "%*u %255s", id) != 1)
 			continue;
 		dir = strstr(l, " # ");
@@ -95,22 +130,53 @@ static void parse_ktap(char *text, json_object *cases)
 		else
 			set_case(cases, id, "fail", !strcmp(last_id, id) ? last_reason : "");
 	}
+	if (plan < 0)
+		return "no plan line (truncated?)";
+	if (results != plan) {
+		snprintf(buf, size, "truncated or garbled: %ld of %ld planned results", results, plan);
+		return buf;
+	}
+	return NULL;
 }
 
-json_object *cell_cases(const char *cell_dir)
+static bool is_ktap_name(const char *name)
+{
+	size_t l = strlen(name);
+
+	return l > 5 && name[0] != '.' && !strcmp(name + l - 5, ".ktap");
+}
+
+/* "ns.uts" from "ns.uts.ktap". */
+static const char *suite_of(const char *ktap, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.*s", (int)(strlen(ktap) - 5), ktap);
+	return buf;
+}
+
+/* Every .ktap of a cell; what was wrong with any of them goes to why (if given). */
+static json_object *read_cases(const char *cell_dir, char *why, size_t whysize, json_object *dead)
 {
 	json_object *cases = json_object_new_object();
 	struct dirent **ents;
 	int n = scandir(cell_dir, &ents, NULL, alphasort);
 
+	if (n < 0 && why)
+		problem(why, whysize, "%s: %s", cell_dir, strerror(errno));
 	for (int i = 0; i < n; i++) {
-		size_t l = strlen(ents[i]->d_name);
-		char path[PATH_MAX], *text;
+		const char *name = ents[i]->d_name;
+		char path[PATH_MAX], err[PATH_MAX + 128], buf[96], suite[256], *text;
+		const char *bad;
 
-		if (l > 5 && !strcmp(ents[i]->d_name + l - 5, ".ktap")) {
-			snprintf(path, sizeof(path), "%s/%s", cell_dir, ents[i]->d_name);
-			if ((text = read_file(path, NULL)))
-				parse_ktap(text, cases);
+		if (is_ktap_name(name)) {
+			snprintf(path, sizeof(path), "%s/%s", cell_dir, name);
+			if (!(text = br_read_regular(path, BR_MAX_RESULT, NULL, err, sizeof(err)))) {
+				if (why)
+					problem(why, whysize, "%s", err);
+			} else if ((bad = parse_ktap(text, cases, buf, sizeof(buf))) && why &&
+				   /* a binary the guest killed is an error case of its own */
+				   !(dead && json_object_object_get_ex(dead, suite_of(name, suite, sizeof(suite)), NULL))) {
+				problem(why, whysize, "%s: %s", name, bad);
+			}
 			free(text);
 		}
 		free(ents[i]);
@@ -120,19 +186,62 @@ json_object *cell_cases(const char *cell_dir)
 	return cases;
 }
 
-static void add_cell(json_object *m, const char *run_id, const char *dir, const char *name)
+json_object *cell_cases(const char *cell_dir)
 {
-	char path[PATH_MAX];
-	json_object *cells = jget(m, "cells"), *cj, *facts, *cases, *cell = NULL, *t;
+	return read_cases(cell_dir, NULL, 0, NULL);
+}
+
+/* cell.json as read: every key a reader relies on has its type, else why says what. */
+static json_object *read_cell_json(const char *dir, char *why, size_t whysize)
+{
+	char path[PATH_MAX], err[PATH_MAX + 128];
+	json_object *cj, *st, *suites, *k;
+
+	snprintf(path, sizeof(path), "%s/cell.json", dir);
+	if (access(path, F_OK) && errno == ENOENT) {
+		cj = json_object_new_object(); /* a plain `blastradius run` folder */
+		json_object_object_add(cj, "status", json_object_new_string("complete"));
+		return cj;
+	}
+	if (!(cj = json_read_object(path, err, sizeof(err)))) {
+		problem(why, whysize, "%s", err);
+		return json_object_new_object();
+	}
+	st = jget(cj, "status");
+	if (!json_object_is_type(st, json_type_string) ||
+	    (strcmp(json_object_get_string(st), "complete") && strcmp(json_object_get_string(st), "incomplete")))
+		problem(why, whysize, "%s: \"status\" is not \"complete\" or \"incomplete\"", path);
+	k = jget(cj, "kernel");
+	if (k && (!json_object_is_type(k, json_type_string) || name_problem(json_object_get_string(k))))
+		problem(why, whysize, "%s: \"kernel\" is not a sane name", path);
+	suites = jget(cj, "suites");
+	if (suites && !json_object_is_type(suites, json_type_array)) {
+		problem(why, whysize, "%s: \"suites\" is not an array", path);
+		json_object_object_del(cj, "suites");
+	}
+	for (size_t i = 0; i < alen(jget(cj, "suites")); i++) {
+		json_object *s = json_object_array_get_idx(jget(cj, "suites"), i);
+
+		if (!json_object_is_type(jget(s, "id"), json_type_string) || !*jstr(s, "id") ||
+		    !json_object_is_type(jget(s, "exit"), json_type_int)) {
+			problem(why, whysize, "%s: suites[%zu] has no string \"id\" and integer \"exit\"", path, i);
+			json_object_object_del(cj, "suites");
+			break;
+		}
+	}
+	return cj;
+}
+
+static void add_cell(json_object *m, const char *run_id, const char *dir, const char *name, const char *run_problem)
+{
+	char path[PATH_MAX], why[1024] = "", err[PATH_MAX + 128];
+	json_object *cells = jget(m, "cells"), *cj, *facts, *cases, *cell = NULL, *t, *dead;
 	json_object *all_cases = jget(m, "cases"), *all_facts = jget(m, "facts");
 	unsigned cnt[5] = {0};
 
-	snprintf(path, sizeof(path), "%s/cell.json", dir);
-	cj = json_object_from_file(path);
-	if (!cj) {
-		cj = json_object_new_object(); /* a plain `blastradius run` folder */
-		json_object_object_add(cj, "status", json_object_new_string("complete"));
-	}
+	if (run_problem && *run_problem)
+		problem(why, sizeof(why), "%s", run_problem);
+	cj = read_cell_json(dir, why, sizeof(why));
 	/* A later run's cell of the same name replaces the earlier one. */
 	for (size_t i = 0; i < alen(cells); i++)
 		if (!strcmp(jstr(json_object_array_get_idx(cells, i), "name"), name)) {
@@ -155,7 +264,17 @@ static void add_cell(json_object *m, const char *run_id, const char *dir, const 
 	json_object_object_foreach(cj, key, val)
 		if (strcmp(key, "cell") && strcmp(key, "suites"))
 			json_object_object_add(cell, key, json_object_get(val));
-	cases = cell_cases(dir);
+	/* Suite binaries that died without a verdict: their KTAP may stop anywhere. */
+	dead = json_object_new_object();
+	for (size_t i = 0; i < alen(jget(cj, "suites")); i++) {
+		json_object *s = json_object_array_get_idx(jget(cj, "suites"), i);
+		int ex = json_object_get_int(jget(s, "exit"));
+
+		if (ex != 0 && ex != 1 && ex != 4)
+			json_object_object_add(dead, jstr(s, "id"), NULL);
+	}
+	cases = read_cases(dir, why, sizeof(why), dead);
+	json_object_put(dead);
 	/* A guest suite binary that died without a verdict still shows up. */
 	for (size_t i = 0; i < alen(jget(cj, "suites")); i++) {
 		json_object *s = json_object_array_get_idx(jget(cj, "suites"), i);
@@ -191,7 +310,10 @@ static void add_cell(json_object *m, const char *run_id, const char *dir, const 
 		json_object_object_add(t, verdicts[i], json_object_new_int(cnt[i]));
 	json_object_object_add(cell, "totals", t);
 	snprintf(path, sizeof(path), "%s/facts.json", dir);
-	facts = json_object_from_file(path);
+	if (!(facts = json_read_object(path, err, sizeof(err)))) {
+		problem(why, sizeof(why), "%s", err);
+		facts = json_object_new_object();
+	}
 	json_object_object_foreach(facts, fk, fv) {
 		if (!json_object_object_get_ex(all_facts, fk, &t)) {
 			t = json_object_new_object();
@@ -201,6 +323,15 @@ static void add_cell(json_object *m, const char *run_id, const char *dir, const 
 	}
 	json_object_put(facts);
 	json_object_put(cj);
+	/* Anything read wrong: the cell is incomplete, and says which file. */
+	if (*why) {
+		char reason[2048];
+
+		fprintf(stderr, "blastradius: cell %s is incomplete: %s\n", name, why);
+		snprintf(reason, sizeof(reason), "%s%s%s", jstr(cell, "reason"), *jstr(cell, "reason") ? "; " : "", why);
+		json_object_object_add(cell, "status", json_object_new_string("incomplete"));
+		json_object_object_add(cell, "reason", json_object_new_string(reason));
+	}
 }
 
 static int is_cell_dir(const char *dir)
@@ -215,11 +346,8 @@ static int is_cell_dir(const char *dir)
 		return 1;
 	if (!(d = opendir(dir)))
 		return 0;
-	while (!yes && (e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-
-		yes = l > 5 && !strcmp(e->d_name + l - 5, ".ktap");
-	}
+	while (!yes && (e = readdir(d)))
+		yes = is_ktap_name(e->d_name);
 	closedir(d);
 	return yes;
 }
@@ -255,8 +383,8 @@ json_object *matrix_load(char *const dirs[], int ndirs)
 	json_object_object_add(m, "cases", json_object_new_object());
 	json_object_object_add(m, "facts", json_object_new_object());
 	for (int i = 0; i < ndirs; i++) {
-		char path[PATH_MAX], real[PATH_MAX];
-		json_object *run, *targets;
+		char path[PATH_MAX], real[PATH_MAX], bad[PATH_MAX + 160] = "";
+		json_object *run = NULL, *targets;
 		const char *rid;
 		struct dirent **ents;
 		int n;
@@ -267,21 +395,36 @@ json_object *matrix_load(char *const dirs[], int ndirs)
 			return NULL;
 		}
 		if (is_cell_dir(real)) { /* a single cell dir */
-			add_cell(m, "", real, strrchr(real, '/') + 1);
+			add_cell(m, "", real, strrchr(real, '/') + 1, NULL);
 			continue;
 		}
+		/* A missing run.json is a folder of cells; a broken one taints every cell. */
 		snprintf(path, sizeof(path), "%s/run.json", real);
-		run = json_object_from_file(path);
-		rid = run ? jstr(run, "id") : strrchr(real, '/') + 1;
+		if (!(access(path, F_OK) && errno == ENOENT) && !(run = json_read_object(path, bad, sizeof(bad))))
+			run = NULL;
+		rid = run && json_object_is_type(jget(run, "id"), json_type_string) ? jstr(run, "id")
+										   : strrchr(real, '/') + 1;
+		targets = jget(run, "targets");
+		if (targets && !json_object_is_type(targets, json_type_array)) {
+			snprintf(bad, sizeof(bad), "%s: \"targets\" is not an array", path);
+			targets = NULL;
+		}
+		for (size_t t = 0; t < alen(targets); t++) {
+			json_object *tn = json_object_array_get_idx(targets, t);
+
+			if (!json_object_is_type(tn, json_type_string) || name_problem(json_object_get_string(tn))) {
+				snprintf(bad, sizeof(bad), "%s: targets[%zu] is not a sane cell name", path, t);
+				targets = NULL;
+			}
+		}
 		json_object_array_add(runs, run ? json_object_get(run) : json_object_new_string(rid));
 		/* Cells in the run's own order, then any other cell folder. */
-		targets = jget(run, "targets");
 		for (size_t t = 0; t < alen(targets); t++) {
 			const char *cn = json_object_get_string(json_object_array_get_idx(targets, t));
 
+			/* A listed cell with no folder is incomplete, not gone. */
 			snprintf(path, sizeof(path), "%s/%s", real, cn);
-			if (is_cell_dir(path))
-				add_cell(m, rid, path, cn);
+			add_cell(m, rid, path, cn, bad);
 		}
 		n = scandir(real, &ents, NULL, alphasort);
 		for (int e = 0; e < n; e++) {
@@ -291,12 +434,15 @@ json_object *matrix_load(char *const dirs[], int ndirs)
 				listed |= !strcmp(ents[e]->d_name,
 						  json_object_get_string(json_object_array_get_idx(targets, t)));
 			snprintf(path, sizeof(path), "%s/%s", real, ents[e]->d_name);
-			if (!listed && ents[e]->d_name[0] != '.' && is_cell_dir(path))
-				add_cell(m, rid, path, ents[e]->d_name);
+			if (!listed && !name_problem(ents[e]->d_name) && is_cell_dir(path))
+				add_cell(m, rid, path, ents[e]->d_name, bad);
 			free(ents[e]);
 		}
 		if (n >= 0)
 			free(ents);
+		/* A run.json too broken to say which cells it had, and no cell found. */
+		if (*bad && !alen(jget(m, "cells")))
+			fprintf(stderr, "blastradius: %s\n", bad);
 		json_object_put(run);
 	}
 	if (!alen(jget(m, "cells"))) {
@@ -436,7 +582,7 @@ static void md_header(FILE *f, const char *title, const char *first, const char 
 
 static int write_md(json_object *m, const char *path, const char **cells, int n)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = tmp_open(path);
 	int nc, nf;
 	const char **cases = sorted_keys(jget(m, "cases"), &nc), **facts = sorted_keys(jget(m, "facts"), &nf);
 
@@ -479,7 +625,7 @@ static int write_md(json_object *m, const char *path, const char **cells, int n)
 	}
 	free(cases);
 	free(facts);
-	return fclose(f) ? -errno : 0;
+	return tmp_commit(f, path);
 }
 
 /* Does case id belong to the part of a cell's junit: boundary verdicts (0) or
@@ -491,7 +637,7 @@ static bool in_part(const char *id, int part)
 
 static int write_junit(json_object *m, const char *path, const char **cells, int n)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = tmp_open(path);
 	int nc;
 	const char **cases = sorted_keys(jget(m, "cases"), &nc);
 
@@ -553,25 +699,24 @@ static int write_junit(json_object *m, const char *path, const char **cells, int
 	}
 	fputs("</testsuites>\n", f);
 	free(cases);
-	return fclose(f) ? -errno : 0;
+	return tmp_commit(f, path);
 }
 
 int matrix_write_reports(json_object *m, const char *dir)
 {
+	static const char *const names[] = {"matrix.json", "matrix.md", "matrix.html", "junit.xml"};
 	char path[PATH_MAX];
-	int n, rc;
+	int n, rc = 0;
 	const char **cells = matrix_cells(m, &n);
 
-	snprintf(path, sizeof(path), "%s/matrix.json", dir);
-	rc = json_write_file(path, m);
-	snprintf(path, sizeof(path), "%s/matrix.md", dir);
-	rc = rc ?: write_md(m, path, cells, n);
-	snprintf(path, sizeof(path), "%s/matrix.html", dir);
-	rc = rc ?: matrix_write_html(m, path, cells, n);
-	snprintf(path, sizeof(path), "%s/junit.xml", dir);
-	rc = rc ?: write_junit(m, path, cells, n);
+	/* Each one atomic (tmp + rename); the first that fails is named. */
+	for (int i = 0; i < 4 && !rc; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		rc = i == 0 ? json_write_file(path, m) : i == 1 ? write_md(m, path, cells, n)
+		     : i == 2 ? matrix_write_html(m, path, cells, n) : write_junit(m, path, cells, n);
+	}
 	if (rc)
-		fprintf(stderr, "blastradius: cannot write reports in %s: %s\n", dir, strerror(-rc));
+		fprintf(stderr, "blastradius: cannot write %s: %s\n", path, strerror(-rc));
 	free(cells);
 	return rc;
 }
@@ -589,9 +734,10 @@ static int write_baselines(json_object *m, const char *dir)
 		json_object *c = json_object_array_get_idx(cells, i), *b, *bc, *cases = json_object_new_object();
 		const char *kernel = jstr(c, "kernel"), *name = jstr(c, "name");
 
-		if (!*kernel || !strcmp(kernel, "host") || strcmp(jstr(c, "status"), "complete")) {
+		if (!*kernel || !strcmp(kernel, "host") || strcmp(jstr(c, "status"), "complete") ||
+		    name_problem(kernel)) {
 			json_object_put(cases);
-			continue; /* only complete guest cells make baselines */
+			continue; /* only complete guest cells make baselines (a bad kernel name is incomplete) */
 		}
 		if (!json_object_object_get_ex(files, kernel, &b)) {
 			b = json_object_new_object();
@@ -619,10 +765,11 @@ static int write_baselines(json_object *m, const char *dir)
 	}
 	json_object_object_foreach(files, kernel, b) {
 		char path[PATH_MAX];
+		int e;
 
 		snprintf(path, sizeof(path), "%s/%s.json", dir, kernel);
-		if (json_write_file(path, b))
-			rc = -EIO;
+		if ((e = json_write_file(path, b)))
+			fprintf(stderr, "blastradius: cannot write %s: %s\n", path, strerror(-(rc = e)));
 		else
 			fprintf(stderr, "blastradius: wrote %s (review it before committing)\n", path);
 	}
@@ -630,23 +777,92 @@ static int write_baselines(json_object *m, const char *dir)
 	return rc;
 }
 
+/* One baseline file, checked: {"cells": {"<cell>": {"cases": {"<id>": "<verdict>", ...}}}}
+ * with at least one case per cell. NULL with err set otherwise. */
+static json_object *read_baseline(const char *path, char *err, size_t errsize)
+{
+	json_object *b = json_read_object(path, err, errsize), *cells = jget(b, "cells");
+
+	if (!b)
+		return NULL;
+	if (!json_object_is_type(cells, json_type_object)) {
+		snprintf(err, errsize, "%s: \"cells\" is not an object", path);
+		goto bad;
+	}
+	json_object_object_foreach(cells, name, bc) {
+		json_object *cases = jget(bc, "cases");
+
+		if (!json_object_is_type(cases, json_type_object) || !json_object_object_length(cases)) {
+			snprintf(err, errsize, "%s: cell '%s' has no \"cases\" object with a case in it", path, name);
+			goto bad;
+		}
+		json_object_object_foreach(cases, cid, v) {
+			bool known = false;
+
+			for (int i = 0; verdicts[i]; i++)
+				known |= json_object_is_type(v, json_type_string) &&
+					 !strcmp(json_object_get_string(v), verdicts[i]);
+			if (!known) {
+				snprintf(err, errsize, "%s: %s %s: not a verdict", path, name, cid);
+				goto bad;
+			}
+		}
+	}
+	return b;
+bad:
+	json_object_put(b);
+	return NULL;
+}
+
+int baseline_dir_check(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st)) {
+		fprintf(stderr, "blastradius: baselines %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "blastradius: baselines %s: not a directory\n", dir);
+		return -1;
+	}
+	return 0;
+}
+
 int baseline_check(json_object *m, const char *dir)
 {
 	json_object *cells = jget(m, "cells");
-	int regressions = 0;
+	int regressions = 0, missing = 0;
 
+	if (baseline_dir_check(dir))
+		return -1;
 	for (size_t i = 0; i < alen(cells); i++) {
 		json_object *c = json_object_array_get_idx(cells, i), *b, *bc;
 		const char *kernel = jstr(c, "kernel"), *name = jstr(c, "name");
-		char path[PATH_MAX];
+		char path[PATH_MAX], err[PATH_MAX + 256];
 
 		if (!*kernel || !strcmp(kernel, "host"))
 			continue;
+		if (name_problem(kernel)) {
+			fprintf(stderr, "[baseline] %s: kernel name '%s' %s: cannot be checked\n", name, kernel,
+				name_problem(kernel));
+			missing++;
+			continue;
+		}
 		snprintf(path, sizeof(path), "%s/%s.json", dir, kernel);
-		b = json_object_from_file(path);
+		if (access(path, F_OK) && errno == ENOENT) {
+			printf("NO-BASELINE %s: no %s\n", name, path);
+			missing++;
+			continue;
+		}
+		if (!(b = read_baseline(path, err, sizeof(err)))) {
+			fprintf(stderr, "blastradius: %s\n", err);
+			return -1;
+		}
 		bc = jget(jget(b, "cells"), name);
 		if (!bc) {
-			fprintf(stderr, "[baseline] %s: no baseline in %s\n", name, path);
+			printf("NO-BASELINE %s: no cell '%s' in %s\n", name, name, path);
+			missing++;
 			json_object_put(b);
 			continue;
 		}
@@ -662,8 +878,9 @@ int baseline_check(json_object *m, const char *dir)
 		}
 		json_object_put(b);
 	}
-	fprintf(stderr, "[baseline] %d regression(s) against %s\n", regressions, dir);
-	return regressions;
+	fprintf(stderr, "[baseline] %d regression(s), %d cell(s) without a baseline, against %s\n", regressions,
+		missing, dir);
+	return regressions + missing;
 }
 
 /* ---- the subcommands ---- */
@@ -676,8 +893,12 @@ static void usage_report(FILE *f)
 		   "a later RUN's cell replaces an earlier one of the same name.\n\n"
 		   "  -o DIR                 where the reports go (default: the first RUN)\n"
 		   "  --write-baselines DIR  also write DIR/<kernel>.json from complete guest cells\n"
-		   "  --check-baseline DIR   exit 1 when a verdict regressed from DIR/<kernel>.json\n\n"
-		   "Exit: 0 nothing failed, 1 a failure, incomplete cell or regression, 2 bad input.\n");
+		   "  --check-baseline DIR   exit 1 when a verdict regressed from DIR/<kernel>.json\n"
+		   "                         or a checked cell has no baseline\n\n"
+		   "A cell whose files are missing, truncated or malformed is incomplete, its\n"
+		   "reason naming the file.\n"
+		   "Exit: 0 nothing failed, 1 a failure, incomplete cell or regression, 2 bad input\n"
+		   "(a missing or malformed baseline directory or file).\n");
 }
 
 int cmd_report(int argc, char **argv)
@@ -703,26 +924,31 @@ int cmd_report(int argc, char **argv)
 	}
 	if (optind >= argc)
 		die_usage("report: which run dir? (see blastradius report --help)");
+	if (cb && baseline_dir_check(cb)) /* a gate without its input fails before anything */
+		return BR_EXIT_USAGE;
 	m = matrix_load(argv + optind, argc - optind);
 	if (!m)
 		return BR_EXIT_USAGE;
 	if (!out)
 		out = argv[optind];
-	if (mkdir_p(out) || matrix_write_reports(m, out))
+	if ((c = mkdir_p(out)))
+		fprintf(stderr, "blastradius: cannot create %s: %s\n", out, strerror(-c));
+	if (c || matrix_write_reports(m, out))
 		rc = BR_EXIT_FAIL;
+	else
+		printf("%s/matrix.html\n", out);
 	if (wb && write_baselines(m, wb))
 		rc = BR_EXIT_FAIL;
-	if (cb && baseline_check(m, cb))
-		rc = BR_EXIT_FAIL;
+	if (cb && (c = baseline_check(m, cb)))
+		rc = c < 0 ? BR_EXIT_USAGE : BR_EXIT_FAIL;
 	t = jget(m, "totals");
-	printf("%s/matrix.html\n", out);
 	fprintf(stderr, "blastradius: %d cells (%d incomplete): %d pass, %d fail, %d skip, %d xfail, %d error\n",
 		json_object_get_int(jget(t, "cells")), json_object_get_int(jget(t, "incomplete")),
 		json_object_get_int(jget(t, "pass")), json_object_get_int(jget(t, "fail")),
 		json_object_get_int(jget(t, "skip")), json_object_get_int(jget(t, "xfail")),
 		json_object_get_int(jget(t, "error")));
-	if (json_object_get_int(jget(t, "fail")) || json_object_get_int(jget(t, "error")) ||
-	    json_object_get_int(jget(t, "incomplete")))
+	if (rc == BR_EXIT_PASS && (json_object_get_int(jget(t, "fail")) || json_object_get_int(jget(t, "error")) ||
+				   json_object_get_int(jget(t, "incomplete"))))
 		rc = BR_EXIT_FAIL;
 	json_object_put(m);
 	return rc;

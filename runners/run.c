@@ -10,7 +10,9 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,6 +21,7 @@
 #include "cli.h"
 #include "codes.h"
 #include "facts.h"
+#include "proc.h"
 
 struct job {
 	const char *bin;
@@ -88,6 +91,7 @@ static void start(struct job *j, const struct run_opts *o)
 {
 	int p[2];
 	char **av = bin_argv(j->bin, o, false);
+	pid_t parent = getpid();
 
 	if (pipe2(p, O_CLOEXEC))
 		die("pipe: %s", strerror(errno));
@@ -96,6 +100,7 @@ static void start(struct job *j, const struct run_opts *o)
 	if (j->pid < 0)
 		die("fork: %s", strerror(errno));
 	if (j->pid == 0) {
+		die_with_parent(parent); /* the harness gives their cases the same */
 		dup2(p[1], 1);
 		execv(av[0], av);
 		fprintf(stderr, "blastradius: exec %s: %s\n", av[0], strerror(errno));
@@ -286,26 +291,31 @@ static struct job *select_jobs(const struct run_opts *o, size_t *njobs, char ***
 	return jobs;
 }
 
-static void write_results(const struct run_opts *o, struct job *jobs, size_t n, json_object *facts,
-			  const char *started, int argc, char **argv, unsigned tot[5])
+/* A results file that cannot be written: exit drops the half-written folder. */
+static _Noreturn void fail_results(const char *path, int e)
 {
-	char *id, *dir = results_new_run(o->results, o->id, &id), path[PATH_MAX];
+	die("cannot write %s: %s (no results kept)", path, strerror(e));
+}
+
+static void write_results(char *dir, char *final, char *id, struct job *jobs, size_t n,
+			  json_object *facts, const char *started, int argc, char **argv, unsigned tot[5])
+{
+	char path[PATH_MAX];
 	json_object *run = json_object_new_object(), *suites = json_object_new_array();
 	json_object *cmd = json_object_new_array(), *totals = json_object_new_object();
 	struct utsname u;
 	char *finished = iso_time_now();
+	int e;
 
 	snprintf(path, sizeof(path), "%s/host", dir);
-	if (mkdir_p(path))
-		die("cannot create %s: %s", path, strerror(errno));
+	if (mkdir(path, 0755))
+		fail_results(path, errno);
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_new_object();
-		FILE *f;
 
 		snprintf(path, sizeof(path), "%s/host/%s.ktap", dir, jobs[i].id);
-		f = fopen(path, "w");
-		if (!f || fputs(jobs[i].out ? jobs[i].out : "", f) < 0 || fclose(f))
-			die("cannot write %s: %s", path, strerror(errno));
+		if ((e = write_file(path, jobs[i].out ? jobs[i].out : "", jobs[i].len)))
+			fail_results(path, -e);
 		json_object_object_add(s, "id", json_object_new_string(jobs[i].id));
 		json_object_object_add(s, "exit", json_object_new_int(
 			WIFEXITED(jobs[i].status) ? WEXITSTATUS(jobs[i].status) : 128 + WTERMSIG(jobs[i].status)));
@@ -317,8 +327,8 @@ static void write_results(const struct run_opts *o, struct job *jobs, size_t n, 
 		json_object_array_add(suites, s);
 	}
 	snprintf(path, sizeof(path), "%s/host/facts.json", dir);
-	if (json_write_file(path, facts))
-		die("cannot write %s", path);
+	if ((e = json_write_file(path, facts)))
+		fail_results(path, -e);
 	for (int i = 0; i < argc; i++)
 		json_object_array_add(cmd, json_object_new_string(argv[i]));
 	uname(&u);
@@ -341,11 +351,13 @@ static void write_results(const struct run_opts *o, struct job *jobs, size_t n, 
 	json_object_object_add(run, "totals", totals);
 	json_object_object_add(run, "suites", suites);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
-	if (json_write_file(path, run))
-		die("cannot write %s", path);
-	fprintf(stderr, "blastradius: results in %s\n", dir);
+	if ((e = json_write_file(path, run)))
+		fail_results(path, -e);
+	results_commit(dir, final);
+	fprintf(stderr, "blastradius: results in %s\n", final);
 	json_object_put(run);
 	free(finished);
+	free(final);
 	free(dir);
 	free(id);
 }
@@ -414,12 +426,15 @@ int cmd_run(int argc, char **argv)
 	bool tty = isatty(2);
 	unsigned tot[5] = {0};
 	int running = 0;
-	char *started = iso_time_now();
+	char *started = iso_time_now(), *dir = NULL, *final = NULL, *id = NULL;
 
 	parse_run_opts(argc, argv, &o, usage_run);
 	jobs = select_jobs(&o, &n, &bins);
 	if (!n)
 		die_usage("run: no suite binary matches the selection");
+	/* The run folder first: a taken --id is refused before anything runs. */
+	if (!o.no_results)
+		dir = results_new_run(o.results, o.id, &id, &final);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (!o.quiet && !o.failures)
 		printf(BR_TAP_VERSION "\n1..%zu\n", n);
@@ -444,6 +459,8 @@ int cmd_run(int argc, char **argv)
 			if (!j->started || j->eof)
 				continue;
 			r = read_more(j->fd, &j->out, &j->len, &j->cap, 8192);
+			if (j->len > BR_MAX_RESULT) /* a binary that floods: its KTAP is bounded too */
+				kill(j->pid, SIGKILL);
 			if (r == 0 || (r < 0 && errno != EINTR)) {
 				j->eof = true;
 				close(j->fd);
@@ -502,7 +519,7 @@ int cmd_run(int argc, char **argv)
 	progress(tty, done, n, NULL);
 	gather_host_facts(facts);
 	if (!o.no_results)
-		write_results(&o, jobs, n, facts, started, argc, argv, tot);
+		write_results(dir, final, id, jobs, n, facts, started, argc, argv, tot);
 	print_summary(jobs, n, !o.quiet);
 	printf("# Totals: pass:%u fail:%u xfail:%u xpass:0 skip:%u error:%u\n", tot[0], tot[1],
 	       tot[3], tot[2], tot[4]);
@@ -520,6 +537,8 @@ int cmd_run(int argc, char **argv)
 	free_strv(bins);
 	json_object_put(facts);
 	free(started);
+	free(o.suites);
+	free(o.pats);
 	return tot[1] || tot[4] ? BR_EXIT_FAIL : BR_EXIT_PASS;
 }
 
@@ -532,6 +551,8 @@ int cmd_list(int argc, char **argv)
 
 	parse_run_opts(argc, argv, &o, usage_list);
 	jobs = select_jobs(&o, &n, &bins);
+	if (!n)
+		die_usage("list: no suite binary matches the selection");
 	for (size_t i = 0; i < n; i++) {
 		char **av = bin_argv(jobs[i].bin, &o, true);
 		char *ids = capture(av);
@@ -542,5 +563,7 @@ int cmd_list(int argc, char **argv)
 	}
 	free(jobs);
 	free_strv(bins);
+	free(o.suites);
+	free(o.pats);
 	return BR_EXIT_PASS;
 }

@@ -1,13 +1,17 @@
 /* Shared CLI plumbing: errors, suite discovery, result directories, JSON files. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -15,6 +19,7 @@
 
 #include "cli.h"
 #include "codes.h"
+#include "proc.h"
 
 static _Noreturn void vdie(int code, const char *fmt, va_list ap)
 {
@@ -229,13 +234,72 @@ char *iso_time_now(void)
 	return strdup(buf);
 }
 
-char *results_new_run(const char *base, const char *want_id, char **id_out)
+const char *name_problem(const char *s)
 {
-	char id[128], path[PATH_MAX];
+	if (!s || !*s)
+		return "is empty";
+	if (strlen(s) > BR_NAME_MAX)
+		return "is longer than " BR_STR(BR_NAME_MAX) " characters";
+	if (s[0] == '.')
+		return "starts with a dot";
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-+", *p))
+			return "has a character other than letters, digits and . _ - +";
+	return NULL;
+}
+
+void name_check(const char *what, const char *s)
+{
+	const char *why = name_problem(s);
+
+	if (why)
+		die_usage("%s '%s' %s (a name that becomes a path: letters, digits, . _ - +, "
+			  "no leading dot, at most %d characters)", what, s ? s : "", why, BR_NAME_MAX);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int rm_tree(const char *path)
+{
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) ? -errno : 0;
+}
+
+/* The one folder being filled under a temporary name: removed if we exit first. */
+static char *pending;
+static pid_t pending_owner; /* not a forked child that happens to exit() */
+
+static void drop_pending(void)
+{
+	if (pending && getpid() == pending_owner)
+		rm_tree(pending);
+}
+
+void tmp_guard(const char *path)
+{
+	static bool registered;
+
+	free(pending);
+	pending = path ? strdup(path) : NULL;
+	pending_owner = getpid();
+	if (path && !registered)
+		registered = !atexit(drop_pending);
+}
+
+char *results_new_run(const char *base, const char *want_id, char **id_out, char **final_out)
+{
+	char id[BR_NAME_MAX + 16], path[PATH_MAX], tmp[PATH_MAX];
 	time_t t = time(NULL);
 
 	if (want_id) {
+		name_check("--id", want_id);
 		snprintf(id, sizeof(id), "%s", want_id);
+		snprintf(path, sizeof(path), "%s/%s", base, id);
+		if (!access(path, F_OK))
+			die_usage("%s already exists: pick another --id (a run folder is never reused)", path);
 	} else {
 		strftime(id, sizeof(id), "%Y%m%dT%H%M%SZ", gmtime(&t));
 		/* Two runs in one second get -2, -3, ... */
@@ -244,11 +308,25 @@ char *results_new_run(const char *base, const char *want_id, char **id_out)
 			snprintf(id + strlen(id), sizeof(id) - strlen(id), "-%d", i);
 		}
 	}
-	snprintf(path, sizeof(path), "%s/%s", base, id);
-	if (mkdir_p(path))
-		die("cannot create %s: %s", path, strerror(errno));
+	if (mkdir_p(base))
+		die("cannot create %s: %s", base, strerror(errno));
+	/* Filled under a hidden name, renamed into place by results_commit(). */
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", base, id);
+	if (mkdir(tmp, 0755))
+		die(errno == EEXIST ? "cannot create %s: a run with this id is under way, or was killed "
+				      "(remove it)" : "cannot create %s: %s", tmp, strerror(errno));
+	tmp_guard(tmp);
 	*id_out = strdup(id);
-	return strdup(path);
+	*final_out = strdup(path);
+	return strdup(tmp);
+}
+
+void results_commit(const char *tmp, const char *final)
+{
+	/* rename(2) refuses a non-empty target: a folder that appeared meanwhile is kept. */
+	if (rename(tmp, final))
+		die("cannot move %s to %s: %s", tmp, final, strerror(errno));
+	tmp_guard(NULL);
 }
 
 int json_write_file(const char *path, struct json_object *obj)
@@ -264,10 +342,16 @@ int json_write_file(const char *path, struct json_object *obj)
 	return ret;
 }
 
+void die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(127);
+}
+
 int run_cmd(char *const argv[], const char *cwd, char **out, bool quiet)
 {
 	int p[2], status;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	ssize_t n;
@@ -278,6 +362,7 @@ int run_cmd(char *const argv[], const char *cwd, char **out, bool quiet)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		die_with_parent(parent); /* apt, a sandbox launcher under assess, ... */
 		if (out)
 			dup2(p[1], 1);
 		if (quiet) {
@@ -296,16 +381,20 @@ int run_cmd(char *const argv[], const char *cwd, char **out, bool quiet)
 	close(p[1]);
 	do {
 		n = read_more(p[0], &buf, &len, &cap, 4096);
-	} while (n > 0 || (n < 0 && errno == EINTR));
+	} while ((n > 0 || (n < 0 && errno == EINTR)) && len <= BR_MAX_RESULT);
 	close(p[0]);
 	buf[len] = 0;
-	if (out)
+	if (len > BR_MAX_RESULT) /* output is bounded too (probe records, apt's lists) */
+		kill(pid, SIGKILL);
+	if (out && len <= BR_MAX_RESULT)
 		*out = buf;
 	else
 		free(buf);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
+	if (len > BR_MAX_RESULT)
+		return -EFBIG;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -323,41 +412,94 @@ ssize_t read_more(int fd, char **buf, size_t *len, size_t *cap, size_t room)
 	return r;
 }
 
-char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, r;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 65536 > cap)
-			buf = realloc(buf, cap = 2 * cap + 65536);
-		r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	buf[n] = 0;
-	if (len)
-		*len = n;
-	return buf;
-}
-
 int write_file(const char *path, const char *data, size_t len)
 {
 	char tmp[PATH_MAX];
-	FILE *f;
+	int fd, e = 0;
+	size_t done = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (!e && done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+
+		if (w < 0 && errno != EINTR)
+			e = errno;
+		else if (w > 0)
+			done += (size_t)w;
+	}
+	if (close(fd) && !e)
+		e = errno;
+	if (!e && rename(tmp, path))
+		e = errno;
+	if (e)
+		unlink(tmp);
+	return -e;
+}
+
+FILE *tmp_open(const char *path)
+{
+	char tmp[PATH_MAX];
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return fopen(tmp, "we");
+}
+
+int tmp_commit(FILE *f, const char *path)
+{
+	char tmp[PATH_MAX];
+	int e = ferror(f) ? (errno ? errno : EIO) : 0;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	if (fwrite(data, 1, len, f) != len || fclose(f)) {
+	if (fclose(f) && !e)
+		e = errno ? errno : EIO;
+	if (!e && rename(tmp, path))
+		e = errno;
+	if (e)
 		unlink(tmp);
-		return -EIO;
+	return -e;
+}
+
+json_object *json_read_object(const char *path, char *err, size_t errsize)
+{
+	size_t len, end;
+	char *text = br_read_regular(path, BR_MAX_RESULT, &len, err, errsize);
+	json_tokener *tok;
+	json_object *o = NULL;
+	const char *why = "out of memory";
+
+	if (!text)
+		return NULL;
+	if ((tok = json_tokener_new())) {
+		enum json_tokener_error je;
+
+		o = json_tokener_parse_ex(tok, text, (int)len);
+		je = json_tokener_get_error(tok);
+		end = json_tokener_get_parse_end(tok);
+		why = je == json_tokener_continue ? "truncated" : json_tokener_error_desc(je);
+		if (je == json_tokener_success && end + strspn(text + end, " \t\r\n") < len)
+			why = "text after the value";
+		else if (je == json_tokener_success && !json_object_is_type(o, json_type_object))
+			why = "not an object";
+		else if (je == json_tokener_success)
+			why = NULL;
+		json_tokener_free(tok);
 	}
-	return rename(tmp, path) ? -errno : 0;
+	free(text);
+	if (why) {
+		snprintf(err, errsize, "%s: %s%s%s", path, strcmp(why, "not an object") ? "not valid JSON (" : "",
+			 strcmp(why, "not an object") ? why : "not a JSON object", strcmp(why, "not an object") ? ")" : "");
+		json_object_put(o);
+		errno = EINVAL;
+		return NULL;
+	}
+	return o;
 }
 
 long long mono_ms(void)

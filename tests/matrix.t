@@ -113,13 +113,19 @@ grep -q "REGRESSION bookworm-cloud $first: pass -> fail" "$tmp/bl.out" && ok "--
 	ok "--shard 1/2 and 2/2 split the cells; report merges the two dirs" || not_ok "shards"
 "$cli" matrix --kernels bookworm-cloud --variants nouserns -j1 --timeout 400 --results "$tmp" --id int >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 4000); do [ -s "$tmp/int/bookworm-cloud/cell.json" ] && break; sleep 0.1; done
+# A run folder is filled as .ID.tmp and renamed into place when the run ends.
+for _ in $(seq 4000); do [ -s "$tmp/.int.tmp/bookworm-cloud/cell.json" ] && break; sleep 0.1; done
 kill -INT $pid; wait $pid; rc=$?
 [ "$rc" = 130 ] && grep -q '"interrupted":true' "$tmp/int/run.json" && [ -s "$tmp/int/matrix.html" ] &&
 	grep -q '"status":"complete"' "$tmp/int/bookworm-cloud/cell.json" &&
 	grep -q '"reason":"interrupted"' "$tmp/int/bookworm-cloud+nouserns/cell.json" &&
 	ok "Ctrl-C stops the running guest, keeps the finished cell, exits 130 and writes the reports" ||
 	not_ok "interrupt" "rc=$rc" "$(cat "$tmp/int/bookworm-cloud+nouserns/cell.json" 2>&1)"
+
+# SIGKILL (no handler runs): the guest must go too (PR_SET_PDEATHSIG), not run on.
+out=$(python3 "$top/tests/orphans.py" qemu-system 1 -- "$cli" matrix --kernels bookworm-cloud --variants none \
+	--accel tcg --results "$tmp" --id killed) && ok "SIGKILL of matrix leaves no guest: $(tail -1 <<<"$out" | cut -c3-)" ||
+	not_ok "SIGKILL of matrix leaves no guest" "$out"
 
 # ---- the HTML in headless chromium ----
 if ! sh "$top/runners/deps.sh" chromium:chromium >"$tmp/chr.log" 2>&1; then

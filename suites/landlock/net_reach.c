@@ -1,7 +1,7 @@
 /*
  * Every other way a domain reaches a TCP peer or takes a port (ABI 4):
  * TCP Fast Open (sendto/sendmsg with MSG_FASTOPEN, TCP_FASTOPEN_CONNECT),
- * IPv4-mapped IPv6 addresses, AF_UNSPEC, port 0, and what Landlock leaves
+ * io_uring's IORING_OP_CONNECT and IORING_OP_BIND, IPv4-mapped IPv6 addresses, AF_UNSPEC, port 0, and what Landlock leaves
  * alone (listen's auto-bind, connect's ephemeral port, MPTCP). All in a
  * private network namespace with lo up (common.h).
  *
@@ -12,10 +12,12 @@
  * A listener on LISTEN_PORT (both families, made before enforcement) is
  * the peer of every connect-like operation.
  */
+#include <linux/io_uring.h>
 #include <linux/mptcp.h>
 #include <netinet/tcp.h>
 
 #include "common.h"
+#include "probe.h"
 
 #define LISTEN_PORT 4461
 #define FREE_PORT 4462
@@ -126,6 +128,43 @@ static int op_connect(int family, int port)
 	return outcome(connect(tcp_socket(family), (struct sockaddr *)&ss, len));
 }
 
+/* The same calls made by the kernel for a ring: no syscall of ours. */
+static int uring_sock_op(int opcode, int family, int port)
+{
+	struct sockaddr_storage ss;
+	struct io_uring_sqe sqe = {.opcode = opcode, .fd = tcp_socket(family),
+				   .addr = (unsigned long)&ss};
+	long res;
+
+	sqe.off = loopback(family, port, &ss);
+	res = br_uring_op(&sqe);
+	return res < 0 ? (int)-res : 0;
+}
+
+static int op_uring_connect(int family, int port)
+{
+	return uring_sock_op(IORING_OP_CONNECT, family, port);
+}
+
+static int op_uring_bind(int family, int port)
+{
+	return uring_sock_op(BR_IORING_OP_BIND, family, port);
+}
+
+/* SKIP unless a ring can be made and knows opcode (fd -1: EBADF if it
+ * does, EINVAL if not). */
+static void need_uring_op(int opcode)
+{
+	struct io_uring_sqe sqe = {.opcode = opcode, .fd = -1};
+	long res = br_uring_op(&sqe);
+
+	if (res == -EPERM || res == -ENOSYS)
+		SKIP("no io_uring here: io_uring_setup gives %s (kernel.io_uring_disabled?)",
+		     br_errname((int)-res));
+	if (res == -EINVAL)
+		SKIP("this kernel's io_uring lacks opcode %d", opcode);
+}
+
 /* AF_UNSPEC with INADDR_ANY on an IPv4 socket binds like AF_INET. */
 static int op_bind_unspec_any(int family, int port)
 {
@@ -157,6 +196,10 @@ static void reach_setup(const struct reach *r)
 	listen_at(r->family, LISTEN_PORT);
 	if (r->op == op_connect_v4mapped || r->op == op_bind_v4mapped)
 		need_family(AF_INET6); /* the mapped address needs an IPv6 stack */
+	if (r->op == op_uring_connect)
+		need_uring_op(IORING_OP_CONNECT);
+	if (r->op == op_uring_bind)
+		need_uring_op(BR_IORING_OP_BIND);
 }
 
 enum mode { DENIED, GRANTED, CONTROL };
@@ -191,6 +234,9 @@ static void reach_check(const struct reach *r, enum mode m)
 REACH_FIXTURE(net_reach, .as = BR_EITHER)
 REACH(net_reach, tcp4_fastopen_connect, AF_INET, CONNECT_TCP, LISTEN_PORT, op_fastopen_connect);
 REACH(net_reach, tcp6_fastopen_connect, AF_INET6, CONNECT_TCP, LISTEN_PORT, op_fastopen_connect);
+REACH(net_reach, tcp4_uring_connect, AF_INET, CONNECT_TCP, LISTEN_PORT, op_uring_connect);
+REACH(net_reach, tcp6_uring_connect, AF_INET6, CONNECT_TCP, LISTEN_PORT, op_uring_connect);
+REACH(net_reach, tcp4_uring_bind, AF_INET, BIND_TCP, FREE_PORT, op_uring_bind);
 REACH(net_reach, tcp6_connect_v4mapped, AF_INET, CONNECT_TCP, LISTEN_PORT, op_connect_v4mapped);
 REACH(net_reach, tcp6_bind_v4mapped, AF_INET, BIND_TCP, FREE_PORT, op_bind_v4mapped);
 REACH(net_reach, tcp4_bind_port0, AF_INET, BIND_TCP, 0, op_bind);

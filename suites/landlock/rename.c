@@ -260,6 +260,19 @@ TEST(refer_cannot_widen_control)
 	ASSERT_OUTCOME(0, outcome(rename("denied/from/moved", "granted/to/moved")));
 }
 
+/* Two layers that both handle REFER: one grants it everywhere, the other
+ * beneath granted/ only. A move out of granted/ needs REFER in every
+ * layer: EXDEV; within granted/ both layers grant it. */
+TEST(refer_layers_intersect)
+{
+	NEED_ABI(2);
+	scratch();
+	grant(refer, refer, ".", NULL);
+	grant(refer, refer, "granted", NULL);
+	ASSERT_OUTCOME(EXDEV, outcome(rename("granted/from/moved", "denied/to/moved")));
+	ASSERT_OUTCOME(0, outcome(rename("granted/from/moved", "granted/to/moved")));
+}
+
 /* ---- through a bind mount ---- */
 
 /*

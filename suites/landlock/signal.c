@@ -11,6 +11,8 @@
 #include "common.h"
 #include "proc.h"
 
+#define SIGIO_FIX "linux-git 4b80320ca7ed landlock: Fix LANDLOCK_SCOPE_SIGNAL bypass on the SIGIO path"
+
 static void scope_signal(void)
 {
 	enforce((struct br_landlock_access){.scoped = LANDLOCK_SCOPE_SIGNAL}, NULL);
@@ -113,7 +115,7 @@ TEST_F(fown, sigio_to_owner)
  * writes. The child itself (in the domain) must get the signal: the SIGIO
  * did fire. The case process (outside) must not.
  */
-TEST(sigio_to_group_spares_outside)
+TEST(sigio_to_group_spares_outside, .fixed_by = SIGIO_FIX)
 {
 	int done[2], io[2];
 	bool got_child = false;

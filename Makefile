@@ -130,10 +130,51 @@ compare-kselftest: all
 
 check: all
 	@sh runners/deps.sh $(CHECK_DEPS)
-	prove -f tests/
+	sh tests/prove.sh $(BUILD)
+
+# ---- sanitizers and fuzzing (README "Sanitizers and fuzzing") ----
+# clang with its sanitizer and libFuzzer runtimes (libclang-rt-N-dev is only
+# a recommend of clang's, and deps.sh installs no recommends).
+CLANG_DEPS = sh runners/deps.sh clang:clang && sh runners/deps.sh \
+	libclang-rt-$$(clang -dumpversion | cut -d. -f1)-dev:$$(clang --print-runtime-dir)/libclang_rt.fuzzer-x86_64.a
+# -Wno-format-truncation is gcc's; clang warns on lib/seccomp.h's #include_next.
+CLANG_WARN := -Wno-unknown-warning-option -Wno-include-next-absolute-path
+# ASan (with LeakSanitizer) and UBSan; any report is fatal.
+SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_BUILD  := build-sanitize
+FUZZ_BUILD := build-fuzz
+FUZZ_S     ?= 10
+FUZZ_SRCS  := $(filter-out tests/fuzz/fuzz.c,$(wildcard tests/fuzz/*.c))
+FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+# The tests that can run on the sanitized build (README says why not the others).
+SAN_TESTS  := tests/harness.t tests/run.t tests/containment.t tests/sandbox.t tests/seccomp.t \
+	tests/facts.t tests/assess.t
+
+# A dynamic copy of everything but the guest's files, built in $(SAN_BUILD)
+# with CFLAGS and LDSTATIC overridden; then the suites and $(SAN_TESTS) on it.
+# The static build's probe stands in where a static binary is needed.
+sanitize: $(PROBE)
+	@$(CLANG_DEPS)
+	@sh runners/deps.sh $(CHECK_DEPS)
+	CFLAGS='-O1 -g $(CLANG_WARN) $(SAN)' $(MAKE) CC=clang BUILD=$(SAN_BUILD) LDSTATIC='$(SAN)' \
+		sanitize-bins
+	BR_STATIC_PROBE=$(abspath $(PROBE)) sh tests/sanitize.sh $(SAN_BUILD) $(SAN_TESTS)
+sanitize-bins: $(LIB) $(CLI) $(PROBE) $(SUITE_BINS) $(TEST_BINS)
+
+# libFuzzer harnesses (tests/fuzz/*.c) linked with the CLI's objects but main.o;
+# each runs FUZZ_S seconds from its seeds in tests/fuzz/corpus/<harness>/.
+fuzz:
+	@$(CLANG_DEPS)
+	CFLAGS='-O1 -g $(CLANG_WARN) $(SAN) -fsanitize=fuzzer-no-link' $(MAKE) CC=clang \
+		BUILD=$(FUZZ_BUILD) LDSTATIC='$(SAN)' fuzz-bins
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_S)
+fuzz-bins: $(FUZZ_BINS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.c $(filter-out $(BUILD)/runners/main.o,$(CLI_OBJS)) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Irunners -Itests/fuzz -fsanitize=fuzzer -o $@ $^ -ljson-c $(LIBS)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
@@ -151,5 +192,6 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' lib/blastradius.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/blastradius.pc
 
-.PHONY: all run check clean install matrix matrix-deps bench compare-kselftest
+.PHONY: all run check clean install matrix matrix-deps bench compare-kselftest sanitize sanitize-bins \
+	fuzz fuzz-bins
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(PROBE_OBJS:.o=.d) $(SUITE_BINS:=.d) $(TEST_BINS:=.d) $(GUEST_INIT).d

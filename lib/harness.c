@@ -665,14 +665,17 @@ int br_main(int argc, char **argv, const char *prefix)
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
+			free(pats);
 			return BR_EXIT_PASS;
 		default:
 			usage(stderr, argv[0]);
+			free(pats);
 			return BR_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		usage(stderr, argv[0]);
+		free(pats);
 		return BR_EXIT_USAGE;
 	}
 	cs = expand(prefix, &ncases);
@@ -682,8 +685,11 @@ int br_main(int argc, char **argv, const char *prefix)
 				printf("%s\n", cs[i].id);
 			nsel++;
 		}
-	if (list)
+	if (list) {
+		free(pats);
+		free(cs);
 		return BR_EXIT_PASS;
+	}
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);

@@ -136,6 +136,14 @@ static char *outside_handle(const char *probe)
 	return s;
 }
 
+static void free_probe_args(struct assess *a)
+{
+	if (a->probe_args && a->probe_args[1] && !strcmp(a->probe_args[1], "--handle"))
+		free(a->probe_args[2]);
+	free(a->probe_args);
+	a->probe_args = NULL;
+}
+
 static void build_probe_args(struct assess *a)
 {
 	char *handle = outside_handle(a->probe);
@@ -233,7 +241,7 @@ static void measure(struct assess *a)
 			if (a->ref.v[i].kind == 'O' && !strncmp(a->ref.v[i].key, "socket.", 7) &&
 			    !strcmp(a->ref.v[i].value, "allowed") && a->nref_sockets < 256)
 				a->ref_sockets[a->nref_sockets++] = a->ref.v[i].key + 7;
-		free(a->probe_args);
+		free_probe_args(a);
 		build_probe_args(a);
 		v = launcher_argv(a);
 		a->in_text = run_capture(v, &a->launcher_status);
@@ -671,11 +679,26 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 		die_usage("assess: --no-probe-arg needs -- CMD");
 }
 
+/* What cmd_assess allocated: LeakSanitizer (make sanitize) checks every exit. */
+static void assess_free(struct assess *a)
+{
+	free_probe_args(a);
+	free(a->ref_sockets);
+	free((char *)a->probe);
+	recs_free(&a->in);
+	recs_free(&a->ref);
+	free(a->in_text);
+	free(a->ref_text);
+	free(a->ktap);
+	br_claims_free(&a->claims);
+}
+
 int cmd_assess(int argc, char **argv)
 {
 	struct assess a = {.argc = argc, .argv = argv};
 	char err[1024];
 	const char *probe;
+	int rc;
 
 	parse_assess_opts(&a, argc, argv);
 	if (a.out) { /* a bundle is never mixed into an older one */
@@ -692,6 +715,7 @@ int cmd_assess(int argc, char **argv)
 	}
 	if (a.claims_path && br_claims_parse(a.claims_path, &a.claims, err, sizeof(err))) {
 		fprintf(stderr, "blastradius: %s\n", err);
+		br_claims_free(&a.claims);
 		return BR_EXIT_USAGE;
 	}
 	probe = find_probe(a.probe);
@@ -730,6 +754,7 @@ int cmd_assess(int argc, char **argv)
 				v == BR_SKIP ? " (not tested, --strict)" : "", a.claims_path, c->line,
 				c->key->name, br_claim_op_str(c->op), c->text, msg);
 	}
-	return a.tot[BR_FAIL] ? BR_EXIT_FAIL : recs_incomplete(&a.in) ? BR_EXIT_INCOMPLETE
-								   : BR_EXIT_PASS;
+	rc = a.tot[BR_FAIL] ? BR_EXIT_FAIL : recs_incomplete(&a.in) ? BR_EXIT_INCOMPLETE : BR_EXIT_PASS;
+	assess_free(&a);
+	return rc;
 }

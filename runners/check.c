@@ -48,7 +48,7 @@ void recs_parse(struct recs *r, const char *text)
 				v[r->n++] = (struct rec){'S', strdup(line + 2), strdup("done"),
 							 strdup(""), strdup("")};
 			}
-		} else if (in && strchr("FOD", line[0]) && line[1] == '\t') {
+		} else if (in && line[0] && strchr("FOD", line[0]) && line[1] == '\t') {
 			/* strsep keeps empty fields (an empty detail). */
 			save = line + 2;
 			while (n < 5 && save)

@@ -1157,8 +1157,12 @@ int cmd_diff(int argc, char **argv)
 			  cell_a ? "cell" : "run", dirs[1], cell_b ? "cell" : "run", cell_a ? dirs[1] : dirs[0]);
 	A = matrix_load(dirs, 1);
 	B = matrix_load(dirs + 1, 1);
-	if (!A || !B)
+	if (!A || !B) {
+		json_object_put(A);
+		json_object_put(B);
+		json_object_put(list);
 		return BR_EXIT_USAGE;
+	}
 	ca = matrix_cells(A, &na);
 	cb = matrix_cells(B, &nb);
 	if (cell_a) {

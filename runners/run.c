@@ -166,6 +166,13 @@ static void for_lines(struct job *j, json_object *facts, FILE *nest)
 	}
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
 static void progress(bool tty, size_t done, size_t total, const char *what)
 {
 	if (!tty)
@@ -435,6 +442,13 @@ int cmd_run(int argc, char **argv)
 	/* The run folder first: a taken --id is refused before anything runs. */
 	if (!o.no_results)
 		dir = results_new_run(o.results, o.id, &id, &final);
+	{
+		/* No SA_RESTART: poll returns, the suites are stopped, and nothing half-written stays. */
+		struct sigaction sa = {.sa_handler = on_interrupt};
+
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (!o.quiet && !o.failures)
 		printf(BR_TAP_VERSION "\n1..%zu\n", n);
@@ -452,6 +466,14 @@ int cmd_run(int argc, char **argv)
 		if (np && poll(p, np, -1) < 0 && errno != EINTR)
 			die("poll: %s", strerror(errno));
 		free(p);
+		if (interrupted) {
+			for (size_t i = 0; i < n; i++)
+				if (jobs[i].started && !jobs[i].reaped)
+					kill(jobs[i].pid, SIGKILL), waitpid(jobs[i].pid, NULL, 0);
+			fprintf(stderr, "\nblastradius: run: interrupted by SIG%s; no results kept\n",
+				sigabbrev_np(interrupted));
+			exit(128 + interrupted); /* the half-filled run folder goes with the exit */
+		}
 		for (size_t i = 0; i < n; i++) {
 			struct job *j = &jobs[i];
 			ssize_t r;

@@ -8,7 +8,8 @@
 # Diagnostics: every line commented, so KTAP in them cannot confuse prove.
 diag() { printf '%s\n' "$@" | tail -20 | sed 's/^/# /'; }
 cli=$BUILD/blastradius
-probe=$BUILD/blastradius-probe
+# BR_PROBE (honoured by assess too): a static probe for a build that has none (make sanitize).
+probe=${BR_PROBE:-$BUILD/blastradius-probe}
 claims=$top/fixtures/claims
 # Outside /tmp: the strict-agent profile pivots into a tmpfs mounted on /tmp.
 work=$(mktemp -d /var/tmp/br-assess.XXXXXX)
@@ -16,7 +17,7 @@ work=$(mktemp -d /var/tmp/br-assess.XXXXXX)
 # its probe comes from /run, wherever the checkout lives.
 fjdir=$(mktemp -d /run/br-assess.XXXXXX)
 daemon_pid=
-trap 'rm -rf "$work" "$fjdir"; [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null' EXIT
+at_exit 'rm -rf "$work" "$fjdir"; [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null'
 chmod 755 "$work"
 root=false
 [ "$(id -u)" = 0 ] && root=true
@@ -34,6 +35,8 @@ starts() { "$@" /bin/true >/dev/null 2>&1; }
 mkdir -p "$work/bin" "$work/ws" "$work/bundles"
 cp "$cli" "$probe" "$work/bin/"
 chmod -R a+rX "$work/bin"
+# ... where the sandboxes below can reach it (they bind $work/bin).
+[ -n "${BR_PROBE:-}" ] && export BR_PROBE="$work/bin/blastradius-probe"
 chmod 777 "$work/ws" "$work/bundles"
 {
 	cat "$top/fixtures/profiles/strict-agent.profile"
@@ -207,8 +210,10 @@ done
 # ---- a sandbox that kills the probe at its first fork ----
 {
 	grep -v '^seccomp' "$top/fixtures/profiles/strict-agent.profile"
-	echo "bind = $BUILD"
-	echo "landlock.allow = $BUILD read_file,execute"
+	for d in "$work/bin" "$BUILD"; do
+		echo "bind = $d"
+		echo "landlock.allow = $d read_file,execute"
+	done
 	echo "seccomp.deny = clone clone3 fork vfork"
 } >"$work/nofork.profile"
 printf 'nnp = on\nns.net = isolated\nfhandle = denied\n' >"$work/nofork.claims"

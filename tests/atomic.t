@@ -2,7 +2,8 @@
 # Output is atomic and children die with their parent: a full disk (ENOSPC) or a
 # read-only one (EROFS) gives the path and strerror, exit 1 and nothing
 # half-written, for a run folder, reports, an evidence bundle and the initramfs;
-# SIGKILL of `run` or `matrix` leaves no process of theirs alive 1 s later.
+# SIGKILL of `run` or `matrix` leaves no process of theirs alive 1 s later; a
+# Ctrl-C of `run` leaves no half-filled run folder.
 # The small filesystems are tmpfs mounts in this test's own mount namespace.
 . "$(dirname "$0")/tap.sh"
 cli=$BUILD/blastradius
@@ -10,8 +11,8 @@ if [ -z "${BR_ATOMIC_NS:-}" ] && [ "$(id -u)" = 0 ] &&
 	unshare -m --propagation private true 2>/dev/null; then
 	BR_ATOMIC_NS=1 exec unshare -m --propagation private "$BASH" "$0" "$@"
 fi
-w=$(mktemp -d /tmp/br-atomic.XXXXXX)
-trap 'umount "$w/full" "$w/ro" 2>/dev/null; rm -rf "$w"' EXIT
+w=$(mktemp -d "${TMPDIR:-/tmp}/br-atomic.XXXXXX")
+at_exit 'umount "$w/full" "$w/ro" 2>/dev/null; rm -rf "$w"'
 cd "$w" || exit 1
 "$cli" run --suite ns.uts --results . --id good -q >/dev/null 2>&1
 [ -s good/run.json ] && [ -z "$(ls -A . | grep -v '^good$')" ] &&
@@ -61,4 +62,14 @@ out=$(BR_SUITES_DIR=$w/fake orph "sleep 300" 1 -- "$cli" run --no-results -q) &&
 	ok "SIGKILL of run takes a hanging suite binary with it" || not_ok "SIGKILL of run, hanging suite" "$out"
 out=$(BR_SUITES_DIR=$w/fake orph "sleep 300" 1 -- "$cli" matrix --kernels host --results "$w/m") &&
 	ok "SIGKILL of matrix takes its host cell and its suites with it" || not_ok "SIGKILL of matrix, host cell" "$out"
+# Ctrl-C or SIGTERM of run: the suites stop and the half-filled folder goes.
+for sig in INT TERM; do
+	BR_SUITES_DIR=$w/fake "$cli" run --results "$w/intr" --id i -q >/dev/null 2>"$w/intr.err" &
+	pid=$!
+	for _ in $(seq 200); do pgrep -P "$pid" >/dev/null && break; sleep 0.05; done
+	kill -$sig $pid; wait $pid; rc=$?
+	[ "$rc" = $((128 + $(kill -l $sig))) ] && [ -z "$(ls -A "$w/intr" 2>/dev/null)" ] && ! pgrep -f "sleep 300" >/dev/null &&
+		ok "SIG$sig of run: exit $rc, no run folder and no suite left" ||
+		not_ok "SIG$sig of run" "rc=$rc" "$(ls -A "$w/intr")" "$(cat "$w/intr.err")"
+done
 done_testing

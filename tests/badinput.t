@@ -8,8 +8,8 @@
 # scratch tree too: every folder used is two levels below it) fails the row.
 . "$(dirname "$0")/tap.sh"
 cli=$BUILD/blastradius
-w=$(mktemp -d /tmp/br-badinput.XXXXXX)
-trap 'rm -rf "$w"' EXIT
+w=$(mktemp -d "${TMPDIR:-/tmp}/br-badinput.XXXXXX")
+at_exit 'rm -rf "$w"'
 mkdir -p "$w/a/b" && cd "$w/a/b" || exit 1
 export XDG_CACHE_HOME=$w/a/b/cache
 

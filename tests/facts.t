@@ -3,7 +3,7 @@
 # every fact this kernel offers; also as an unprivileged user.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-BR=${BR:-build/blastradius}
+BR=${BR:-${BUILD:-build}/blastradius}
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 

@@ -3,7 +3,7 @@
 # against the installed library through pkg-config.
 . "$(dirname "$0")/tap.sh"
 dest=$(mktemp -d)
-trap 'rm -rf "$dest"' EXIT
+at_exit 'rm -rf "$dest"'
 if make -s -C "$top" install DESTDIR="$dest" PREFIX=/opt/br >/dev/null 2>&1; then ok "make install DESTDIR=... PREFIX=/opt/br"; else not_ok "make install"; done_testing; fi
 for f in bin/blastradius bin/blastradius-probe lib/libblastradius.a include/blastradius/harness.h lib/pkgconfig/blastradius.pc libexec/blastradius/suites/ns/uts share/blastradius/profiles/strict-agent.profile; do
 	[ -e "$dest/opt/br/$f" ] && ok "installed $f" || not_ok "installed $f"

@@ -5,8 +5,8 @@
 # rendered by Debian's headless chromium.
 . "$(dirname "$0")/tap.sh"
 cli=$BUILD/blastradius
-tmp=$(mktemp -d /tmp/br-matrix.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/br-matrix.XXXXXX")
+at_exit 'rm -rf "$tmp"'
 
 # ---- the initramfs: reproducible, with /dev/console ----
 "$cli" initramfs --init "$BUILD/guest/init" -o "$tmp/a.cpio" &&

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/tap.sh"
 cli=$BUILD/blastradius
 res=$(mktemp -d)
-trap 'rm -rf "$res" "${NBUILD:-}"' EXIT
+at_exit 'rm -rf "$res"'
 
 volatile='^(fs\.(dentry-state|file-nr|inode-nr|inode-state|aio-nr)|kernel\.(ns_last_pid|random\.[a-z_]+|pty\.nr)) '
 snapshot() {

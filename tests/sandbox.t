@@ -5,7 +5,7 @@
 . "$(dirname "$0")/tap.sh"
 cli=$BUILD/blastradius
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+at_exit 'rm -rf "$tmp"'
 
 for p in "$top"/fixtures/profiles/*.profile; do
 	name=${p##*/}

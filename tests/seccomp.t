@@ -5,8 +5,8 @@
 set -u
 . "$(dirname "$0")/tap.sh"
 BR=$BUILD/blastradius
-tmp=$(mktemp -d /tmp/br-seccomp-t.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/br-seccomp-t.XXXXXX")
+at_exit 'rm -rf "$tmp"'
 
 for p in $("$BR" seccomp list | awk '{print $1}'); do
 	out=$("$BR" seccomp dump "$p")

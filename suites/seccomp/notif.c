@@ -6,7 +6,9 @@
  * runs the call but is documented as unsafe for security decisions: the
  * target's memory can change between the check and the use. ADDFD with SEND
  * answers the call with the new fd, and must still answer it after a signal
- * interrupted the supervisor's first attempt.
+ * interrupted the supervisor's first attempt. ADDFD is bound by the target's
+ * RLIMIT_NOFILE, and a target killed while it waits takes its notification
+ * with it (ENOENT for every later answer).
  */
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -14,6 +16,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -291,6 +294,59 @@ TEST(addfd_send_interrupted_still_answers, .as = BR_ROOT,
 	if (r != SEND_FD)
 		br_fail(__FILE__, __LINE__, "ADDFD|SEND retried after EINTR: expected fd %d, got %s", SEND_FD,
 			r < 0 ? br_errname(e) : "another fd");
+}
+
+/* A target with RLIMIT_NOFILE 10 waits in getppid: ADDFD at fd 42 is EBADF
+ * (the control is addfd_send_answers_the_call: the same at the usual limit). */
+TEST(addfd_bound_by_target_rlimit)
+{
+	int listener = listen_getppid(), src, e;
+	struct seccomp_notif_addfd add;
+	struct seccomp_notif_resp resp = {0};
+	pid_t target = fork();
+	long r;
+
+	ASSERT_LE(0, target);
+	if (target == 0) {
+		struct rlimit rl = {10, 10};
+
+		_exit(setrlimit(RLIMIT_NOFILE, &rl) ? 3 : raw_getppid() == -ENOENT ? 0 : 2);
+	}
+	add = send_fd(listener, &src);
+	r = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+	e = r < 0 ? errno : 0;
+	if (e == EINVAL)
+		SKIP("SECCOMP_ADDFD_FLAG_SEND needs Linux 5.14");
+	if (e != EBADF) /* like dup2() past the limit */
+		br_fail(__FILE__, __LINE__, "ADDFD at fd %d past the target's RLIMIT_NOFILE 10: expected "
+			"EBADF, got %s", SEND_FD, r < 0 ? br_errname(e) : "an fd");
+	resp.id = add.id;
+	resp.error = -ENOENT;
+	ASSERT_OK(ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp));
+	ASSERT_EQ(0, br_wait(target));
+}
+
+/* The target dies while it waits: its notification is gone. */
+TEST(killed_target_notification_gone)
+{
+	int listener = listen_getppid();
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+	pid_t target = fork();
+
+	ASSERT_LE(0, target);
+	if (target == 0)
+		_exit(raw_getppid() == 1000 ? 0 : 1);
+	memset(&req, 0, sizeof(req));
+	ASSERT_OK(ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req));
+	ASSERT_OK(ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id)); /* control: alive */
+	ASSERT_OK(kill(target, SIGKILL));
+	ASSERT_EQ(128 + SIGKILL, br_wait(target));
+	ASSERT_ERRNO(ENOENT, ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id));
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req.id;
+	resp.val = 1000;
+	ASSERT_ERRNO(ENOENT, ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp));
 }
 
 TEST_HARNESS_MAIN

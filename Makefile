@@ -160,6 +160,15 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.c $(filter-out $(BUILD)/runners/
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Irunners -Itests/fuzz -fsanitize=fuzzer -o $@ $^ -ljson-c $(LIBS)
 
+# Mutation test, not part of check: each tests/mutants/*.mut applied alone to
+# a copy of the tree in $(BUILD_MUTATE) (the working tree is never touched),
+# rebuilt and tested; prints killed/survived/stale per mutant and the score.
+# MUTANTS='caps-* mount-*' picks some.
+BUILD_MUTATE ?= build-mutate
+mutate:
+	@sh runners/deps.sh $(BUILD_DEPS) $(CHECK_DEPS)
+	BUILD_MUTATE=$(BUILD_MUTATE) python3 tests/mutate.py $(MUTANTS)
+
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
 
@@ -178,5 +187,5 @@ install: all
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/blastradius.pc
 
 .PHONY: all run check clean install matrix matrix-deps bench compare-kselftest sanitize sanitize-bins \
-	fuzz fuzz-bins
+	fuzz fuzz-bins mutate
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(PROBE_OBJS:.o=.d) $(SUITE_BINS:=.d) $(TEST_BINS:=.d) $(GUEST_INIT).d

@@ -28,6 +28,8 @@ static const char *const hidden_visible[] = {"hidden", "visible", NULL};
 static const char *const reach[] = {"unreachable", "reachable", NULL};
 static const char *const rootmap[] = {"host", "mapped", "unmapped", NULL};
 static const char *const actions[] = {"kill", "errno", "trap", NULL};
+static const char *const ll_rights[] = {"truncate", "ioctl_dev", "bind_tcp", "connect_tcp",
+					 "abstract_unix_socket", "signal", NULL};
 
 #define NS_KEY(t)                                                                        \
 	{"ns." #t, EQ, BR_CV_CHOICE, isolation, BR_AREA_NS,                              \
@@ -48,7 +50,7 @@ const struct br_claim_key br_claim_keys[] = {
 	{"securebits", EQ | LE | GE, BR_CV_SECBITS, NULL, BR_AREA_CAPS,
 	 "the securebits set (noroot, noroot_locked, no_setuid_fixup[_locked], keep_caps[_locked], "
 	 "no_cap_ambient_raise[_locked])"},
-	{"nnp", EQ, BR_CV_CHOICE, onoff, BR_AREA_CAPS, "no_new_privs is set"},
+	{"nnp", EQ | NE, BR_CV_CHOICE, onoff, BR_AREA_CAPS, "no_new_privs is set"},
 	{"seccomp.mode", EQ | NE, BR_CV_CHOICE, modes, BR_AREA_SECCOMP,
 	 "Seccomp: in /proc/self/status"},
 	{"seccomp.filters", EQ | GE | LE, BR_CV_INT, NULL, BR_AREA_SECCOMP,
@@ -73,6 +75,10 @@ const struct br_claim_key br_claim_keys[] = {
 	 "the kernel's Landlock ABI (0 when Landlock is unavailable)"},
 	{"landlock", EQ, BR_CV_CHOICE, enforced_none, BR_AREA_LANDLOCK,
 	 "enforced: a file access that DAC allows (access(2) says yes) is refused with EACCES"},
+	{"landlock.handled", GE, BR_CV_WORDS, ll_rights, BR_AREA_LANDLOCK,
+	 "each right is refused by the Landlock domain where DAC allows it (truncate in a scratch "
+	 "directory, ioctl on /dev/null and the like, TCP bind and connect on 127.0.0.1, signals to "
+	 "the parent, connects to the outside's abstract sockets)"},
 	{"landlock.write", EQ, BR_CV_PATHS, NULL, BR_AREA_LANDLOCK,
 	 "files can be created under each path, and in no other probed place DAC allows"},
 	{"fhandle", EQ, BR_CV_CHOICE, denied_allowed, BR_AREA_BREACH,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -156,15 +157,35 @@ static const char *lsm_name(uint64_t id)
 	return id >= 100 && id - 100 < sizeof(names) / sizeof(*names) ? names[id - 100] : NULL;
 }
 
+struct lsm_ids {
+	uint64_t *ids; /* shared with the parent */
+	uint32_t bytes;
+};
+
+static long lsm_list(void *arg)
+{
+	struct lsm_ids *l = arg;
+	long n = syscall(__NR_lsm_list_modules, l->ids, &l->bytes, 0);
+
+	return n < 0 ? -errno : n;
+}
+
 const char *br_fact_lsm(char *buf, size_t size)
 {
 	int p[2];
-	uint64_t ids[64];
-	uint32_t bytes = sizeof(ids);
+	uint64_t *ids = mmap(NULL, 64 * sizeof(*ids), PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct lsm_ids ll = {ids, 64 * sizeof(*ids)};
+	struct br_outcome o;
 	long n;
 
-	if (read_line("/sys/kernel/security/lsm", buf, size) > 0)
+	if (ids == MAP_FAILED)
+		return NULL;
+
+	if (read_line("/sys/kernel/security/lsm", buf, size) > 0) {
+		munmap(ids, 64 * sizeof(*ids));
 		return "securityfs";
+	}
 	if (geteuid() == 0 && !pipe2(p, O_CLOEXEC)) {
 		struct lsm_pipe lp = {p[1]};
 		int st = child_status(lsm_private_mount, &lp);
@@ -176,12 +197,16 @@ const char *br_fact_lsm(char *buf, size_t size)
 		if (r > 0) {
 			buf[r] = 0;
 			buf[strcspn(buf, "\n")] = 0;
+			munmap(ids, 64 * sizeof(*ids));
 			return "securityfs-private";
 		}
 	}
-	n = syscall(__NR_lsm_list_modules, ids, &bytes, 0);
-	if (n <= 0)
+	/* In a child: a seccomp allow-list may kill a call it does not know. */
+	n = br_probe(&o, lsm_list, &ll, 0, 0) == BR_ALLOWED ? o.ret : 0;
+	if (n <= 0) {
+		munmap(ids, 64 * sizeof(*ids));
 		return NULL;
+	}
 	buf[0] = 0;
 	for (long i = 0; i < n && i < 64; i++) {
 		const char *name = lsm_name(ids[i]);
@@ -190,7 +215,20 @@ const char *br_fact_lsm(char *buf, size_t size)
 		snprintf(buf + len, size - len, "%s%s", i ? "," : "",
 			 name ? name : "unknown");
 	}
+	munmap(ids, 64 * sizeof(*ids));
 	return "lsm_list_modules";
+}
+
+static long landlock_abi(void *arg)
+{
+	(void)arg;
+	return br_landlock_abi();
+}
+
+static long landlock_errata(void *arg)
+{
+	(void)arg;
+	return br_landlock_errata();
 }
 
 static int add_landlock(struct br_facts *f)
@@ -200,8 +238,18 @@ static int add_landlock(struct br_facts *f)
 	int r;
 
 	/* "none": not built (CONFIG_SECURITY_LANDLOCK); "disabled": not in lsm=. */
-	r = br_facts_add(f, "landlock.abi", "%s", br_landlock_abi_str(br_landlock_abi(), abi, sizeof(abi)));
-	errata = br_landlock_errata(); /* the query exists from ABI 7 */
+	struct br_outcome o;
+
+	/* landlock_create_ruleset in a child: a seccomp allow-list may kill it. */
+	br_probe(&o, landlock_abi, NULL, 0, 0);
+	if (o.kind != BR_ALLOWED && o.kind != BR_DENIED && o.kind != BR_UNSUPPORTED) {
+		char buf[160];
+
+		return br_facts_add(f, "landlock.abi", "unknown(%s)", br_outcome_str(&o, buf, sizeof(buf)));
+	}
+	r = br_facts_add(f, "landlock.abi", "%s", br_landlock_abi_str((int)o.ret, abi, sizeof(abi)));
+	errata = br_probe(&o, landlock_errata, NULL, 0, 0) == BR_ALLOWED ? o.ret : -1;
+	/* the query exists from ABI 7 */
 	if (!r && errata >= 0)
 		r = br_facts_add(f, "landlock.errata", "0x%lx", errata);
 	return r;

@@ -28,7 +28,7 @@ struct recs {
 
 /* NULL when every probe section named in sections (blank-separated:
  * identity creds facts seccomp.default syscalls crossings io_uring fhandle
- * fs procsys sockets tiocsti) ran to its end; else why not, in buf. */
+ * fs landlock procsys sockets tiocsti) ran to its end; else why not, in buf. */
 const char *section_gap(const struct recs *in, const char *sections, char *buf, size_t size);
 
 /* The evidence is incomplete: no "end", or a section's worker died. */

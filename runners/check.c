@@ -407,6 +407,33 @@ static enum br_verdict check_write(const struct br_claim *c, const struct recs *
 	return bad ? BR_FAIL : BR_PASS;
 }
 
+static enum br_verdict check_handled(const struct br_claim *c, const struct recs *in, char *msg,
+				     size_t size)
+{
+	size_t len = 0;
+	bool bad = false, unknown = false;
+
+	msg[0] = 0;
+	for (size_t i = 0; i < c->nwords; i++) {
+		char key[96];
+		const struct rec *x;
+
+		snprintf(key, sizeof(key), "landlock.right.%s", c->words[i]);
+		x = recs_get(in, 'O', key);
+		if (x && !strcmp(x->value, "handled"))
+			continue;
+		len += snprintf(msg + len, len < size ? size - len : 0, "%s%s: %s (%s)", len ? "; " : "",
+				c->words[i], x ? x->value : "not measured", x ? x->detail : "");
+		if (x && (!strcmp(x->value, "allowed") || !strcmp(x->value, "absent")))
+			bad = true;
+		else
+			unknown = true;
+	}
+	if (!bad && !unknown)
+		snprintf(msg, size, "each refused where DAC allows it: %s", c->text);
+	return bad ? BR_FAIL : unknown ? BR_SKIP : BR_PASS;
+}
+
 static enum br_verdict check_procsys(const struct br_claim *c, const struct recs *in,
 				     const char *key, char *msg, size_t size)
 {
@@ -639,7 +666,7 @@ static const char *claim_sections(const char *k)
 		{"seccomp.filters", "creds"}, {"landlock.abi", "facts"},
 		{"seccomp.denied_by", "seccomp.default syscalls io_uring"},
 		{"seccomp.deny", "syscalls io_uring"}, {"syscalls.blocked", "syscalls io_uring"},
-		{"seccomp.", "syscalls"}, {"io_uring", "io_uring"}, {"landlock", "fs"},
+		{"seccomp.", "syscalls"}, {"io_uring", "io_uring"}, {"landlock.handled", "landlock"}, {"landlock", "fs"},
 		{"fhandle", "fhandle"}, {"procsys.", "procsys"}, {"sockets", "sockets"},
 		{"tiocsti", "tiocsti"},
 	};
@@ -792,6 +819,8 @@ static enum br_verdict claim_check_one(const struct br_claim *c, const struct re
 	}
 	if (!strcmp(k, "landlock.write"))
 		return check_write(c, in, msg, size);
+	if (!strcmp(k, "landlock.handled"))
+		return check_handled(c, in, msg, size);
 	if (!strcmp(k, "fhandle")) {
 		int open = family(in, "fhandle.", list, sizeof(list));
 
@@ -946,6 +975,27 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 		line(f, "kernel Landlock ABI %s; domain: %s (%s)", abi ? abi->value : "?",
 		     x ? x->value : "?", x ? x->detail : "");
 		line(f, "writable among the probed places: %s", n > 0 ? list : "none");
+		if (!gap_line(f, in, "landlock", "Landlock rights")) {
+			char h[512] = "", al[512] = "", un[512] = "";
+			size_t hl = 0, alen = 0, ul = 0;
+
+			for (size_t i = 0; i < in->n; i++) {
+				const struct rec *r = &in->v[i];
+				const char *nm = r->key + strlen("landlock.right.");
+
+				if (r->kind != 'O' || strncmp(r->key, "landlock.right.", 15))
+					continue;
+				if (!strcmp(r->value, "handled"))
+					hl += snprintf(h + hl, hl < sizeof(h) ? sizeof(h) - hl : 0, " %s", nm);
+				else if (!strcmp(r->value, "allowed"))
+					alen += snprintf(al + alen, alen < sizeof(al) ? sizeof(al) - alen : 0,
+							 " %s", nm);
+				else
+					ul += snprintf(un + ul, ul < sizeof(un) ? sizeof(un) - ul : 0, " %s", nm);
+			}
+			line(f, "Landlock rights refused where DAC allows:%s; left allowed:%s; not "
+			     "tested:%s", hl ? h : " none", alen ? al : " none", ul ? un : " none");
+		}
 		break;
 	}
 	case BR_AREA_BREACH: {

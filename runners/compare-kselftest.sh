@@ -205,20 +205,23 @@ awk -F '\t' -v out="$out" -v kernel="$(uname -r)" -v src="$pkg $pkgver" -v id="$
 				note = mnote[m]
 				if (mours[m] == "-") { status = "explained"; break }
 				status = "DISAGREE"
-				re = glob2re(mours[m])
+				re = glob2re(mours[m]); nother = 0; shown = ""
 				for (o in ourv) if (o ~ re) {
 					ours = ours (ours ? " " : "") o "=" ourv[o]
-					if (ourv[o] == "fail") status = "agree"
+					if (ourv[o] == "fail") { status = "agree"; shown = shown (shown ? " " : "") o; answered[o] = 1 }
+					else nother++
 				}
 				if (ours == "") note = "mapped to " mours[m] ", but no such case ran; " note
 				break
 			}
 			if (status == "unmapped" || status == "DISAGREE") bad++
-			printf "  %-9s %s\n            ours: %s\n            %s\n", status, sel, ours ? ours : "(none)", note
+			if (status == "agree") shown = "fail: " shown (nother ? sprintf(" (+%d related that pass or skip)", nother) : "")
+			else shown = ours
+			printf "  %-9s %s\n            ours: %s\n            %s\n", status, sel, shown ? shown : "(none)", note
 			disj = disj (disj ? ",\n" : "") sprintf("  {\"selftest\":\"%s\",\"status\":\"%s\",\"ours\":\"%s\",\"note\":\"%s\"}", jesc(sel), status == "DISAGREE" ? "disagree" : status, jesc(ours), jesc(note))
 		}
-		print "\nour failures:"
-		for (o in ourv) if (ourv[o] == "fail") printf "  %s (%s)\n", o, ourbin[o]
+		print "\nour failures (\"ours only\": no selftest failure above answers to it):"
+		for (o in ourv) if (ourv[o] == "fail") printf "  %s%s\n", o, (o in answered) ? "" : "   ours only"
 		printf "\n%d selftest failure(s) that our suites pass, skip or do not test\n", bad
 		j = out "/compare.json.tmp"
 		printf "{\"id\":\"%s\",\"kernel\":\"%s\",\"selftests_source\":\"%s\",\n\"collections\":[\n%s\n],\n\"binaries\":[\n%s\n],\n\"selftest_failures\":[\n%s\n],\n\"unresolved\":%d}\n", id, jesc(kernel), jesc(src), rowj, binj, disj, bad > j
@@ -226,6 +229,9 @@ awk -F '\t' -v out="$out" -v kernel="$(uname -r)" -v src="$pkg $pkgver" -v id="$
 		exit(bad ? 1 : 0)
 	}
 ' "$out/.ours-map" "$map" "$rows" >"$out/table.txt.tmp" && rc=0 || rc=$?
+# awk's "for in" order is arbitrary: our failures sorted for stable output
+awk '/^our failures/ { print; f = 1; next } f && /^  / { print | "sort"; next } { if (f) { close("sort"); f = 0 } print }' \
+	"$out/table.txt.tmp" >"$out/table.txt.sorted" && mv "$out/table.txt.sorted" "$out/table.txt.tmp"
 mv "$out/compare.json.tmp" "$out/compare.json"
 mv "$out/table.txt.tmp" "$out/table.txt"
 mv "$rows" "$out/cases.tsv"

@@ -230,6 +230,70 @@ else
 	skip "probe killed part-way" "the sandbox profile cannot start here"
 fi
 
+# ---- known-bad launchers: each flaw flagged, its fixed twin passes ----
+# tests/flawed applies one flawed layer (or, with --fixed, the same layer
+# done right) and execs the probe; fixtures/claims/flawed-CLASS.claims is
+# what its vendor would claim. want: the flawed run's exit and a line it
+# must print (the claim it names, or INCOMPLETE).
+flawed=$BUILD/tests/flawed
+ia32=$("$cli" facts | sed -n 's/^ia32=//p')
+known_bad() { # class, flawed exit, expected line, [skip reason]
+	local c=$1 want=$2 line=$3 f=$claims/flawed-$1.claims
+	if [ -n "${4:-}" ]; then
+		skip "flawed $c: flagged" "$4"
+		skip "flawed $c --fixed: passes" "$4"
+		return
+	fi
+	out=$("$cli" assess --claims "$f" -- "$flawed" "$c" -- {} 2>&1)
+	rc=$?
+	[ "$rc" = "$want" ] && grep -qE -- "$line" <<<"$out" &&
+		ok "flawed $c: exit $want, $(grep -oE -- "$line" <<<"$out" | head -1 | cut -c1-60)" ||
+		not_ok "flawed $c: flagged" "$(diag "exit $rc, wanted $want" "$out")"
+	out=$("$cli" assess --claims "$f" -- "$flawed" "$c" --fixed -- {} 2>&1)
+	rc=$?
+	[ "$rc" = 0 ] && ! grep -q '# SKIP' <<<"$out" && ! grep -q INCOMPLETE <<<"$out" &&
+		ok "flawed $c --fixed: every claim holds on complete evidence" ||
+		not_ok "flawed $c --fixed: passes" "$(diag "exit $rc" "$out")"
+}
+known_bad allowlist 1 '^not ok 3 assess.seccomp.seccomp.denied_by$'
+known_bad bare 3 '^# INCOMPLETE evidence: the probe.s identity section was killed\(SIGSYS\) at its attempt: stat '
+known_bad trap 1 '^not ok 2 assess.seccomp.seccomp.deny$'
+known_bad uring 1 'socket: IORING_OP_SOCKET.* works through io_uring'
+known_bad abi 1 'open_by_handle_at ia32: allowed' \
+	"$([ "$ia32" = enabled ] || echo "ia32=$ia32: int \$0x80 does not run on this kernel (the QEMU matrix has kernels where it does)")"
+llabi=$("$cli" facts | sed -n 's/^landlock.abi=//p')
+known_bad landlock 1 'ioctl_dev: allowed' \
+	"$([ "${llabi:-0}" -ge 6 ] 2>/dev/null || echo "Landlock ABI ${llabi:-none} here: the claimed rights need ABI 6 (the QEMU matrix has such kernels)")"
+known_bad procsys 1 '^not ok 3 assess.breach.procsys.global$' \
+	"$($root || echo "needs root to stay the host's uid 0")"
+known_bad setgroups 1 '^not ok 2 assess.namespaces.setgroups$' \
+	"$($root || echo "needs root to write another process's gid_map")"
+# The flawed allow-list's report says the trap is catchable, in plain words.
+out=$("$cli" assess -- "$flawed" allowlist -- {} 2>&1)
+grep -q '^#   CAN catch the SIGSYS of a denied call and carry on' <<<"$out" &&
+	grep -q '^#   default action for a call no rule names: trap' <<<"$out" &&
+	ok "TRAP default: told apart from KILL in the summary" ||
+	not_ok "TRAP default told apart" "$(diag "$out")"
+out=$("$cli" assess -- "$flawed" allowlist --fixed -- {} 2>&1)
+grep -q '^#   default action for a call no rule names: kill' <<<"$out" &&
+	ok "KILL default: reported as kill" || not_ok "KILL default reported" "$(diag "$out")"
+# --strict: what is not tested fails.
+out=$("$cli" assess --strict --claims "$claims/flawed-bare.claims" -- "$flawed" bare -- {} 2>&1)
+[ $? = 1 ] && grep -q 'not tested, --strict' <<<"$out" && ok "--strict: an untested claim fails (exit 1)" ||
+	not_ok "--strict" "$(diag "$out")"
+# A pty relay's CRLF records parse (what systemd-nspawn prints).
+printf 'nnp = off\n' >"$work/crlf.claims"
+out=$("$cli" assess --claims "$work/crlf.claims" -- sh -c '"$@" | sed "s/\$/\r/"' sh {} 2>&1)
+[ $? = 0 ] && grep -q '^ok 1 assess.capabilities.nnp$' <<<"$out" && ok "CRLF records are read" ||
+	not_ok "CRLF records" "$(diag "$out")"
+# No report: exit 3, and the error names the probe path actually given.
+out=$("$cli" assess --claims "$work/crlf.claims" -- true 2>&1)
+[ $? = 3 ] && grep -q "^# INCOMPLETE evidence: no probe report at all .*probe path given to CMD: $probe" <<<"$out" &&
+	ok "no report at all: exit 3, names the probe path given" || not_ok "no report" "$(diag "$out")"
+out=$("$cli" assess --no-probe-arg --claims "$work/crlf.claims" -- true 2>&1)
+[ $? = 3 ] && grep -q "the probe CMD starts never wrote its header" <<<"$out" && ! grep -q "$probe" <<<"$out" &&
+	ok "--no-probe-arg and no report: names CMD's probe, not ours" || not_ok "no report, --no-probe-arg" "$(diag "$out")"
+
 # ---- claim logic against synthetic records (a stand-in probe) ----
 # The stand-in prints the outside's records, or the inside's when CMD set
 # BR_FAKE_INSIDE: each case pins one classification rule.
@@ -240,7 +304,7 @@ rec() { printf 'O%s%s%s%s%s%s%sdetail\n' "$t" "$1" "$t" "$2" "$t" "$3" "$t"; }
 echo "blastradius-probe 1"
 printf 'F%scap_last_cap%s40\n' "$t" "$t"
 # Every section ran to its end (S records), or no claim could pass.
-for s in identity creds facts seccomp.default syscalls crossings io_uring fhandle fs procsys \
+for s in identity creds facts seccomp.default syscalls crossings io_uring fhandle fs landlock procsys \
 	sockets tiocsti; do printf 'S%s%s\n' "$t" "$s"; done
 if [ -n "$BR_FAKE_INSIDE" ]; then
 	rec syscall.mount.native 'killed(SIGSYS)' seccomp-kill
@@ -254,6 +318,10 @@ if [ -n "$BR_FAKE_INSIDE" ]; then
 	rec syscall.keyctl.ia32 allowed none
 	rec fs.write./workspace allowed none
 	rec fs.write./tmp allowed none
+	rec fs.write./workspace2 allowed none
+	rec nnp on none
+	rec seccomp.mode filter none
+	rec uid_map '0 100000 1;1 200000 1000' none
 	rec landlock none none
 	rec caps.bounding 0x0000000000002000 none
 	rec caps.effective 0x000001ffffffffff none
@@ -287,10 +355,43 @@ logic 1 'seccomp.deny = keyctl' "keyctl through int 0x80 gets past the filter: f
 	'keyctl ia32: allowed'
 logic 1 'landlock.write = /workspace' "a write outside the claimed path fails the claim" \
 	'/tmp is writable too'
+logic 1 'landlock.write = /workspace /tmp' "a sibling path (/workspace2) is not under /workspace" \
+	'/workspace2 is writable too'
+logic 0 'landlock.write = /workspace /workspace2 /tmp' "every writable place claimed: holds"
+logic 0 'seccomp.mode != disabled' "!= on seccomp.mode holds for another mode"
+logic 1 'seccomp.mode != filter' "!= on seccomp.mode fails on the same mode" 'seccomp.mode != filter'
+logic 0 'nnp != off' "!= on nnp holds for the other value"
+logic 1 'nnp != on' "!= on nnp fails on the same value" 'nnp != on'
+logic 1 'nnp = off' "= on nnp fails on the other value" 'nnp = off'
+logic 0 'uid_map.root = mapped' "root inside mapped to 100000 is 'mapped'"
+logic 1 'uid_map.root = host' "root inside mapped to 100000 is not 'host'" 'uid_map.root = host'
 logic 0 'caps.bounding <= cap_net_raw cap_chown' "a subset of the claimed caps holds"
 logic 1 'caps.bounding = cap_chown' "a different exact set fails"
 logic 0 'caps.effective = all' "all means every cap up to cap_last_cap"
 logic 2 'caps.effective = cap_sys_admin cap_nosuch' "an unknown cap is bad input"
+
+# ---- the real probe where the bounding set differs from the permitted one ----
+# uid 65534 with no capabilities keeps the full bounding set: a probe that
+# reads one set for the other fails here.
+bnd=$(awk '/^CapBnd:/ {print $2}' /proc/self/status)
+if $root && (( (0x$bnd & 0xa1) == 0xa1 )); then
+	printf 'caps.permitted = none\ncaps.effective = none\ncaps.bounding >= cap_chown cap_kill cap_setuid\nnnp != on\nseccomp.mode != filter\n' \
+		>"$work/bnd.claims"
+	chmod 644 "$work/bnd.claims"
+	out=$(nobody "$work/bin/blastradius" assess --claims "$work/bnd.claims" 2>&1)
+	rc=$?
+	[ "$rc" = 0 ] && [ "$(grep -c '^ok ' <<<"$out")" = 5 ] && ! grep -q '# SKIP' <<<"$out" &&
+		ok "uid 65534: permitted none, bounding all, nnp and seccomp.mode != hold (real probe)" ||
+		not_ok "bounding differs from permitted" "$(diag "exit $rc" "$out")"
+	printf 'caps.bounding = none\n' >"$work/bnd-wrong.claims"
+	chmod 644 "$work/bnd-wrong.claims"
+	out=$(nobody "$work/bin/blastradius" assess --claims "$work/bnd-wrong.claims" 2>&1)
+	[ $? = 1 ] && ok "uid 65534: claiming its bounding set empty fails" ||
+		not_ok "bounding none must fail" "$(diag "$out")"
+else
+	skip "bounding differs from permitted" "needs root (to run the probe as uid 65534) with chown, kill, setuid in its bounding set"
+	skip "bounding none must fail" "needs root"
+fi
 
 # ---- a wrong claim fails, naming it ----
 if starts unshare -r; then
@@ -302,6 +403,18 @@ if starts unshare -r; then
 		not_ok "wrong claim exits 1 naming it" "$(diag "exit $rc" "$out")"
 else
 	skip "wrong claim exits 1 naming it" "unshare -r cannot create a user namespace here"
+fi
+
+# ---- the plain summary says what was measured, both ways ----
+if starts unshare -r && starts "$cli" sandbox "$work/strict-agent.profile" --; then
+	a=$("$cli" assess -- unshare -r 2>&1)
+	b=$("$cli" assess -- "$cli" sandbox "$work/strict-agent.profile" -- {} 2>&1)
+	grep -qx "#   CAN see the host's processes" <<<"$a" && grep -qx "#   cannot see the host's processes" <<<"$b" &&
+		grep -qx '#   holds no capabilities in effect' <<<"$b" && grep -q '^#   HOLDS capabilities in effect: ' <<<"$a" &&
+		ok "summary: unshare -r CAN see host processes and holds caps; the strict agent cannot and holds none" ||
+		not_ok "summary lines" "$(diag "$(grep -A8 'In short' <<<"$a")" "$(grep -A8 'In short' <<<"$b")")"
+else
+	skip "summary lines" "unshare -r or the strict-agent profile cannot start here"
 fi
 
 # ---- a daemon socket: reachable through a bind of /, not from a tmpfs root ----
@@ -344,6 +457,48 @@ else
 	skip "unshare -r socket claim fails" "unshare -r cannot create a user namespace here"
 fi
 
+# ---- an abstract unix socket: reachable in a shared network namespace ----
+abs=br-assess-$$
+kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+daemon_pid=
+coproc ABSTRACT { exec python3 -u -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind("\0" + sys.argv[1]); s.listen(64)
+print("ready")
+while True:
+    s.accept()[0].close()
+' "$abs"; }
+abstract_pid=$ABSTRACT_PID
+daemon_pid=$abstract_pid
+read -r _ <&"${ABSTRACT[0]}"
+if starts unshare -r; then
+	out=$("$cli" assess --socket "@$abs" --claims "$work/noreach.claims" -- unshare -r 2>&1)
+	[ $? = 1 ] && grep -q "connected: .*@$abs" <<<"$out" &&
+		ok "--socket @name: an abstract socket in a shared network namespace is reachable" ||
+		not_ok "--socket @name reachable" "$(diag "$out")"
+	out=$("$cli" assess --claims "$work/noreach.claims" -- unshare -r 2>&1)
+	grep -q "connected: .*@$abs" <<<"$out" &&
+		ok "without --socket: the outside's listening abstract socket is tried inside" ||
+		not_ok "abstract socket from /proc/net/unix" "$(diag "$out")"
+	out=$("$cli" assess --socket "@$abs" --out "$work/bundles/abstract" --claims "$work/noreach.claims" \
+		-- unshare -rn 2>&1)
+	python3 - "$work/bundles/abstract/observations.json" "@$abs" <<-'EOF' &&
+		import json, sys
+		o = json.load(open(sys.argv[1]))
+		r = [x for x in o["inside"] if x["key"] == "socket." + sys.argv[2]]
+		assert r and r[0]["value"] == "denied(ECONNREFUSED)", r
+		assert [x for x in o["outside"] if x["key"] == "socket." + sys.argv[2] and x["value"] == "allowed"]
+	EOF
+		ok "unshare -rn: the same abstract socket is refused inside, live outside" ||
+		not_ok "abstract socket in a new network namespace" "$(diag "$out")"
+else
+	skip "--socket @name reachable" "unshare -r cannot create a user namespace here"
+	skip "abstract socket from /proc/net/unix" "unshare -r cannot create a user namespace here"
+	skip "abstract socket in a new network namespace" "unshare -r cannot create a user namespace here"
+fi
+kill "$abstract_pid" 2>/dev/null
+
 # ---- TIOCSTI through a terminal (script(1) gives us one) ----
 # Unprivileged: CAP_SYS_ADMIN in the init namespace passes every TIOCSTI check.
 legacy=$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)
@@ -353,20 +508,34 @@ printf 'tiocsti = denied\n' >"$work/tiocsti-denied.claims"
 chmod 644 "$work"/*.claims
 user=()
 $root && user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+# tiocsti DESC CLAIMS GREP CMD...: assess in a terminal (script(1)) as the
+# unprivileged user, CMD launching the probe; GREP must match too.
+tiocsti() {
+	local desc=$1 claims=$2 want=$3
+	shift 3
+	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
+		"$work/$claims" -- "$@")" /dev/null)
+	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" && grep -q "$want" <<<"$out" && ok "$desc" ||
+		not_ok "$desc" "$(diag "$out")"
+}
 if have script && have bwrap && starts "${user[@]}" bwrap --ro-bind / / --dev /dev --proc /proc; then
-	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
-		"$work/tiocsti-same.claims" -- bwrap --ro-bind / / --dev /dev --proc /proc)" /dev/null)
-	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" &&
-		ok "bwrap sharing the session: TIOCSTI $expect (legacy_tiocsti=$legacy)" ||
-		not_ok "bwrap TIOCSTI $expect" "$(diag "$out")"
-	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
-		"$work/tiocsti-denied.claims" -- bwrap --new-session --ro-bind / / --dev /dev --proc /proc)" /dev/null)
-	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" && grep -q 'not-ctty\|sysctl' <<<"$out" &&
-		ok "bwrap --new-session: TIOCSTI on the inherited terminal is denied (CVE-2017-5226)" ||
-		not_ok "bwrap --new-session TIOCSTI denied" "$(diag "$out")"
+	tiocsti "bwrap sharing the session: TIOCSTI $expect (legacy_tiocsti=$legacy)" tiocsti-same.claims . \
+		bwrap --ro-bind / / --dev /dev --proc /proc
+	tiocsti "bwrap --new-session: TIOCSTI on the inherited terminal is denied (CVE-2017-5226)" \
+		tiocsti-denied.claims 'not-ctty\|sysctl' bwrap --new-session --ro-bind / / --dev /dev --proc /proc
 else
 	skip "TIOCSTI through a terminal" "needs script(1) (util-linux) and bwrap"
 	skip "TIOCSTI with --new-session" "needs script(1) (util-linux) and bwrap"
+fi
+# The same two behaviours with nothing optional: env shares the session,
+# setsid(1) (util-linux) starts a new one, as --new-session does.
+if have script && have setsid; then
+	tiocsti "no sandbox, same session: TIOCSTI $expect (legacy_tiocsti=$legacy)" tiocsti-same.claims . env {}
+	tiocsti "setsid: TIOCSTI on the inherited terminal is denied" tiocsti-denied.claims 'not-ctty\|sysctl' \
+		setsid -w {}
+else
+	skip "TIOCSTI, same session" "needs script(1) and setsid(1) (util-linux)"
+	skip "TIOCSTI with setsid" "needs script(1) and setsid(1) (util-linux)"
 fi
 
 done_testing

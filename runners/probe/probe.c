@@ -38,6 +38,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <termios.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +49,7 @@
 #include "facts.h"
 #include "fhandle.h"
 #include "harness.h" /* br_errname */
+#include "landlock.h"
 #include "probe.h"
 #include "proc.h"
 
@@ -1100,6 +1104,208 @@ static void probe_sockets(char **extra, int nextra)
 	}
 }
 
+/* ---- Landlock, right by right: refused where DAC allows = handled ---- */
+
+static long do_landlock_abi(void *arg)
+{
+	(void)arg;
+	return br_landlock_abi();
+}
+
+static long do_truncate(void *arg)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/.blastradius-probe-trunc.%d", (const char *)arg,
+		 (int)getpid());
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return BR_PROBE_BROKEN;
+	close(fd);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	unlink(path);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* TCGETS on a device that is no tty: ENOTTY once Landlock let it through. */
+static long do_ioctl_dev(void *arg)
+{
+	int fd = open(arg, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return BR_PROBE_BROKEN;
+	r = ioctl(fd, TCGETS, &(struct termios){0}) ? -errno : 0;
+	close(fd);
+	/* the driver's own answer, past Landlock's hook */
+	return r == -ENOTTY || r == -EINVAL ? 0 : r;
+}
+
+static long do_tcp(void *arg)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
+	bool bind_it = *(const char *)arg == 'b';
+
+	if (fd < 0)
+		return BR_PROBE_BROKEN;
+	a.sin_port = htons(bind_it ? 0 : 1);
+	r = (bind_it ? bind(fd, (struct sockaddr *)&a, sizeof(a))
+		     : connect(fd, (struct sockaddr *)&a, sizeof(a))) ? -errno : 0;
+	close(fd);
+	/* Past Landlock's hook: no address here, nothing listening on port 1. */
+	return r == -EADDRNOTAVAIL || r == -ECONNREFUSED || r == -ENETUNREACH ? 0 : r;
+}
+
+static long do_kill(void *arg)
+{
+	return kill(*(const pid_t *)arg, 0) ? -errno : 0;
+}
+
+/* The probe's own parent (the launcher's side): the worker's parent is the
+ * probe's main process, whose parent /proc/PID/stat names. */
+static pid_t probe_parent(void)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)getppid());
+	if (br_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
+		return 0;
+	return (pid_t)atoi(p + 4); /* ") S PPID" */
+}
+
+/* May we signal pid by DAC alone (same real or effective uid, or root)? */
+static bool dac_may_signal(pid_t pid)
+{
+	char path[64], buf[4096], *p;
+	unsigned r, e;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (br_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strstr(buf, "\nUid:")) ||
+	    sscanf(p + 5, "%u %u", &r, &e) != 2)
+		return false;
+	return geteuid() == 0 || getuid() == r || geteuid() == r || getuid() == e;
+}
+
+static void right(const char *name, int need, int abi, const struct br_outcome *o,
+		  const char *what, const char *untested_why)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "landlock.right.%s", name);
+	if (abi < need)
+		obs(key, "absent", "kernel", "needs Landlock ABI %d, the kernel has %d", need, abi);
+	else if (untested_why)
+		obs(key, "untested", "none", "%s", untested_why);
+	else if (o->kind == BR_DENIED && (o->err == EACCES || o->err == EPERM))
+		obs(key, "handled", "lsm", "%s: refused with %s where DAC allows it", what,
+		    br_errname(o->err));
+	else if (o->kind == BR_ALLOWED)
+		obs(key, "allowed", "none", "%s worked: the domain does not handle it", what);
+	else
+		obs_outcome(key, o, "probe-error", what);
+}
+
+static void probe_landlock_rights(char **extra, int nextra)
+{
+	static const char *const devs[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/urandom"};
+	const char *cands[MAX_EXTRA + 8];
+	char scratch[PATH_MAX] = "", *home = getenv("HOME"), cwd[PATH_MAX];
+	struct br_outcome o = {0};
+	int n = 0, abi;
+	pid_t parent;
+
+	attempt("landlock_create_ruleset(NULL, 0, VERSION) in a child");
+	{
+		struct br_outcome v;
+
+		br_probe(&v, do_landlock_abi, NULL, 0, TIMEOUT_MS);
+		abi = v.kind == BR_ALLOWED ? (int)v.ret : 0;
+	}
+	/* truncate: in a scratch directory we can create files in, a file we
+	 * made; refused there means handled (and not granted there). */
+	for (int i = 0; i < nextra; i++)
+		cands[n++] = extra[i];
+	if (home && home[0] == '/')
+		cands[n++] = home;
+	if (getcwd(cwd, sizeof(cwd)))
+		cands[n++] = cwd;
+	cands[n++] = "/tmp";
+	cands[n++] = "/var/tmp";
+	cands[n++] = "/dev/shm";
+	attempt("mkdtemp a scratch directory");
+	for (int i = 0; i < n && !scratch[0]; i++) {
+		snprintf(scratch, sizeof(scratch), "%s/.blastradius-probe.XXXXXX", cands[i]);
+		if (!mkdtemp(scratch))
+			scratch[0] = 0;
+	}
+	if (scratch[0]) {
+		attempt("landlock.right.truncate");
+		br_probe(&o, do_truncate, scratch, 0, TIMEOUT_MS);
+	}
+	right("truncate", 3, abi, &o, "open(O_TRUNC) of a file the probe made in a scratch directory",
+	      !scratch[0] ? "no directory where the probe can create a file" :
+	      o.kind == BR_PROBE_ERROR ? "the probe could not create a file in its scratch directory" :
+	      o.kind == BR_ALLOWED ? "truncating worked in the scratch directory: not handled, or "
+	      "granted there" : NULL);
+	if (scratch[0])
+		rmdir(scratch);
+	/* ioctl_dev: any of a few devices every system has. */
+	{
+		struct br_outcome any = {.kind = BR_PROBE_ERROR};
+
+		for (size_t i = 0; i < sizeof(devs) / sizeof(*devs); i++) {
+			attempt("landlock.right.ioctl_dev %s", devs[i]);
+			br_probe(&o, do_ioctl_dev, (void *)devs[i], 0, TIMEOUT_MS);
+			if ((o.kind == BR_DENIED && o.err == EACCES) || (o.kind == BR_ALLOWED && any.kind != BR_DENIED))
+				any = o;
+		}
+		right("ioctl_dev", 5, abi, &any, "ioctl(TCGETS) on /dev/null, /dev/zero, /dev/full, "
+		      "/dev/urandom", any.kind == BR_PROBE_ERROR ? "none of the devices opens here" :
+		      NULL);
+	}
+	attempt("landlock.right.bind_tcp");
+	br_probe(&o, do_tcp, "b", 0, TIMEOUT_MS);
+	right("bind_tcp", 4, abi, &o, "bind(127.0.0.1:0)",
+	      o.kind == BR_PROBE_ERROR ? "no TCP socket can be created here" : NULL);
+	attempt("landlock.right.connect_tcp");
+	br_probe(&o, do_tcp, "c", 0, TIMEOUT_MS);
+	right("connect_tcp", 4, abi, &o, "connect(127.0.0.1:1)",
+	      o.kind == BR_PROBE_ERROR ? "no TCP socket can be created here" : NULL);
+	attempt("landlock.right.signal");
+	parent = probe_parent();
+	if (parent > 0)
+		br_probe(&o, do_kill, &parent, 0, TIMEOUT_MS);
+	right("signal", 6, abi, &o, "kill(the probe's parent, 0)",
+	      parent <= 0 ? "the probe's parent is unknown" :
+	      !dac_may_signal(parent) ? "DAC alone forbids signalling the parent" :
+	      o.kind == BR_ALLOWED ? "signalling the parent worked, but it may be in our own domain"
+	      : NULL);
+	/* abstract_unix_socket: a refusal (EPERM) proves the scope; a success
+	 * may be a listener in our own domain. */
+	{
+		static const char *list[MAX_SOCKETS];
+		int ns = unix_listeners(list, 0, MAX_SOCKETS), tried = 0;
+		struct br_outcome any = {0};
+
+		for (int i = 0; i < ns && any.kind != BR_DENIED; i++) {
+			if (list[i][0] != '@')
+				continue;
+			attempt("landlock.right.abstract_unix_socket %s", list[i]);
+			br_probe(&o, do_connect, (void *)list[i], 0, TIMEOUT_MS);
+			tried++;
+			if (o.kind == BR_DENIED && o.err == EPERM)
+				any = o;
+		}
+		right("abstract_unix_socket", 6, abi, &any, "connect(2) to a listening abstract socket",
+		      !tried ? "no listening abstract socket to try" : any.kind != BR_DENIED ?
+		      "abstract sockets accepted, but their listeners may be in our own domain" : NULL);
+	}
+}
+
 /* TIOCSTI pushes input into a terminal. A NULL char pointer gives EFAULT
  * only after the tty and capability checks passed. Without a controlling
  * terminal (setsid), an inherited terminal fd is what an attacker holds:
@@ -1177,6 +1383,11 @@ static void sec_fs(void)
 	probe_fs(opt.paths, opt.npaths, br_fact_lsm(lsm, sizeof(lsm)) ? lsm : NULL);
 }
 
+static void sec_landlock(void)
+{
+	probe_landlock_rights(opt.paths, opt.npaths);
+}
+
 static void sec_sockets(void)
 {
 	probe_sockets(opt.sockets, opt.nsockets);
@@ -1190,7 +1401,8 @@ static const struct section {
 	{"facts", sec_facts},         {"seccomp.default", probe_default_action},
 	{"syscalls", probe_syscalls}, {"crossings", probe_crossings},
 	{"io_uring", probe_uring},    {"fhandle", sec_fhandle},
-	{"fs", sec_fs},               {"procsys", probe_procsys},
+	{"fs", sec_fs},               {"landlock", sec_landlock},
+	{"procsys", probe_procsys},
 	{"sockets", sec_sockets},     {"tiocsti", probe_tiocsti},
 };
 

@@ -41,19 +41,20 @@
 #define Y CAP_CHOWN       /* a cap that stays, to show the exec did grant */
 
 struct report {
-	unsigned euid;
+	unsigned euid, egid;
 	unsigned long long eff, prm, inh, amb, bnd;
 	int ok;
 };
 
-/* The helper side: print "euid eff prm inh amb bnd" (hex masks). */
+/* The helper side: print "euid egid eff prm inh amb bnd" (hex masks). */
 static int report_main(void)
 {
 	struct br_caps c;
 
 	if (br_caps_get(&c))
 		return 1;
-	printf("%u %llx %llx %llx %llx %llx\n", (unsigned)geteuid(), (unsigned long long)c.eff,
+	printf("%u %u %llx %llx %llx %llx %llx\n", (unsigned)geteuid(), (unsigned)getegid(),
+	       (unsigned long long)c.eff,
 	       (unsigned long long)c.prm, (unsigned long long)c.inh,
 	       (unsigned long long)c.amb, (unsigned long long)c.bnd);
 	return 0;
@@ -117,6 +118,14 @@ static void helper_suid(void)
 	ASSERT_OK(chmod("suid", 04755));
 }
 
+/* setgid root (group 0): raises the egid, never capabilities */
+static void helper_sgid(void)
+{
+	copy_self("sgid", 0755);
+	ASSERT_OK(chown("sgid", 0, 0));
+	ASSERT_OK(chmod("sgid", 02755));
+}
+
 static void helper_fcaps(const char *caps)
 {
 	copy_self("fcaps", 0755);
@@ -163,10 +172,10 @@ static struct report run_helper(const char *path, void (*before)(void *), void *
 		return r;
 	}
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	ASSERT_EQ(6, sscanf(buf, "%u %llx %llx %llx %llx %llx", &r.euid, &r.eff, &r.prm, &r.inh,
-			    &r.amb, &r.bnd));
+	ASSERT_EQ(7, sscanf(buf, "%u %u %llx %llx %llx %llx %llx", &r.euid, &r.egid, &r.eff, &r.prm,
+			    &r.inh, &r.amb, &r.bnd));
 	r.ok = 1;
-	TH_LOG("%s: euid=%u eff=%llx prm=%llx inh=%llx amb=%llx bnd=%llx", path, r.euid, r.eff,
+	TH_LOG("%s: euid=%u egid=%u eff=%llx prm=%llx inh=%llx amb=%llx bnd=%llx", path, r.euid, r.egid, r.eff,
 	       r.prm, r.inh, r.amb, r.bnd);
 	return r;
 }
@@ -224,11 +233,11 @@ static void before_ambient_nobody(void *arg)
 #define BND (-2LL)  /* equal to the helper's bounding set */
 
 struct exec_case {
-	const char *helper; /* "plain", "suid", or "fcaps" */
+	const char *helper; /* "plain", "suid", "sgid" or "fcaps" */
 	const char *fcaps;  /* file caps of "fcaps", as cap_from_text() takes them */
 	void (*before)(void *);
 	int exec_errno;     /* execve must fail with this, or 0 */
-	long long euid, prm, eff, amb; /* expected, ZERO or BND; 0: any */
+	long long euid, egid, prm, eff, amb; /* expected, ZERO or BND; 0: any */
 	br_capmask has;     /* in prm */
 	br_capmask lacks;   /* in none of prm, eff, bnd */
 };
@@ -257,6 +266,8 @@ static void exec_case(const struct exec_case *c)
 	snprintf(path, sizeof(path), "./%s", c->helper);
 	if (!strcmp(c->helper, "suid"))
 		helper_suid();
+	else if (!strcmp(c->helper, "sgid"))
+		helper_sgid();
 	else if (!strcmp(c->helper, "fcaps"))
 		helper_fcaps(c->fcaps);
 	r = run_helper(path, c->before, NULL);
@@ -267,6 +278,7 @@ static void exec_case(const struct exec_case *c)
 	}
 	ASSERT_TRUE(r.ok);
 	expect_set("euid", c->euid, r.euid, 0);
+	expect_set("egid", c->egid, r.egid, 0);
 	expect_set("prm", c->prm, r.prm, r.bnd);
 	expect_set("eff", c->eff, r.eff, r.bnd);
 	expect_set("amb", c->amb, r.amb, r.bnd);
@@ -290,6 +302,12 @@ EXEC_CASE(setuid_exec_bounding_dropped, .helper = "suid", .before = before_drop_
 EXEC_CASE(setuid_exec_nnp_blocks, .helper = "suid", .before = before_nnp_nobody,
 	  .euid = NOBODY, .prm = ZERO, .eff = ZERO)
 
+/* A setgid-root exec raises the egid only, and NNP keeps even that. */
+EXEC_CASE(setgid_exec_raises_egid_control, .helper = "sgid", .before = before_nobody,
+	  .euid = NOBODY, .egid = ZERO, .prm = ZERO, .eff = ZERO)
+EXEC_CASE(setgid_exec_nnp_blocks, .helper = "sgid", .before = before_nnp_nobody,
+	  .euid = NOBODY, .egid = NOBODY, .prm = ZERO, .eff = ZERO)
+
 /* ...nor through file caps. With the effective bit, a file whose fP the
  * bounding set cannot cover is not run at all (bprm_caps_from_vfs_caps():
  * "insufficient to execute correctly"). */
@@ -309,6 +327,8 @@ EXEC_CASE(ambient_plain_exec_kept_control, .helper = "plain", .before = before_a
 	  .euid = NOBODY, .prm = BR_CAP(X), .eff = BR_CAP(X), .amb = BR_CAP(X))
 EXEC_CASE(ambient_setuid_exec_cleared, .helper = "suid", .before = before_ambient_nobody,
 	  .euid = ZERO, .amb = ZERO)
+EXEC_CASE(ambient_setgid_exec_cleared, .helper = "sgid", .before = before_ambient_nobody,
+	  .euid = NOBODY, .egid = ZERO, .amb = ZERO, .prm = ZERO)
 EXEC_CASE(ambient_file_caps_exec_cleared, .helper = "fcaps", .fcaps = "cap_chown+p",
 	  .before = before_ambient_nobody, .prm = BR_CAP(Y), .amb = ZERO)
 

@@ -2,6 +2,11 @@
  * Mount namespace: mounts made in one namespace stay there unless
  * propagation carries them (shared, slave, private, unbindable), and a
  * copy made for a less privileged user namespace locks what it inherited.
+ * mount_setattr changes only mounts of the caller's own mount namespace:
+ * an fd kept from another namespace is EINVAL. Idmapped mounts (tmpfs: 6.3)
+ * need a detached mount (open_tree CLONE; an attached one is EINVAL) of a
+ * filesystem whose superblock's user namespace the caller controls: root of
+ * a user namespace cannot idmap a tmpfs the host mounted (EPERM).
  *
  *   <scratch>/            tmpfs of the case's own mount namespace
  *   <scratch>/sub/        mount point used by the children
@@ -15,6 +20,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -254,6 +261,123 @@ TEST_F(locked, clear_flag_eperm)
 TEST_F(locked, clear_flag_unlocked_control)
 {
 	ASSERT_EQ(0, br_child(clear_in_copy, NULL));
+}
+
+/* mount_setattr(RDONLY) through an fd to the scratch tmpfs, after moving to
+ * a new mount namespace when `leave`: 0 or errno. */
+static int setattr_via_fd(bool leave)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	int fd, ret;
+
+	outside(0);
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	if (leave)
+		ASSERT_OK(unshare(CLONE_NEWNS));
+	ret = (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof(attr));
+	if (ret && errno == ENOSYS)
+		SKIP("mount_setattr needs Linux 5.12");
+	return ret ? errno : 0;
+}
+
+TEST(mount_setattr_other_mntns_einval)
+{
+	ASSERT_EQ(EINVAL, setattr_via_fd(true));
+}
+
+TEST(mount_setattr_own_mntns_control)
+{
+	ASSERT_EQ(0, setattr_via_fd(false));
+}
+
+/* ---- idmapped mounts, as root of a user namespace of our own ---- */
+
+#define TMPFS_MAGIC_ 0x01021994
+
+static int block_on_pipe(void *arg)
+{
+	char c;
+
+	close(((int *)arg)[1]);
+	return read(((int *)arg)[0], &c, 1) < 0;
+}
+
+/* The user namespace of a child of ours (root mapped to us), alive until
+ * the case ends: the idmapping to apply. */
+static int child_userns_fd(void)
+{
+	static int p[2];
+	char path[64];
+	pid_t pid;
+	int fd;
+
+	ASSERT_OK(pipe(p));
+	pid = br_idmap_spawn(0, NULL, block_on_pipe, p, NULL);
+	if (pid < 0)
+		br_require_userns();
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	return fd;
+}
+
+/* MOUNT_ATTR_IDMAP to a child user namespace on path: detached (an
+ * open_tree clone) or attached. 0 or errno. */
+static int idmap(const char *path, bool detached)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP};
+	int fd, ufd = child_userns_fd(), r;
+
+	attr.userns_fd = (unsigned)ufd;
+	fd = detached ? (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | O_CLOEXEC)
+		      : open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOSYS)
+		SKIP("open_tree needs Linux 5.2");
+	ASSERT_LE(0, fd);
+	r = (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof(attr));
+	if (r && errno == ENOSYS)
+		SKIP("mount_setattr needs Linux 5.12");
+	r = r ? errno : 0;
+	close(fd);
+	close(ufd);
+	return r;
+}
+
+/* Our scratch tmpfs, mounted inside our user namespace; SKIP unless tmpfs
+ * takes idmaps here. */
+static void idmap_scratch(void)
+{
+	int ret = br_scratch(BR_SCRATCH_USERNS, dir, sizeof(dir));
+
+	if (ret)
+		SKIP("cannot mount a private tmpfs in a user namespace: %s", br_errname(-ret));
+	if (idmap(dir, true) == EINVAL)
+		SKIP("no idmapped tmpfs mounts here (Linux 6.3)");
+}
+
+TEST(idmap_own_detached_tmpfs_control)
+{
+	idmap_scratch();
+	ASSERT_EQ(0, idmap(dir, true));
+}
+
+TEST(idmap_attached_mount_einval)
+{
+	idmap_scratch();
+	ASSERT_EQ(EINVAL, idmap(dir, false));
+}
+
+/* /dev/shm: a tmpfs the host mounted (its superblock belongs to the initial
+ * user namespace), seen from our own user and mount namespaces. */
+TEST(idmap_host_tmpfs_eperm)
+{
+	struct statfs sf;
+
+	if (statfs("/dev/shm", &sf) || sf.f_type != TMPFS_MAGIC_)
+		SKIP("/dev/shm is not a tmpfs here");
+	idmap_scratch();
+	ASSERT_EQ(EPERM, idmap("/dev/shm", true));
 }
 
 TEST_HARNESS_MAIN

@@ -3,7 +3,8 @@
  * namespace that owns it; a user namespace can be joined only by a
  * single-threaded process, never the caller's own and never an ancestor;
  * the type must match; a pid namespace is entered by the children only, and
- * only downwards.
+ * only downwards. A pidfd names a process, not its namespaces: once that
+ * process has exited (even unreaped), setns through it is ESRCH.
  * Targets are children in namespaces of their own (br_idmap_spawn).
  */
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -236,6 +238,45 @@ TEST(mnt_join_with_cap_control)
 	ASSERT_LE(0, fd);
 	ASSERT_OK(unshare(CLONE_NEWNS));
 	ASSERT_OK(setns(fd, CLONE_NEWNS)); /* back into the first one */
+}
+
+/* A child in a new uts namespace (and user namespace when not root): its
+ * pidfd. It lives until the case ends. */
+static int uts_child_pidfd(pid_t *pid)
+{
+	int fd;
+
+	*pid = target(CLONE_NEWUTS);
+	fd = (int)syscall(SYS_pidfd_open, *pid, 0);
+	if (fd < 0 && errno == ENOSYS)
+		SKIP("pidfd_open needs Linux 5.3");
+	ASSERT_LE(0, fd);
+	return fd;
+}
+
+TEST(pidfd_of_exited_child_esrch)
+{
+	pid_t pid;
+	int fd = uts_child_pidfd(&pid);
+	siginfo_t si;
+
+	ASSERT_OK(kill(pid, SIGKILL));
+	/* exited but not reaped: WNOWAIT keeps the zombie */
+	ASSERT_OK(waitid(P_PIDFD, (id_t)fd, &si, WEXITED | WNOWAIT));
+	ASSERT_EQ(-ESRCH, br_ns_setns_pidfd(fd, CLONE_NEWUSER | CLONE_NEWUTS));
+}
+
+TEST(pidfd_of_live_child_joins_control)
+{
+	pid_t pid;
+	int fd = uts_child_pidfd(&pid);
+	struct br_ns_id want;
+	int r;
+
+	ASSERT_EQ(0, br_ns_id(pid, "uts", &want));
+	r = br_ns_setns_pidfd(fd, CLONE_NEWUSER | CLONE_NEWUTS);
+	ASSERT_LE(0, r);
+	ASSERT_EQ(1, br_ns_is(0, "uts", &want));
 }
 
 TEST_HARNESS_MAIN

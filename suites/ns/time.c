@@ -3,10 +3,17 @@
  * written to /proc/PID/timens_offsets before any process enters; they apply
  * to the children (unshare moves only time_for_children), never to
  * CLOCK_REALTIME, and become read-only (EACCES) once a process is inside.
+ * Inside, every way to read the clocks agrees: the vDSO and the raw
+ * syscall, /proc/uptime (boottime), and absolute timers, which take the
+ * namespace's time.
  */
 #include <fcntl.h>
 #include <sched.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,23 +54,37 @@ static long long secs(clockid_t c)
 	return ts.tv_sec;
 }
 
-/* The clock as a forked child sees it, minus ours now. */
-static long long child_minus_us(clockid_t c)
+/* Run fn in a forked child (inside the namespace once offsets are set). */
+static long long in_child(long long (*fn)(void))
 {
 	int p[2];
-	long long theirs = 0;
+	long long v = 0;
 	pid_t pid;
 
 	ASSERT_OK(pipe(p));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		theirs = secs(c);
-		_exit(write(p[1], &theirs, sizeof(theirs)) != sizeof(theirs));
+		v = fn();
+		_exit(write(p[1], &v, sizeof(v)) != sizeof(v));
 	}
-	ASSERT_EQ((ssize_t)sizeof(theirs), read(p[0], &theirs, sizeof(theirs)));
+	ASSERT_EQ((ssize_t)sizeof(v), read(p[0], &v, sizeof(v)));
 	ASSERT_EQ(0, br_wait(pid));
-	return theirs - secs(c);
+	return v;
+}
+
+static clockid_t child_clock;
+
+static long long child_clock_secs(void)
+{
+	return secs(child_clock);
+}
+
+/* The clock as a forked child sees it, minus ours now. */
+static long long child_minus_us(clockid_t c)
+{
+	child_clock = c;
+	return in_child(child_clock_secs) - secs(c);
 }
 
 static void near(long long want, long long seen)
@@ -166,6 +187,73 @@ TEST(negative_clock_erange)
 	enter();
 	snprintf(line, sizeof(line), "monotonic %lld 0", -(secs(CLOCK_MONOTONIC) + DAY));
 	ASSERT_EQ(-ERANGE, br_write_file(OFFSETS, line));
+}
+
+/* The raw syscall's CLOCK_MONOTONIC minus the vDSO's (libc's) */
+static long long syscall_minus_vdso(void)
+{
+	struct timespec ts;
+
+	if (syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts))
+		return -1000000;
+	return ts.tv_sec - secs(CLOCK_MONOTONIC);
+}
+
+static long long uptime_secs(void)
+{
+	char buf[64];
+
+	if (br_read_file("/proc/uptime", buf, sizeof(buf)) <= 0)
+		return -1000000;
+	return atoll(buf);
+}
+
+TEST(vdso_and_syscall_see_the_offset)
+{
+	enter();
+	offset("monotonic", DAY);
+	near(DAY, child_minus_us(CLOCK_MONOTONIC));
+	near(0, in_child(syscall_minus_vdso));
+}
+
+TEST(uptime_shows_boottime_offset)
+{
+	long long host = uptime_secs();
+
+	enter();
+	offset("boottime", DAY);
+	near(host + DAY, in_child(uptime_secs));
+}
+
+TEST(uptime_without_time_ns_control)
+{
+	near(uptime_secs(), in_child(uptime_secs));
+}
+
+/* An absolute CLOCK_MONOTONIC timer for the namespace's "now" has expired:
+ * it fires at once. Read as host time it would be a day away. 1: fired. */
+static long long abs_timer_now_fires(void)
+{
+	struct itimerspec it = {0};
+	struct pollfd p = {.events = POLLIN};
+
+	p.fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (p.fd < 0 || clock_gettime(CLOCK_MONOTONIC, &it.it_value) ||
+	    timerfd_settime(p.fd, TFD_TIMER_ABSTIME, &it, NULL))
+		return -1;
+	return poll(&p, 1, 2000);
+}
+
+TEST(absolute_timer_uses_namespace_time)
+{
+	enter();
+	offset("monotonic", DAY);
+	ASSERT_EQ(1, in_child(abs_timer_now_fires));
+}
+
+TEST(absolute_timer_without_time_ns_control)
+{
+	ASSERT_EQ(1, in_child(abs_timer_now_fires));
 }
 
 TEST(unshare_needs_cap, .as = BR_UNPRIV)

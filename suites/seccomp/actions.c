@@ -141,6 +141,37 @@ TEST(trace_without_tracer_gives_enosys)
 }
 
 
+/* Syscall number -1 (what a tracer uses to skip a call) still meets the
+ * filter: here it matches and gets EXDEV; without a filter it is ENOSYS. */
+static long call_nr_minus_1(void *filter)
+{
+	long r = filter ? br_seccomp_load_text("ld nr\njeq 0xffffffff 0 1\nret ERRNO(18)\nret ALLOW\n",
+					       BR_SECCOMP_NNP)
+			: 0;
+
+	if (r)
+		return errno = (int)-r, BR_PROBE_BROKEN;
+	return br_sys(BR_ABI_NATIVE, -1, 0, 0, 0, 0, 0, 0);
+}
+
+TEST(nr_minus_1_meets_the_filter)
+{
+	struct br_outcome o;
+
+	br_probe(&o, call_nr_minus_1, (void *)1, 0, 0);
+	ASSERT_EQ(BR_DENIED, o.kind);
+	ASSERT_EQ(EXDEV, o.err);
+}
+
+TEST(nr_minus_1_without_filter_enosys_control)
+{
+	struct br_outcome o;
+
+	br_probe(&o, call_nr_minus_1, NULL, 0, 0);
+	ASSERT_EQ(BR_UNSUPPORTED, o.kind);
+	ASSERT_EQ(ENOSYS, o.err);
+}
+
 /* ---- TRAP ---- */
 
 static volatile sig_atomic_t trap_code, trap_nr, trap_errno, trap_arch, trap_addr_ok;

@@ -6,7 +6,13 @@
  *  - RET_TRACE stops the tracee for its tracer (PTRACE_EVENT_SECCOMP, the
  *    filter's data as event message). If the tracer changes the syscall
  *    number, the filters run again on the new number (4.8+), so a tracer
- *    cannot be used to smuggle a denied call past them.
+ *    cannot be used to smuggle a denied call past them. The same holds on
+ *    the other ptrace path: a rewrite at a PTRACE_SYSCALL entry stop happens
+ *    before seccomp runs, so the filters see the new number. A tracer can
+ *    skip a call (number -1) and choose its return value.
+ *  - PTRACE_SECCOMP_GET_METADATA (4.16) reads a tracee's filter flags (LOG
+ *    here); like GET_FILTER it needs CAP_SYS_ADMIN in the initial user
+ *    namespace, so root of a user namespace cannot read them (EACCES).
  */
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -130,6 +136,8 @@ TEST(suspend_seccomp_init_ns_root_control, .as = BR_ROOT)
 #define TRACE_FILTER                                                                               \
 	"ld nr\njeq getppid 0 1\nret TRACE(77)\njeq getpid 0 1\nret ERRNO(18)\nret ALLOW\n"
 
+#define SKIP_RET 4545 /* what the tracer makes a skipped call return */
+
 static _Noreturn void traced_child(void)
 {
 	long r;
@@ -140,12 +148,13 @@ static _Noreturn void traced_child(void)
 	if (br_seccomp_load_text(TRACE_FILTER, BR_SECCOMP_NNP))
 		_exit(21);
 	r = raw(SYS_getppid);
-	/* 0: the rewritten call ran; else its errno */
-	_exit(r < 0 ? (int)-r : 0);
+	/* 0: the rewritten call ran; 45: skipped with the tracer's value; else its errno */
+	_exit(r < 0 ? (int)-r : r == SKIP_RET ? 45 : 0);
 }
 
 /*
- * Trace one getppid; at the seccomp stop rewrite it to new_nr. Returns the
+ * Trace one getppid; at the seccomp stop rewrite it to new_nr (-1: skip it,
+ * returning SKIP_RET). Returns the
  * child's exit status, or 100 + a step number when tracing went wrong;
  * 150 when the event message was not the filter's data.
  */
@@ -175,28 +184,181 @@ static int rewrite_to(void *new_nr)
 			if (ptrace(PTRACE_POKEUSER, pid, offsetof(struct user_regs_struct, orig_rax),
 				   (long)new_nr))
 				return 104;
+			if ((long)new_nr == -1 &&
+			    ptrace(PTRACE_POKEUSER, pid, offsetof(struct user_regs_struct, rax), SKIP_RET))
+				return 105;
 		}
 		ptrace(PTRACE_CONT, pid, 0, 0);
 	}
 }
 
-TEST(tracer_rewrite_to_denied_call_rechecked)
+/* Run a tracing scenario in a child; its tracee exits 20 when PTRACE_TRACEME
+ * is refused, which is a skip. */
+static int traced(int (*fn)(void *), void *arg)
 {
-	int r = br_child(rewrite_to, (void *)(long)SYS_getpid);
+	int r = br_child(fn, arg);
 
-	yama_fact();
 	if (r == 20)
 		SKIP("PTRACE_TRACEME refused (kernel.yama.ptrace_scope=3?)");
+	return r;
+}
+
+TEST(tracer_rewrite_to_denied_call_rechecked)
+{
+	int r = traced(rewrite_to, (void *)(long)SYS_getpid);
+
+	yama_fact();
 	ASSERT_EQ(EXDEV, r);
 }
 
 TEST(tracer_rewrite_to_allowed_call_runs_control)
 {
-	int r = br_child(rewrite_to, (void *)(long)SYS_gettid);
+	ASSERT_EQ(0, traced(rewrite_to, (void *)(long)SYS_gettid));
+}
 
-	if (r == 20)
-		SKIP("PTRACE_TRACEME refused (kernel.yama.ptrace_scope=3?)");
+/* ---- the PTRACE_SYSCALL path ---- */
+
+/* Tracee: DENY_GETPPID, stop, gettid. Exit 0: the call ran; else its errno. */
+static _Noreturn void syscall_traced_child(void)
+{
+	long r;
+
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0))
+		_exit(20);
+	if (br_seccomp_load_text(DENY_GETPPID, BR_SECCOMP_NNP))
+		_exit(21);
+	raise(SIGSTOP);
+	r = raw(SYS_gettid);
+	_exit(r < 0 ? (int)-r : 0);
+}
+
+/* At gettid's syscall-entry stop (rax is -ENOSYS there on x86-64), rewrite
+ * it to new_nr. Returns the tracee's exit status, or 100+ on a tracing error. */
+static int syscall_stop_rewrite(void *new_nr)
+{
+	struct user_regs_struct regs;
+	int st, sig = 0;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		syscall_traced_child();
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 101;
+	if (ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL))
+		return 102;
+	for (;;) {
+		if (ptrace(PTRACE_SYSCALL, pid, 0, sig) || waitpid(pid, &st, 0) != pid)
+			return 103;
+		if (!WIFSTOPPED(st))
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		sig = WSTOPSIG(st) == (SIGTRAP | 0x80) ? 0 : WSTOPSIG(st);
+		if (sig || ptrace(PTRACE_GETREGS, pid, 0, &regs))
+			continue;
+		if (regs.orig_rax == SYS_gettid && (long)regs.rax == -ENOSYS)
+			break;
+	}
+	regs.orig_rax = (unsigned long)(long)new_nr;
+	if (ptrace(PTRACE_SETREGS, pid, 0, &regs) || ptrace(PTRACE_CONT, pid, 0, 0))
+		return 104;
+	return br_wait(pid);
+}
+
+TEST(syscall_stop_rewrite_to_denied_call_filtered)
+{
+	ASSERT_EQ(EXDEV, traced(syscall_stop_rewrite, (void *)(long)SYS_getppid));
+}
+
+TEST(syscall_stop_rewrite_to_allowed_call_runs_control)
+{
+	ASSERT_EQ(0, traced(syscall_stop_rewrite, (void *)(long)SYS_getpid));
+}
+
+/* ---- skip: at the seccomp stop, number -1 and a return value ---- */
+
+TEST(trace_skip_returns_the_tracers_value)
+{
+	ASSERT_EQ(45, traced(rewrite_to, (void *)-1L));
+}
+
+/* ---- PTRACE_SECCOMP_GET_METADATA ---- */
+
+/* Trace a child that loaded one LOG filter; read its metadata. Returns 0 and
+ * fills *flags, or the errno of the request, or 100+ on a setup error. */
+static int read_metadata(unsigned long long *flags)
+{
+	struct __ptrace_seccomp_metadata md = {.filter_off = 0};
+	struct pipes p;
+	char c = 0;
+	int st, e = 0;
+	pid_t pid;
+
+	if (pipe(p.ready) || pipe(p.go))
+		return 100;
+	pid = fork();
+	if (pid == 0) {
+		if (br_seccomp_load_text(DENY_GETPPID, BR_SECCOMP_NNP | SECCOMP_FILTER_FLAG_LOG))
+			_exit(10);
+		if (write(p.ready[1], &c, 1) != 1 || read(p.go[0], &c, 1) != 1)
+			_exit(11);
+		_exit(0);
+	}
+	if (read(p.ready[0], &c, 1) != 1)
+		return 101;
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0) || ptrace(PTRACE_INTERRUPT, pid, 0, 0) ||
+	    waitpid(pid, &st, 0) != pid)
+		return 102;
+	if (ptrace(PTRACE_SECCOMP_GET_METADATA, pid, sizeof(md), &md) < 0)
+		e = errno;
+	*flags = md.flags;
+	ptrace(PTRACE_DETACH, pid, 0, 0);
+	if (write(p.go[1], &c, 1) != 1 || br_wait(pid))
+		return 103;
+	return e;
+}
+
+static int metadata_in(void *userns)
+{
+	unsigned long long flags = 0;
+	int r;
+
+	if (userns && unshare(CLONE_NEWUSER))
+		return 250;
+	r = read_metadata(&flags);
+	if (r == 0 && !(flags & SECCOMP_FILTER_FLAG_LOG))
+		return 200; /* read, but without the LOG flag */
+	return r;
+}
+
+TEST(get_metadata_root_reads_log_flag_control, .as = BR_ROOT)
+{
+	int r = br_child(metadata_in, NULL);
+
+	if (r == EIO || r == EINVAL)
+		SKIP("PTRACE_SECCOMP_GET_METADATA needs Linux 4.16 and CONFIG_CHECKPOINT_RESTORE (%s)",
+		     br_errname(r));
 	ASSERT_EQ(0, r);
+}
+
+/* EIO: the request does not exist here (no CONFIG_CHECKPOINT_RESTORE) */
+static void metadata_refused(void *userns)
+{
+	int r = br_child(metadata_in, userns);
+
+	if (r == 250)
+		br_require_userns();
+	if (r == EIO)
+		SKIP("no PTRACE_SECCOMP_GET_METADATA here (EIO: needs CONFIG_CHECKPOINT_RESTORE, 4.16)");
+	ASSERT_EQ(EACCES, r);
+}
+
+TEST(get_metadata_refused_in_user_ns)
+{
+	metadata_refused((void *)1);
+}
+
+TEST(get_metadata_refused_unprivileged, .as = BR_UNPRIV)
+{
+	metadata_refused(NULL);
 }
 
 TEST_HARNESS_MAIN

@@ -3,9 +3,15 @@
  * A sibling whose filter stack has diverged cannot be synchronised; the call
  * then returns that sibling's TID, a *positive* number that is not success.
  * TSYNC_ESRCH (5.7) turns that into -ESRCH, which NEW_LISTENER requires.
+ * A thread held in a ptrace syscall-entry stop while a sibling synchronises a
+ * filter onto it must meet that filter when it resumes into the call.
  */
 #include <linux/seccomp.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -119,6 +125,111 @@ TEST(tsync_with_listener_needs_tsync_esrch)
 	if (r == -EINVAL)
 		SKIP("SECCOMP_FILTER_FLAG_TSYNC_ESRCH needs Linux 5.7");
 	ASSERT_LE(0, r); /* a listener fd */
+}
+
+/* ---- TSYNC onto a thread stopped at its syscall entry by a tracer ---- */
+
+struct installer {
+	int go[2], done[2];
+	bool deny_getppid; /* else a filter that denies getpgrp (control) */
+};
+
+/* The tracee's sibling: on "go", TSYNC a filter onto every thread. */
+static void *installer_main(void *arg)
+{
+	struct installer *in = arg;
+	char c = 0;
+
+	if (read(in->go[0], &c, 1) != 1)
+		return NULL;
+	c = br_seccomp_load_text(in->deny_getppid ? DENY_GETPPID : DENY_GETPGRP,
+				 SECCOMP_FILTER_FLAG_TSYNC) ? 'e' : 'k';
+	if (write(in->done[1], &c, 1) != 1)
+		return NULL;
+	return NULL;
+}
+
+/* The tracee: NNP, the sibling waiting, stop for the tracer, then getppid.
+ * Exit 0: the call ran; else its errno; 20+: setup failed. */
+static _Noreturn void tsync_tracee(struct installer *in)
+{
+	pthread_t th;
+	long r;
+
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0))
+		_exit(20);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || pthread_create(&th, NULL, installer_main, in))
+		_exit(21);
+	raise(SIGSTOP);
+	r = br_sys(BR_ABI_NATIVE, SYS_getppid, 0, 0, 0, 0, 0, 0);
+	_exit(r < 0 ? (int)-r : 0);
+}
+
+/*
+ * Hold the tracee at getppid's syscall-entry stop (PTRACE_SYSCALL; on x86-64
+ * rax is -ENOSYS at entry), let its sibling TSYNC a filter, resume. Returns
+ * the tracee's exit status, 100+ when tracing went wrong, 110 when the
+ * sibling's load failed.
+ */
+static int tsync_at_entry_stop(void *deny_getppid)
+{
+	struct installer in = {.deny_getppid = deny_getppid != NULL};
+	struct user_regs_struct regs;
+	int st;
+	char c;
+	pid_t pid;
+
+	if (pipe(in.go) || pipe(in.done))
+		return 100;
+	pid = fork();
+	if (pid == 0)
+		tsync_tracee(&in);
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 101;
+	if (ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL))
+		return 102;
+	for (int sig = 0;;) {
+		if (ptrace(PTRACE_SYSCALL, pid, 0, sig) || waitpid(pid, &st, 0) != pid)
+			return 103;
+		if (!WIFSTOPPED(st))
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 104;
+		sig = WSTOPSIG(st) == (SIGTRAP | 0x80) ? 0 : WSTOPSIG(st);
+		if (sig || ptrace(PTRACE_GETREGS, pid, 0, &regs))
+			continue;
+		if (regs.orig_rax == SYS_getppid && (long)regs.rax == -ENOSYS)
+			break;
+	}
+	if (write(in.go[1], "g", 1) != 1 || read(in.done[0], &c, 1) != 1)
+		return 105;
+	if (c != 'k')
+		return 110;
+	if (ptrace(PTRACE_CONT, pid, 0, 0))
+		return 106;
+	return br_wait(pid);
+}
+
+/* The sha is linux-6.12.y's (Debian 6.12.117 carries it); the kernel re-reads
+ * its syscall work flags after the ptrace stop. */
+TEST(tsync_reaches_thread_in_syscall_entry_stop,
+     .fixed_by = "linux-git 80b43fb457aa entry: Fix seccomp bypass after ptrace with TSYNC")
+{
+	int r = br_child(tsync_at_entry_stop, (void *)1);
+
+	if (r == 20)
+		SKIP("PTRACE_TRACEME refused (kernel.yama.ptrace_scope=3?)");
+	if (r == 0)
+		br_fail(__FILE__, __LINE__, "getppid ran: the filter a sibling synchronised during the "
+					    "syscall-entry stop was not applied to the resumed call");
+	ASSERT_EQ(EXDEV, r);
+}
+
+TEST(tsync_at_syscall_entry_stop_other_call_runs_control)
+{
+	int r = br_child(tsync_at_entry_stop, NULL);
+
+	if (r == 20)
+		SKIP("PTRACE_TRACEME refused (kernel.yama.ptrace_scope=3?)");
+	ASSERT_EQ(0, r);
 }
 
 TEST_HARNESS_MAIN

@@ -699,6 +699,32 @@ static enum fstate r_write_other(const struct fctx *c, char *t, size_t size)
 	return writable(c, t, size, 2);
 }
 
+/* Landlock is on, but rights the kernel has are left unhandled. */
+static enum fstate r_landlock_partial(const struct fctx *c, char *t, size_t size)
+{
+	char list[512];
+	size_t len = 0;
+	int seen = 0;
+
+	if (is(ov(c, "landlock"), "none"))
+		return F_CLEAR; /* said by landlock-none */
+	list[0] = 0;
+	for (size_t i = 0; i < c->in->n; i++) {
+		const struct rec *x = &c->in->v[i];
+
+		if (x->kind != 'O' || strncmp(x->key, "landlock.right.", 15) || is(x->value, "untested"))
+			continue;
+		seen++;
+		if (is(x->value, "allowed"))
+			app(list, sizeof(list), &len, "%s%s", len ? ", " : "", x->key + 15);
+	}
+	if (!ov(c, "landlock") || !seen)
+		return F_UNMEASURED;
+	if (!len)
+		return F_CLEAR;
+	return found(t, size, "the Landlock domain leaves rights of this kernel unhandled: %s", list);
+}
+
 #define FIX_ROOTMAP "map uid 0 inside to an unprivileged host uid (a user namespace whose uid_map does " \
 		    "not map 0 to 0)"
 
@@ -821,6 +847,11 @@ const struct finding_rule finding_rules[] = {
 	 "restrict the file system with Landlock (blastradius sandbox: landlock = required)", NULL,
 	 "landlock=none",
 	 "no Landlock domain: file access is limited only by permissions and mounts", "fs"},
+	{"landlock-partial", SEV_LOW, Q_LL_USED, "the rights the Landlock domain handles",
+	 "Landlock is enforced, but an operation of a right the kernel has (truncate, ioctl_dev, "
+	 "bind_tcp, connect_tcp, signal, abstract_unix_socket) still works", "landlock landlock.right.*",
+	 "handle every right of the running ABI (blastradius sandbox: landlock.handle = all, "
+	 "landlock.scope = all)", r_landlock_partial, NULL, NULL, "fs landlock"},
 	{"own-sysctl", SEV_INFO, Q_BR_MAC, "the sandbox's own settings under /proc/sys",
 	 "files under /proc/sys of the sandbox's own namespaces (net.*, kernel.shm*, fs.mqueue.*, ...) open for writing", "procsys.own",
 	 "mount /proc/sys read-only if they need not change", r_own_sysctl, NULL, NULL, "procsys"},

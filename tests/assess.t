@@ -207,6 +207,23 @@ for as in $as_list; do
 	fi
 done
 
+# ---- host processes: the outside's /proc, or an intermediate namespace's ----
+printf 'host.pids = hidden\n' >"$work/hidden.claims"
+if starts unshare -r --pid --fork --mount-proc; then
+	out=$("$cli" assess --claims "$work/hidden.claims" -- unshare -r --pid --fork 2>&1)
+	[ $? = 1 ] && grep -q 'outside.s pid namespace' <<<"$out" &&
+		ok "a new pid namespace under the host's /proc: host processes visible" ||
+		not_ok "host /proc visible" "$(diag "$out")"
+	out=$("$cli" assess --claims "$work/hidden.claims" -- unshare -r --pid --fork --mount-proc \
+		unshare --pid --fork 2>&1)
+	[ $? = 0 ] && grep -q '^#   cannot see the host.s processes; sees an intermediate pid namespace.*(unshare)' <<<"$out" &&
+		ok "a launcher's own pid namespace is named intermediate, with its processes, not the host's" ||
+		not_ok "intermediate pid namespace" "$(diag "$out")"
+else
+	skip "host /proc visible" "unshare -r --pid cannot start here"
+	skip "intermediate pid namespace" "unshare -r --pid cannot start here"
+fi
+
 # ---- the shipped profile, unmodified: assess binds the probe in itself ----
 printf 'nnp = on\nns.net = isolated\nseccomp.mode = filter\nlandlock = enforced\n' >"$work/shipped.claims"
 if starts "$cli" sandbox "$top/fixtures/profiles/strict-agent.profile" --; then

@@ -137,7 +137,7 @@ check: all
 # a recommend of clang's, and deps.sh installs no recommends).
 CLANG_DEPS = sh runners/deps.sh clang:clang && sh runners/deps.sh \
 	libclang-rt-$$(clang -dumpversion | cut -d. -f1)-dev:$$(clang --print-runtime-dir)/libclang_rt.fuzzer-x86_64.a
-# -Wno-format-truncation is gcc's; clang warns on lib/seccomp.h's #include_next.
+# -Wno-format-truncation is gcc's; clang warns on lib/seccomp.h's #include_next
 CLANG_WARN := -Wno-unknown-warning-option -Wno-include-next-absolute-path
 # ASan (with LeakSanitizer) and UBSan; any report is fatal.
 SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -148,7 +148,7 @@ FUZZ_SRCS  := $(filter-out tests/fuzz/fuzz.c,$(wildcard tests/fuzz/*.c))
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 # The tests that can run on the sanitized build (README says why not the others).
 SAN_TESTS  := tests/harness.t tests/run.t tests/containment.t tests/sandbox.t tests/seccomp.t \
-	tests/facts.t tests/assess.t tests/badinput.t tests/atomic.t
+	tests/facts.t tests/assess.t tests/badinput.t tests/atomic.t tests/report.t
 
 # A dynamic copy of everything but the guest's files, built in $(SAN_BUILD)
 # with CFLAGS and LDSTATIC overridden; then the suites and $(SAN_TESTS) on it.

@@ -36,7 +36,7 @@ mkdir -p "$work/bin" "$work/ws" "$work/bundles"
 cp "$cli" "$probe" "$work/bin/"
 chmod -R a+rX "$work/bin"
 # ... where the sandboxes below can reach it (they bind $work/bin).
-[ -n "${BR_PROBE:-}" ] && export BR_PROBE="$work/bin/blastradius-probe"
+[ -n "${BR_PROBE:-}" ] && export BR_PROBE="$work/bin/blastradius-probe" && probe=$BR_PROBE
 chmod 777 "$work/ws" "$work/bundles"
 {
 	cat "$top/fixtures/profiles/strict-agent.profile"

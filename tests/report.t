@@ -5,8 +5,8 @@
 # real guest cell when QEMU can run.
 . "$(dirname "$0")/tap.sh"
 cli=$BUILD/blastradius
-tmp=$(mktemp -d /tmp/br-report.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/br-report.XXXXXX")
+at_exit 'rm -rf "$tmp"'
 
 # cell RUN NAME VERDICT_OF_b FACT_VALUE: one guest-like cell with three cases.
 cell() {

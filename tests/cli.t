@@ -5,7 +5,7 @@
 . "$(dirname "$0")/tap.sh"
 cli=$BUILD/blastradius
 tmp=$(mktemp -d /tmp/br-cli.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+at_exit 'rm -rf "$tmp"'
 cmds=$("$cli" --help | awk '/^commands:/ {on = 1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on = 0}')
 
 bad=

@@ -114,7 +114,8 @@ grep -q "REGRESSION bookworm-cloud $first: pass -> fail" "$tmp/bl.out" && ok "--
 "$cli" matrix --kernels bookworm-cloud --variants nouserns -j1 --timeout 400 --results "$tmp" --id int >/dev/null 2>&1 &
 pid=$!
 # A run folder is filled as .ID.tmp and renamed into place when the run ends.
-for _ in $(seq 4000); do [ -s "$tmp/.int.tmp/bookworm-cloud/cell.json" ] && break; sleep 0.1; done
+# Bounded by the cell's own --timeout (400 s); stop waiting if the matrix ended.
+for _ in $(seq 4000); do [ -s "$tmp/.int.tmp/bookworm-cloud/cell.json" ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 kill -INT $pid; wait $pid; rc=$?
 [ "$rc" = 130 ] && grep -q '"interrupted":true' "$tmp/int/run.json" && [ -s "$tmp/int/matrix.html" ] &&
 	grep -q '"status":"complete"' "$tmp/int/bookworm-cloud/cell.json" &&

@@ -36,7 +36,7 @@ mkdir -p "$work/bin" "$work/ws" "$work/bundles"
 cp "$cli" "$probe" "$work/bin/"
 chmod -R a+rX "$work/bin"
 # ... where the sandboxes below can reach it (they bind $work/bin).
-[ -n "${BR_PROBE:-}" ] && export BR_PROBE="$work/bin/blastradius-probe"
+[ -n "${BR_PROBE:-}" ] && export BR_PROBE="$work/bin/blastradius-probe" && probe=$BR_PROBE
 chmod 777 "$work/ws" "$work/bundles"
 {
 	cat "$top/fixtures/profiles/strict-agent.profile"
@@ -103,7 +103,7 @@ bad() { # content, expected message
 bad 'ns.foo = isolated' "1: unknown key 'ns.foo'"
 bad $'# c\nns.net => isolated' "2: ns.net: expected operator '=', got '=>'"
 bad 'caps.bounding = cap_nope' "1: caps.bounding: expected 'none', 'all' or capability names"
-bad 'seccomp.deny = mount nosuchcall' "1: seccomp.deny: expected syscall names blastradius probes"
+bad 'seccomp.deny = mount nosuchcall' "1: seccomp.deny: expected syscall names that blastradius probes"
 "$cli" assess --claims "$work/absent.claims" >/dev/null 2>&1
 [ $? = 2 ] && ok "missing claims file exits 2" || not_ok "missing claims file exits 2"
 "$cli" assess nonsense >/dev/null 2>&1

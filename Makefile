@@ -141,7 +141,7 @@ FUZZ_SRCS  := $(filter-out tests/fuzz/fuzz.c,$(wildcard tests/fuzz/*.c))
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 # The tests that can run on the sanitized build (README says why not the others).
 SAN_TESTS  := tests/harness.t tests/run.t tests/containment.t tests/sandbox.t tests/seccomp.t \
-	tests/facts.t tests/assess.t
+	tests/facts.t tests/assess.t tests/badinput.t tests/atomic.t
 
 # A dynamic copy of everything but the guest's files, built in $(SAN_BUILD)
 # with CFLAGS and LDSTATIC overridden; then the suites and $(SAN_TESTS) on it.

@@ -165,7 +165,7 @@ assess_ok() {
 			html = open(os.path.join(d, "report.html")).read()
 			for f in ("report.html", "assess.ktap"):
 			    assert "(null)" not in open(os.path.join(d, f)).read(), f
-			assert "<h2>In short</h2>" in html
+			assert "<h2>Findings</h2>" in html
 			for area in ("Namespace isolation", "Seccomp-BPF filters", "Capabilities management",
 			             "Landlock integration", "Breach containment"):
 			    assert "<h2>%s</h2>" % area in html, area
@@ -206,6 +206,18 @@ for as in $as_list; do
 		skip "runc as $as" "rootless runc needs a delegated cgroup; run as root"
 	fi
 done
+
+# ---- the shipped profile, unmodified: assess binds the probe in itself ----
+printf 'nnp = on\nns.net = isolated\nseccomp.mode = filter\nlandlock = enforced\n' >"$work/shipped.claims"
+if starts "$cli" sandbox "$top/fixtures/profiles/strict-agent.profile" --; then
+	out=$("$cli" assess --claims "$work/shipped.claims" -- "$cli" sandbox \
+		"$top/fixtures/profiles/strict-agent.profile" -- {} 2>&1)
+	[ $? = 0 ] && [ "$(grep -c '^ok [0-9]* [^ ]*$' <<<"$out")" = 4 ] &&
+		ok "assess -- blastradius sandbox strict-agent.profile: the probe is bound in, every claim holds" ||
+		not_ok "shipped strict-agent profile" "$(diag "$out")"
+else
+	skip "shipped strict-agent profile" "the strict-agent profile cannot start here"
+fi
 
 # ---- a sandbox that kills the probe at its first fork ----
 {

@@ -135,7 +135,7 @@ FUZZ_SRCS  := $(filter-out tests/fuzz/fuzz.c,$(wildcard tests/fuzz/*.c))
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 # The tests that can run on the sanitized build (README says why not the others).
 SAN_TESTS  := tests/harness.t tests/run.t tests/containment.t tests/sandbox.t tests/seccomp.t \
-	tests/facts.t tests/assess.t
+	tests/facts.t tests/assess.t tests/badinput.t tests/atomic.t
 
 # A dynamic copy of everything but the guest's files, built in $(SAN_BUILD)
 # with CFLAGS and LDSTATIC overridden; then the suites and $(SAN_TESTS) on it.
@@ -160,6 +160,15 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.c $(filter-out $(BUILD)/runners/
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Irunners -Itests/fuzz -fsanitize=fuzzer -o $@ $^ -ljson-c $(LIBS)
 
+# Mutation test, not part of check: each tests/mutants/*.mut applied alone to
+# a copy of the tree in $(BUILD_MUTATE) (the working tree is never touched),
+# rebuilt and tested; prints killed/survived/stale per mutant and the score.
+# MUTANTS='caps-* mount-*' picks some.
+BUILD_MUTATE ?= build-mutate
+mutate:
+	@sh runners/deps.sh $(BUILD_DEPS) $(CHECK_DEPS)
+	BUILD_MUTATE=$(BUILD_MUTATE) python3 tests/mutate.py $(MUTANTS)
+
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
 
@@ -178,5 +187,5 @@ install: all
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/blastradius.pc
 
 .PHONY: all run check clean install matrix matrix-deps bench compare-kselftest sanitize sanitize-bins \
-	fuzz fuzz-bins
+	fuzz fuzz-bins mutate
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(PROBE_OBJS:.o=.d) $(SUITE_BINS:=.d) $(TEST_BINS:=.d) $(GUEST_INIT).d

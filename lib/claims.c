@@ -50,7 +50,7 @@ const struct br_claim_key br_claim_keys[] = {
 	{"securebits", EQ | LE | GE, BR_CV_SECBITS, NULL, BR_AREA_CAPS,
 	 "the securebits set (noroot, noroot_locked, no_setuid_fixup[_locked], keep_caps[_locked], "
 	 "no_cap_ambient_raise[_locked])"},
-	{"nnp", EQ, BR_CV_CHOICE, onoff, BR_AREA_CAPS, "no_new_privs is set"},
+	{"nnp", EQ | NE, BR_CV_CHOICE, onoff, BR_AREA_CAPS, "no_new_privs is set"},
 	{"seccomp.mode", EQ | NE, BR_CV_CHOICE, modes, BR_AREA_SECCOMP,
 	 "Seccomp: in /proc/self/status"},
 	{"seccomp.filters", EQ | GE | LE, BR_CV_INT, NULL, BR_AREA_SECCOMP,

@@ -5,10 +5,12 @@
 /* Process exit statuses. Suite binaries use the kselftest values. */
 enum br_exit {
 	BR_EXIT_PASS = 0,  /* everything held / nothing failed */
-	BR_EXIT_FAIL = 1,  /* a verdict failed, or a claim did not hold */
+	BR_EXIT_FAIL = 1,  /* a verdict failed, a claim did not hold, or an assess
+			    * finding reached --fail-on */
 	BR_EXIT_USAGE = 2, /* bad input: usage, claims or profile syntax */
 	BR_EXIT_INCOMPLETE = 3, /* assess: no claim failed, but the evidence is incomplete
-				 * (no probe report, or it stopped early) */
+				 * (no probe report, or it stopped early), or --fail-on
+				 * cannot rule a finding out (its records are missing) */
 	BR_EXIT_SKIP = 4,  /* kselftest KSFT_SKIP: every case skipped */
 };
 

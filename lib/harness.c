@@ -74,15 +74,18 @@ const char *br_errname(int e)
 	return buf;
 }
 
+/* Four buffers in turn: one message may name two signals. */
 const char *br_signame(int s)
 {
-	static _Thread_local char buf[24];
+	static _Thread_local char bufs[4][24];
+	static _Thread_local unsigned next;
+	char *buf = bufs[next++ % 4];
 	const char *n = sigabbrev_np(s);
 
 	if (n)
-		snprintf(buf, sizeof(buf), "SIG%s", n);
+		snprintf(buf, sizeof(bufs[0]), "SIG%s", n);
 	else
-		snprintf(buf, sizeof(buf), "SIG%d", s);
+		snprintf(buf, sizeof(bufs[0]), "SIG%d", s);
 	return buf;
 }
 

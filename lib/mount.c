@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -90,19 +91,14 @@ static int make_point(const char *path, bool is_dir)
 	return 0;
 }
 
-/* Read-only: recursively with mount_setattr (5.12+), else the top mount by
- * remount, carrying the locked flags (a userns may not clear them: EPERM). */
-static int make_readonly(const char *path, const char *src)
+/* Remount one mount read-only, carrying the locked flags of flags_of (a
+ * user namespace may not clear them: EPERM). */
+static int remount_ro(const char *path, const char *flags_of)
 {
-	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
 	struct statvfs sv;
 	unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
 
-	if (!syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof(attr)))
-		return 0;
-	if (errno != ENOSYS)
-		return -errno;
-	if (statvfs(src, &sv))
+	if (statvfs(flags_of, &sv))
 		return -errno;
 	if (sv.f_flag & ST_NOSUID)
 		flags |= MS_NOSUID;
@@ -117,6 +113,42 @@ static int make_readonly(const char *path, const char *src)
 	if (sv.f_flag & ST_RELATIME)
 		flags |= MS_RELATIME;
 	return mount(NULL, path, NULL, flags, NULL) ? -errno : 0;
+}
+
+/* Read-only, recursively: mount_setattr (5.12+), else a remount of the top
+ * mount and then of every mount below it (mountinfo lists parents first). */
+static int make_readonly(const char *path, const char *src)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	char top[PATH_MAX], *line = NULL;
+	size_t n, cap = 0;
+	FILE *f;
+	int ret;
+
+	if (!syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof(attr)))
+		return 0;
+	if (errno != ENOSYS)
+		return -errno;
+	if ((ret = remount_ro(path, src)))
+		return ret;
+	/* mountinfo names it without "//" or symlinks. */
+	if (!realpath(path, top))
+		return -errno;
+	n = strlen(top);
+	if (!(f = fopen("/proc/self/mountinfo", "re")))
+		return -errno;
+	while (!ret && getline(&line, &cap, f) > 0) {
+		char point[PATH_MAX];
+
+		if (sscanf(line, "%*d %*d %*s %*s %4095s", point) != 1 || strncmp(point, top, n) ||
+		    point[n] != '/')
+			continue;
+		/* An octal-escaped name cannot be remounted by it: fail closed. */
+		ret = strchr(point, '\\') ? -EINVAL : remount_ro(point, point);
+	}
+	free(line);
+	fclose(f);
+	return ret;
 }
 
 int br_mount_tmpfs_root(const char *dir, const struct br_bind *binds)

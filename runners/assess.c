@@ -18,36 +18,18 @@
 #include "assess.h"
 #include "cli.h"
 #include "fhandle.h"
+#include "findings.h"
 #include "harness.h" /* br_signame */
-
-#define MAX_SOCKETS 32
-
-struct assess {
-	const char *claims_path, *out, *probe;
-	char **cmd;
-	int ncmd;
-	bool no_probe_arg, strict;
-	char *sockets[MAX_SOCKETS];
-	int nsockets;
-	char **ref_sockets; /* the outside's live sockets, passed to the inside */
-	size_t nref_sockets;
-	struct br_claims claims;
-	char **probe_args; /* probe path and its options */
-	struct recs in, ref;
-	char *in_text, *ref_text;
-	int launcher_status;
-	char *ktap;
-	unsigned tot[BR_NVERDICTS];
-	int argc;
-	char **argv;
-};
+#include "redact.h"
+#include "sarif.h"
 
 static void usage_assess(FILE *f)
 {
 	fprintf(f,
 		"usage: blastradius assess [--claims FILE] [--out DIR] [--socket PATH]...\n"
-		"                          [--probe PATH] [--no-probe-arg] [-- CMD ARGS...]\n"
-		"       blastradius assess --keys\n\n"
+		"                          [--probe PATH] [--no-probe-arg] [--fail-on SEVERITY]\n"
+		"                          [--sarif FILE] [--redact] [-- CMD ARGS...]\n"
+		"       blastradius assess --keys | --rules\n\n"
 		"Measures what a compromised process could reach: namespaces, id maps,\n"
 		"capabilities, no_new_privs, seccomp (per syscall on native, x32, ia32),\n"
 		"io_uring, Landlock, file handles, the host pid table, /proc/sys, daemon\n"
@@ -62,11 +44,20 @@ static void usage_assess(FILE *f)
 		"  --probe PATH    the probe binary (default: next to blastradius)\n"
 		"  --no-probe-arg  CMD starts the probe itself (e.g. a container whose\n"
 		"                  entrypoint is the probe): add nothing to CMD\n"
+		"  --fail-on SEV   exit 1 when a finding of severity SEV or worse exists\n"
+		"                  (critical, high, medium, low, info), or cannot be ruled out\n"
+		"                  because its records were not written\n"
+		"  --sarif FILE    write the findings as SARIF 2.1.0\n"
+		"  --redact        keep the kernel cmdline, hostnames and user names out of\n"
+		"                  every file written (the KTAP too)\n"
 		"  --strict        a claim the evidence cannot decide fails (not tested = fail)\n"
-		"  --keys          print the claims keys table (markdown) and exit\n\n"
-		"Exit: 0 every claim holds on complete evidence (or no claims), 1 a claim does\n"
-		"not hold, 2 bad input (claims errors name file:line), 3 the evidence is\n"
-		"incomplete (no probe report, or it stopped early) and no claim failed.\n");
+		"  --keys          print the claims keys table (markdown) and exit\n"
+		"  --rules         print the findings rules table (markdown) and exit\n\n"
+		"Findings (ranked: README \"Findings\") are printed whatever the claims.\n"
+		"Exit: 0 every claim holds on complete evidence (or no claims) and no finding\n"
+		"reaches --fail-on, 1 a claim does not hold or a finding reaches --fail-on,\n"
+		"2 bad input (claims errors name file:line), 3 the evidence is incomplete (no\n"
+		"probe report, it stopped early, or --fail-on cannot rule a finding out).\n");
 }
 
 /* The values column for the types that have no list of choices. */
@@ -187,6 +178,55 @@ static char *run_capture(char **argv, int *status)
 	return out ? out : strdup("");
 }
 
+/*
+ * `blastradius sandbox PROFILE ...`: its tmpfs root holds nothing of ours,
+ * so run it with a copy of PROFILE that binds the probe's directory in and
+ * lets Landlock read and run it there. The copy lives next to nothing of
+ * the host's: a private temporary file, removed after the run.
+ */
+static char *sandbox_profile(const struct assess *a)
+{
+	static char path[] = "/tmp/blastradius-assess-profile.XXXXXX";
+	const char *base = a->ncmd ? strrchr(a->cmd[0], '/') : NULL;
+	char *dir, *text = NULL;
+	size_t len = 0;
+	int fd;
+	FILE *f;
+
+	base = base ? base + 1 : a->ncmd ? a->cmd[0] : "";
+	if (a->no_probe_arg || a->ncmd < 3 || strcmp(base, "blastradius") ||
+	    strcmp(a->cmd[1], "sandbox") || a->cmd[2][0] == '-')
+		return NULL;
+	{
+		size_t cap = 0;
+		ssize_t n;
+
+		fd = open(a->cmd[2], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return NULL; /* sandbox itself reports the bad path */
+		while ((n = read_more(fd, &text, &len, &cap, 65536)) > 0)
+			;
+		close(fd);
+		if (n < 0 || !text) {
+			free(text);
+			return NULL;
+		}
+	}
+	dir = strdup(a->probe);
+	*strrchr(dir, '/') = 0;
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f)
+		die("assess: cannot write a temporary profile: %s", strerror(errno));
+	fprintf(f, "%s\n# added by blastradius assess: the probe\nbind = %s\n"
+		"landlock.allow = %s read_file,execute\n", text, dir, dir);
+	if (fclose(f))
+		die("assess: cannot write %s", path);
+	free(text);
+	free(dir);
+	return path;
+}
+
 static char **launcher_argv(const struct assess *a)
 {
 	int nargs = 0, n = 0;
@@ -228,7 +268,7 @@ static void measure(struct assess *a)
 	int st;
 
 	if (a->ncmd) {
-		char **v;
+		char **v, *profile;
 
 		a->ref_text = run_capture(a->probe_args, &st);
 		recs_parse(&a->ref, a->ref_text);
@@ -244,7 +284,11 @@ static void measure(struct assess *a)
 		free_probe_args(a);
 		build_probe_args(a);
 		v = launcher_argv(a);
+		if ((profile = sandbox_profile(a)))
+			v[2] = profile;
 		a->in_text = run_capture(v, &a->launcher_status);
+		if (profile)
+			unlink(profile);
 		free(v);
 	} else {
 		a->in_text = run_capture(a->probe_args, &a->launcher_status);
@@ -263,7 +307,7 @@ static void measure(struct assess *a)
 }
 
 /* Why the evidence is incomplete, one line, or NULL. */
-static char *incomplete_why(const struct assess *a)
+char *incomplete_why(const struct assess *a)
 {
 	char how[64], *s = NULL;
 	size_t len = 0;
@@ -348,6 +392,7 @@ static void ktap(struct assess *a)
 			fprintf(f, "# FAIL %s: %s:%d: %s %s %s does not hold\nnot ok %zu %s\n", id,
 				name, c->line, c->key->name, br_claim_op_str(c->op), c->text, i + 1, id);
 	}
+	findings_ktap(f, a->findings);
 	fprintf(f, "# In short, a compromised process here%s:\n",
 		recs_incomplete(&a->in) ? " (INCOMPLETE: only what the probe measured)" : "");
 	comment_lines(f, plain_summary(&a->in, a->ncmd ? &a->ref : NULL));
@@ -415,128 +460,12 @@ static void copy_file(const char *from, const char *dir, const char *name, mode_
 		die("assess: cannot write %s: %s", path, strerror(errno));
 }
 
-static void html_escape(FILE *f, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-}
-
-/* One <li> per line of s, then </ul>; frees s. */
-static void html_items(FILE *f, char *s)
-{
-	for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n")) {
-		fputs("<li>", f);
-		html_escape(f, l);
-		fputs("</li>\n", f);
-	}
-	fputs("</ul>\n", f);
-	free(s);
-}
-
-static void write_report(const struct assess *a, const char *dir, const char *time)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/report.html", dir);
-	f = fopen(path, "w");
-	if (!f)
-		die("assess: cannot write %s: %s", path, strerror(errno));
-	fputs("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>blastradius assess</title>\n"
-	      "<style>body{font-family:sans-serif;max-width:60em;margin:auto}td,th{border:1px solid "
-	      "#ccc;padding:2px 6px;text-align:left}table{border-collapse:collapse}.pass{color:#070}"
-	      ".fail{color:#b00;font-weight:bold}.skip{color:#a60}</style></head><body>\n"
-	      "<h1>blastradius assess</h1>\n<p>", f);
-	fprintf(f, "Claims: <code>");
-	html_escape(f, a->claims_path ? a->claims_path : "(none)");
-	fprintf(f, "</code>; sandbox: <code>");
-	for (int i = 0; i < a->ncmd; i++) {
-		html_escape(f, a->cmd[i]);
-		fputc(' ', f);
-	}
-	if (!a->ncmd)
-		fputs("(the environment assess ran in)", f);
-	fprintf(f, "</code>; time %s; kernel <code>", time);
-	html_escape(f, recs_get(&a->in, 'F', "kernel.release") ?
-		       recs_get(&a->in, 'F', "kernel.release")->value : "?");
-	fprintf(f, "</code>.<br>Claims: %u held, %u failed, %u not tested.</p>\n", a->tot[BR_PASS],
-		a->tot[BR_FAIL], a->tot[BR_SKIP]);
-	{
-		char *why = incomplete_why(a);
-
-		if (why) {
-			fputs("<p class=\"fail\">INCOMPLETE evidence: ", f);
-			html_escape(f, why);
-			fputs(". Claims the probe did not reach are not tested; nothing below is "
-			      "said about what it did not measure.</p>\n", f);
-			free(why);
-		}
-	}
-	{
-		char *s = plain_summary(&a->in, a->ncmd ? &a->ref : NULL);
-
-		fputs("<h2>In short</h2>\n<p>A compromised process inside this sandbox:</p>\n<ul>\n", f);
-		html_items(f, s);
-	}
-	for (int area = 0; area < BR_NAREAS; area++) {
-		char *s = reach_summary(&a->in, a->ncmd ? &a->ref : NULL, area);
-		bool any = false;
-
-		fprintf(f, "<h2>%s</h2>\n<p>What a compromised process inside could reach, as "
-			"measured:</p>\n<ul>\n", br_area_name(area));
-		html_items(f, s);
-		for (size_t i = 0; i < a->claims.n; i++) {
-			const struct br_claim *c = &a->claims.v[i];
-			char msg[2048];
-			enum br_verdict v;
-
-			if (c->key->area != (enum br_area)area)
-				continue;
-			if (!any)
-				fputs("<table><tr><th>line</th><th>claim</th><th>verdict</th>"
-				      "<th>measured</th></tr>\n", f);
-			any = true;
-			v = claim_check(c, &a->in, a->ncmd ? &a->ref : NULL, msg, sizeof(msg));
-			if (v == BR_SKIP && a->strict)
-				v = BR_FAIL;
-			fprintf(f, "<tr><td>%d</td><td><code>%s %s ", c->line, c->key->name,
-				br_claim_op_str(c->op));
-			html_escape(f, c->text);
-			fprintf(f, "</code></td><td class=\"%s\">%s</td><td>",
-				v == BR_PASS ? "pass" : v == BR_FAIL ? "fail" : "skip",
-				v == BR_PASS ? "holds" : v == BR_FAIL ? "DOES NOT HOLD" : "not tested");
-			html_escape(f, msg);
-			fputs("</td></tr>\n", f);
-		}
-		fputs(any ? "</table>\n" : "<p>No claim in this area.</p>\n", f);
-	}
-	fputs("<p>Evidence: assess.ktap, facts.json, observations.json, manifest.json; verify with "
-	      "<code>sha256sum -c SHA256SUMS</code> in this directory.</p>\n</body></html>\n", f);
-	if (fclose(f))
-		die("assess: cannot write %s", path);
-}
-
-static void bundle(const struct assess *a)
+static void bundle(const struct assess *a, const struct redact *rd)
 {
 	static const char *const files[] = {"assess.ktap", "facts.json", "observations.json",
 					    "report.html", "blastradius-probe", "claims.txt", NULL};
 	json_object *m = json_object_new_object(), *o, *sums = json_object_new_object();
-	char path[PATH_MAX], hex[65], *time = iso_time_now(), *sha = NULL;
+	char path[PATH_MAX], hex[65], *sha = NULL;
 	size_t shalen = 0;
 	FILE *sf = open_memstream(&sha, &shalen);
 	const struct rec *rel = recs_get(&a->in, 'F', "kernel.release");
@@ -558,10 +487,18 @@ static void bundle(const struct assess *a)
 	if (json_write_file(path, o))
 		die("assess: cannot write %s", path);
 	json_object_put(o);
-	write_report(a, a->out, time);
+	snprintf(path, sizeof(path), "%s/report.html", a->out);
+	assess_html(a, path);
 	copy_file(a->probe, a->out, "blastradius-probe", 0755);
 	if (a->claims_path)
 		copy_file(a->claims_path, a->out, "claims.txt", 0644);
+	/* Records were redacted at the source; this catches the rest (paths,
+	 * commands, the claims copy). */
+	for (const char *const *n = files; rd && *n; n++) {
+		snprintf(path, sizeof(path), "%s/%s", a->out, *n);
+		if (!access(path, F_OK) && redact_file(rd, path))
+			die("assess: --redact: cannot rewrite %s", path);
+	}
 
 	for (const char *const *n = files; *n; n++) {
 		snprintf(path, sizeof(path), "%s/%s", a->out, *n);
@@ -574,7 +511,7 @@ static void bundle(const struct assess *a)
 	}
 	json_object_object_add(m, "tool", json_object_new_string("blastradius"));
 	json_object_object_add(m, "version", json_object_new_string(BR_VERSION));
-	json_object_object_add(m, "time", json_object_new_string(time));
+	json_object_object_add(m, "time", json_object_new_string(a->time));
 	o = json_object_new_array();
 	for (int i = 0; i < a->argc; i++)
 		json_object_array_add(o, json_object_new_string(a->argv[i]));
@@ -590,16 +527,16 @@ static void bundle(const struct assess *a)
 	json_object_object_add(m, "kernel", o);
 	o = json_object_new_object();
 	json_object_object_add(o, "path", json_object_new_string(a->probe));
-	sha256_file(a->probe, hex);
-	json_object_object_add(o, "sha256", json_object_new_string(hex));
+	json_object_object_add(o, "sha256", json_object_new_string(a->probe_sha));
 	json_object_object_add(m, "probe", o);
 	if (a->claims_path) {
 		char *abs = realpath(a->claims_path, NULL);
 
 		o = json_object_new_object();
 		json_object_object_add(o, "path", json_object_new_string(abs ? abs : a->claims_path));
-		sha256_file(a->claims_path, hex);
-		json_object_object_add(o, "sha256", json_object_new_string(hex));
+		/* The bundle's copy: the claims file itself unless --redact changed it. */
+		json_object_object_add(o, "sha256", json_object_object_get(sums, "claims.txt") ?
+			json_object_get(json_object_object_get(sums, "claims.txt")) : NULL);
 		json_object_object_add(m, "claims", o);
 		free(abs);
 	}
@@ -608,12 +545,25 @@ static void bundle(const struct assess *a)
 	json_object_object_add(o, "fail", json_object_new_int(a->tot[BR_FAIL]));
 	json_object_object_add(o, "skip", json_object_new_int(a->tot[BR_SKIP]));
 	json_object_object_add(m, "totals", o);
+	o = json_object_new_object();
+	for (int s = 0; s < SEV_N; s++)
+		json_object_object_add(o, sev_name(s), json_object_new_int((int)a->findings->count[s]));
+	json_object_object_add(m, "findings", o);
+	if (rd) {
+		o = json_object_new_object();
+		json_object_object_add(o, "what", json_object_new_string(
+			"the kernel cmdline, this machine's hostnames and its user names are replaced by "
+			"[redacted], [host] and [user] in every file of this bundle"));
+		json_object_object_add(o, "hostnames", json_object_new_int(rd->hosts));
+		json_object_object_add(o, "user_names", json_object_new_int(rd->users));
+		json_object_object_add(m, "redacted", o);
+	}
 	json_object_object_add(m, "files", sums);
 	json_object_object_add(m, "verify", json_object_new_string(
 		"cd <bundle> && sha256sum -c SHA256SUMS (SHA256SUMS lists every file, manifest.json "
 		"included; manifest.json's \"files\" holds the same digests)"));
 	snprintf(path, sizeof(path), "%s/manifest.json", a->out);
-	if (json_write_file(path, m))
+	if (json_write_file(path, m) || (rd && redact_file(rd, path)))
 		die("assess: cannot write %s", path);
 	if (sha256_file(path, hex))
 		die("assess: cannot read %s", path);
@@ -622,7 +572,6 @@ static void bundle(const struct assess *a)
 	write_text(a->out, "SHA256SUMS", sha);
 	json_object_put(m);
 	free(sha);
-	free(time);
 }
 
 static void parse_assess_opts(struct assess *a, int argc, char **argv)
@@ -631,8 +580,10 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 		{"claims", required_argument, 0, 'c'}, {"out", required_argument, 0, 'o'},
 		{"socket", required_argument, 0, 's'}, {"probe", required_argument, 0, 'p'},
 		{"no-probe-arg", no_argument, 0, 'n'}, {"keys", no_argument, 0, 'k'},
-		{"strict", no_argument, 0, 'S'},
-		{"help", no_argument, 0, 'h'},         {0},
+		{"fail-on", required_argument, 0, 'F'}, {"sarif", required_argument, 0, 'X'},
+		{"redact", no_argument, 0, 'R'},       {"rules", no_argument, 0, 'r'},
+		{"strict", no_argument, 0, 'S'},       {"help", no_argument, 0, 'h'},
+		{0},
 	};
 	int c;
 
@@ -656,11 +607,25 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 		case 'n':
 			a->no_probe_arg = true;
 			break;
+		case 'F':
+			if ((a->fail_on = sev_parse(optarg)) < 0)
+				die_usage("assess: --fail-on %s: expected critical, high, medium, low or info",
+					  optarg);
+			break;
+		case 'X':
+			a->sarif = optarg;
+			break;
+		case 'R':
+			a->redact = true;
+			break;
 		case 'S':
 			a->strict = true;
 			break;
 		case 'k':
 			print_keys();
+			exit(BR_EXIT_PASS);
+		case 'r':
+			findings_markdown(stdout);
 			exit(BR_EXIT_PASS);
 		default:
 			exit(help_or_usage(usage_assess, c));
@@ -679,6 +644,32 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 		die_usage("assess: --no-probe-arg needs -- CMD");
 }
 
+/* --fail-on: BR_EXIT_FAIL when a finding at or above the severity exists,
+ * else BR_EXIT_INCOMPLETE when one cannot be ruled out because its records
+ * were not written, else rc. */
+static int fail_on(const struct assess *a, int rc)
+{
+	const struct findings *fs = a->findings;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+
+		if ((int)f->rule->sev > a->fail_on || f->state == F_CLEAR)
+			continue;
+		if (f->state == F_FOUND) {
+			fprintf(stderr, "blastradius: --fail-on %s: %s finding %s: %s\n", sev_name(a->fail_on),
+				sev_name(f->rule->sev), f->rule->id, f->title);
+			rc = BR_EXIT_FAIL;
+		} else {
+			fprintf(stderr, "blastradius: --fail-on %s: cannot rule out %s (%s): not measured\n",
+				sev_name(a->fail_on), f->rule->id, f->rule->what);
+			if (rc != BR_EXIT_FAIL)
+				rc = BR_EXIT_INCOMPLETE;
+		}
+	}
+	return rc;
+}
+
 /* What cmd_assess allocated: LeakSanitizer (make sanitize) checks every exit. */
 static void assess_free(struct assess *a)
 {
@@ -691,12 +682,15 @@ static void assess_free(struct assess *a)
 	free(a->ref_text);
 	free(a->ktap);
 	br_claims_free(&a->claims);
+	free(a->time);
 }
 
 int cmd_assess(int argc, char **argv)
 {
-	struct assess a = {.argc = argc, .argv = argv};
-	char err[1024];
+	static struct findings fs;
+	struct assess a = {.argc = argc, .argv = argv, .fail_on = -1, .findings = &fs};
+	struct redact rd;
+	char err[1024], where[PATH_MAX];
 	const char *probe;
 	int rc;
 
@@ -725,7 +719,22 @@ int cmd_assess(int argc, char **argv)
 	a.probe = probe;
 	build_probe_args(&a);
 	measure(&a);
+	if (a.redact) {
+		redact_init(&rd);
+		redact_recs(&rd, &a.in);
+		redact_recs(&rd, &a.ref);
+	}
+	findings_eval(&fs, &a.in, a.ncmd ? &a.ref : NULL);
+	a.time = iso_time_now();
+	if (sha256_file(a.probe, a.probe_sha))
+		die("assess: cannot read %s: %s", a.probe, strerror(errno));
 	ktap(&a);
+	if (a.redact) {
+		char *k = redact_str(&rd, a.ktap);
+
+		free(a.ktap);
+		a.ktap = k;
+	}
 	fputs(a.ktap, stdout);
 	fflush(stdout);
 	if (a.out) {
@@ -738,11 +747,17 @@ int cmd_assess(int argc, char **argv)
 			die("assess: cannot create %s: %s", tmp, strerror(errno));
 		tmp_guard(tmp);
 		a.out = tmp;
-		bundle(&a);
+		bundle(&a, a.redact ? &rd : NULL);
 		results_commit(tmp, final);
 		a.out = final;
 		fprintf(stderr, "blastradius: evidence bundle in %s (verify: cd %s && sha256sum -c SHA256SUMS)\n",
 			final, final);
+	}
+	if (a.sarif) {
+		snprintf(where, sizeof(where), "%s/observations.json", a.out ? a.out : "");
+		if (sarif_findings(a.sarif, &a, a.out ? where : NULL) ||
+		    (a.redact && redact_file(&rd, a.sarif)))
+			die("assess: cannot write %s", a.sarif);
 	}
 	for (size_t i = 0; i < a.claims.n; i++) {
 		char msg[2048];
@@ -755,6 +770,10 @@ int cmd_assess(int argc, char **argv)
 				c->key->name, br_claim_op_str(c->op), c->text, msg);
 	}
 	rc = a.tot[BR_FAIL] ? BR_EXIT_FAIL : recs_incomplete(&a.in) ? BR_EXIT_INCOMPLETE : BR_EXIT_PASS;
+	if (a.fail_on >= 0)
+		rc = fail_on(&a, rc);
 	assess_free(&a);
+	if (a.redact)
+		redact_free(&rd);
 	return rc;
 }

@@ -8,6 +8,8 @@
 #include "claims.h"
 #include "codes.h"
 
+struct findings;
+
 /* One line of blastradius-probe output (README "Probe records"). */
 struct rec {
 	char kind;    /* 'F' fact, 'O' observation, 'D' a probe worker that died
@@ -34,6 +36,38 @@ const char *section_gap(const struct recs *in, const char *sections, char *buf, 
 /* The evidence is incomplete: no "end", or a section's worker died. */
 bool recs_incomplete(const struct recs *r);
 
+#define MAX_SOCKETS 32
+
+/* One assess run: options, the records inside and outside, the results. */
+struct assess {
+	const char *claims_path, *out, *probe, *sarif;
+	char **cmd;
+	int ncmd;
+	bool no_probe_arg, strict, redact;
+	int fail_on; /* enum fsev, or -1 */
+	char *sockets[MAX_SOCKETS];
+	int nsockets;
+	char **ref_sockets; /* the outside's live sockets, passed to the inside */
+	size_t nref_sockets;
+	struct br_claims claims;
+	char **probe_args; /* probe path and its options */
+	struct recs in, ref;
+	char *in_text, *ref_text;
+	int launcher_status;
+	char *ktap;
+	unsigned tot[BR_NVERDICTS];
+	int argc;
+	char **argv;
+	char probe_sha[65], *time;
+	struct findings *findings;
+};
+
+/* Why the evidence is incomplete, in one sentence (caller frees), or NULL. */
+char *incomplete_why(const struct assess *a);
+
+/* report.html of the evidence bundle (runners/assess_html.c). */
+void assess_html(const struct assess *a, const char *path);
+
 /* Parse probe output; lines outside the header..end frame are ignored
  * (a launcher may print its own). Never fails; check ->complete. */
 void recs_parse(struct recs *r, const char *text);
@@ -57,5 +91,17 @@ char *plain_summary(const struct recs *in, const struct recs *ref);
 /* "isolated"/"shared"/NULL (unknown, why in msg) for namespace type t. */
 const char *ns_state(const struct recs *in, const struct recs *ref, const char *t, char *msg,
 		     size_t size);
+
+/* What uid 0 inside is outside, from a uid_map record ("0 0 1; ..."):
+ * "host" (uid 0), "mapped" (another uid) or "unmapped". */
+const char *root_map(const char *map);
+
+/* Observations whose key starts with prefix ("socket."): the number that
+ * were allowed (their key tails, blank-separated, in list), or -1 when none
+ * was measured. */
+int family(const struct recs *in, const char *prefix, char *list, size_t size);
+
+/* "visible"/"hidden"/NULL (unknown, why in msg): the host's process table. */
+const char *host_pids(const struct recs *in, const struct recs *ref, char *msg, size_t size);
 
 #endif

@@ -191,7 +191,7 @@ const char *ns_state(const struct recs *in, const struct recs *ref, const char *
 }
 
 /* uid 0 inside: "host", "mapped" or "unmapped", from "a b c; a b c". */
-static const char *root_map(const char *map)
+const char *root_map(const char *map)
 {
 	const char *s = map;
 
@@ -473,7 +473,7 @@ static enum br_verdict check_procsys(const struct br_claim *c, const struct recs
 }
 
 /* Prefix-matching records of a family: any allowed? any measured? */
-static int family(const struct recs *in, const char *prefix, char *list, size_t size)
+int family(const struct recs *in, const char *prefix, char *list, size_t size)
 {
 	int seen = 0, open = 0;
 	size_t len = 0;
@@ -616,7 +616,7 @@ static const char *proc_pid1(const struct recs *r, char *buf, size_t size)
 	return buf;
 }
 
-static const char *host_pids(const struct recs *in, const struct recs *ref, char *msg, size_t size)
+const char *host_pids(const struct recs *in, const struct recs *ref, char *msg, size_t size)
 {
 	char why[256], in1[64], out1[64];
 	const char *pid = ns_state(in, ref, "pid", why, sizeof(why));

@@ -866,8 +866,10 @@ int cmd_matrix(int argc, char **argv)
 		o.baselines = inst;
 	}
 	/* A gate without its input fails before any guest boots. */
-	if (o.check_baseline && baseline_dir_check(o.baselines))
+	if (o.check_baseline && baseline_dir_check(o.baselines)) {
+		free(started);
 		return BR_EXIT_USAGE;
+	}
 	cells = plan(&o, &n, &ks);
 	if (!n && o.shard_n > 1) {
 		fprintf(stderr, "[matrix] shard %d/%d has no cells (fewer cells than shards)\n", o.shard_i, o.shard_n);

@@ -20,6 +20,7 @@
 #include "codes.h"
 #include "proc.h"
 #include "report.h"
+#include "sarif.h"
 
 static const char *const verdicts[] = {"pass", "fail", "skip", "xfail", "error", NULL};
 
@@ -1035,14 +1036,16 @@ int baseline_check(json_object *m, const char *dir)
 
 static void usage_report(FILE *f)
 {
-	fprintf(f, "usage: blastradius report [-o DIR] [--write-baselines DIR] [--check-baseline DIR] RUN [RUN...]\n\n"
+	fprintf(f, "usage: blastradius report [-o DIR] [--write-baselines DIR] [--check-baseline DIR]\n"
+		   "                          [--sarif FILE] RUN [RUN...]\n\n"
 		   "Builds matrix.json, matrix.md, matrix.html (self-contained) and junit.xml\n"
 		   "from one or more result dirs (results/<run-id>/, e.g. CI shards), merged:\n"
 		   "a later RUN's cell replaces an earlier one of the same name.\n\n"
 		   "  -o DIR                 where the reports go (default: the first RUN)\n"
 		   "  --write-baselines DIR  also write DIR/<kernel>.json from complete guest cells\n"
 		   "  --check-baseline DIR   exit 1 when a verdict regressed from DIR/<kernel>.json\n"
-		   "                         or a checked cell has no baseline\n\n"
+		   "                         or a checked cell has no baseline\n"
+		   "  --sarif FILE           also write failing verdicts per cell as SARIF 2.1.0\n\n"
 		   "A cell whose files are missing, truncated or malformed is incomplete, its\n"
 		   "reason naming the file.\n"
 		   "Exit: 0 nothing failed, 1 a failure, incomplete cell or regression, 2 bad input\n"
@@ -1053,9 +1056,9 @@ int cmd_report(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{"write-baselines", required_argument, 0, 'w'}, {"check-baseline", required_argument, 0, 'c'},
-		{"help", no_argument, 0, 'h'}, {0},
+		{"sarif", required_argument, 0, 'S'}, {"help", no_argument, 0, 'h'}, {0},
 	};
-	const char *out = NULL, *wb = NULL, *cb = NULL;
+	const char *out = NULL, *wb = NULL, *cb = NULL, *sarif = NULL;
 	json_object *m, *t;
 	int c, rc = BR_EXIT_PASS;
 
@@ -1067,6 +1070,8 @@ int cmd_report(int argc, char **argv)
 			wb = optarg;
 		else if (c == 'c')
 			cb = optarg;
+		else if (c == 'S')
+			sarif = optarg;
 		else
 			return help_or_usage(usage_report, c);
 	}
@@ -1087,6 +1092,8 @@ int cmd_report(int argc, char **argv)
 		printf("%s/matrix.html\n", out);
 	if (wb && write_baselines(m, wb))
 		rc = BR_EXIT_FAIL;
+	if (sarif && sarif_matrix(sarif, m))
+		die("report: cannot write %s", sarif);
 	if (cb && (c = baseline_check(m, cb)))
 		rc = c < 0 ? BR_EXIT_USAGE : BR_EXIT_FAIL;
 	t = jget(m, "totals");

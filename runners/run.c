@@ -489,8 +489,11 @@ int cmd_list(int argc, char **argv)
 
 	parse_run_opts(argc, argv, &o, usage_list);
 	jobs = select_jobs(&o, &n, &bins);
-	if (!n)
+	if (!n) {
+		free(jobs);
+		free_strv(bins);
 		die_usage("list: no suite binary matches the selection");
+	}
 	for (size_t i = 0; i < n; i++) {
 		char **av = bin_argv(jobs[i].bin, &o, true);
 		char *ids = capture(av);

@@ -165,7 +165,7 @@ assess_ok() {
 			html = open(os.path.join(d, "report.html")).read()
 			for f in ("report.html", "assess.ktap"):
 			    assert "(null)" not in open(os.path.join(d, f)).read(), f
-			assert "<h2>In short</h2>" in html
+			assert "<h2>Findings</h2>" in html
 			for area in ("Namespace isolation", "Seccomp-BPF filters", "Capabilities management",
 			             "Landlock integration", "Breach containment"):
 			    assert "<h2>%s</h2>" % area in html, area
@@ -206,6 +206,18 @@ for as in $as_list; do
 		skip "runc as $as" "rootless runc needs a delegated cgroup; run as root"
 	fi
 done
+
+# ---- the shipped profile, unmodified: assess binds the probe in itself ----
+printf 'nnp = on\nns.net = isolated\nseccomp.mode = filter\nlandlock = enforced\n' >"$work/shipped.claims"
+if starts "$cli" sandbox "$top/fixtures/profiles/strict-agent.profile" --; then
+	out=$("$cli" assess --claims "$work/shipped.claims" -- "$cli" sandbox \
+		"$top/fixtures/profiles/strict-agent.profile" -- {} 2>&1)
+	[ $? = 0 ] && [ "$(grep -c '^ok [0-9]* [^ ]*$' <<<"$out")" = 4 ] &&
+		ok "assess -- blastradius sandbox strict-agent.profile: the probe is bound in, every claim holds" ||
+		not_ok "shipped strict-agent profile" "$(diag "$out")"
+else
+	skip "shipped strict-agent profile" "the strict-agent profile cannot start here"
+fi
 
 # ---- a sandbox that kills the probe at its first fork ----
 {
@@ -318,6 +330,10 @@ if [ -n "$BR_FAKE_INSIDE" ]; then
 	rec syscall.keyctl.ia32 allowed none
 	rec fs.write./workspace allowed none
 	rec fs.write./tmp allowed none
+	rec fs.write./workspace2 allowed none
+	rec nnp on none
+	rec seccomp.mode filter none
+	rec uid_map '0 100000 1;1 200000 1000' none
 	rec landlock none none
 	rec caps.bounding 0x0000000000002000 none
 	rec caps.effective 0x000001ffffffffff none
@@ -351,10 +367,43 @@ logic 1 'seccomp.deny = keyctl' "keyctl through int 0x80 gets past the filter: f
 	'keyctl ia32: allowed'
 logic 1 'landlock.write = /workspace' "a write outside the claimed path fails the claim" \
 	'/tmp is writable too'
+logic 1 'landlock.write = /workspace /tmp' "a sibling path (/workspace2) is not under /workspace" \
+	'/workspace2 is writable too'
+logic 0 'landlock.write = /workspace /workspace2 /tmp' "every writable place claimed: holds"
+logic 0 'seccomp.mode != disabled' "!= on seccomp.mode holds for another mode"
+logic 1 'seccomp.mode != filter' "!= on seccomp.mode fails on the same mode" 'seccomp.mode != filter'
+logic 0 'nnp != off' "!= on nnp holds for the other value"
+logic 1 'nnp != on' "!= on nnp fails on the same value" 'nnp != on'
+logic 1 'nnp = off' "= on nnp fails on the other value" 'nnp = off'
+logic 0 'uid_map.root = mapped' "root inside mapped to 100000 is 'mapped'"
+logic 1 'uid_map.root = host' "root inside mapped to 100000 is not 'host'" 'uid_map.root = host'
 logic 0 'caps.bounding <= cap_net_raw cap_chown' "a subset of the claimed caps holds"
 logic 1 'caps.bounding = cap_chown' "a different exact set fails"
 logic 0 'caps.effective = all' "all means every cap up to cap_last_cap"
 logic 2 'caps.effective = cap_sys_admin cap_nosuch' "an unknown cap is bad input"
+
+# ---- the real probe where the bounding set differs from the permitted one ----
+# uid 65534 with no capabilities keeps the full bounding set: a probe that
+# reads one set for the other fails here.
+bnd=$(awk '/^CapBnd:/ {print $2}' /proc/self/status)
+if $root && (( (0x$bnd & 0xa1) == 0xa1 )); then
+	printf 'caps.permitted = none\ncaps.effective = none\ncaps.bounding >= cap_chown cap_kill cap_setuid\nnnp != on\nseccomp.mode != filter\n' \
+		>"$work/bnd.claims"
+	chmod 644 "$work/bnd.claims"
+	out=$(nobody "$work/bin/blastradius" assess --claims "$work/bnd.claims" 2>&1)
+	rc=$?
+	[ "$rc" = 0 ] && [ "$(grep -c '^ok ' <<<"$out")" = 5 ] && ! grep -q '# SKIP' <<<"$out" &&
+		ok "uid 65534: permitted none, bounding all, nnp and seccomp.mode != hold (real probe)" ||
+		not_ok "bounding differs from permitted" "$(diag "exit $rc" "$out")"
+	printf 'caps.bounding = none\n' >"$work/bnd-wrong.claims"
+	chmod 644 "$work/bnd-wrong.claims"
+	out=$(nobody "$work/bin/blastradius" assess --claims "$work/bnd-wrong.claims" 2>&1)
+	[ $? = 1 ] && ok "uid 65534: claiming its bounding set empty fails" ||
+		not_ok "bounding none must fail" "$(diag "$out")"
+else
+	skip "bounding differs from permitted" "needs root (to run the probe as uid 65534) with chown, kill, setuid in its bounding set"
+	skip "bounding none must fail" "needs root"
+fi
 
 # ---- a wrong claim fails, naming it ----
 if starts unshare -r; then
@@ -366,6 +415,18 @@ if starts unshare -r; then
 		not_ok "wrong claim exits 1 naming it" "$(diag "exit $rc" "$out")"
 else
 	skip "wrong claim exits 1 naming it" "unshare -r cannot create a user namespace here"
+fi
+
+# ---- the plain summary says what was measured, both ways ----
+if starts unshare -r && starts "$cli" sandbox "$work/strict-agent.profile" --; then
+	a=$("$cli" assess -- unshare -r 2>&1)
+	b=$("$cli" assess -- "$cli" sandbox "$work/strict-agent.profile" -- {} 2>&1)
+	grep -qx "#   CAN see the host's processes" <<<"$a" && grep -qx "#   cannot see the host's processes" <<<"$b" &&
+		grep -qx '#   holds no capabilities in effect' <<<"$b" && grep -q '^#   HOLDS capabilities in effect: ' <<<"$a" &&
+		ok "summary: unshare -r CAN see host processes and holds caps; the strict agent cannot and holds none" ||
+		not_ok "summary lines" "$(diag "$(grep -A8 'In short' <<<"$a")" "$(grep -A8 'In short' <<<"$b")")"
+else
+	skip "summary lines" "unshare -r or the strict-agent profile cannot start here"
 fi
 
 # ---- a daemon socket: reachable through a bind of /, not from a tmpfs root ----
@@ -459,20 +520,34 @@ printf 'tiocsti = denied\n' >"$work/tiocsti-denied.claims"
 chmod 644 "$work"/*.claims
 user=()
 $root && user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+# tiocsti DESC CLAIMS GREP CMD...: assess in a terminal (script(1)) as the
+# unprivileged user, CMD launching the probe; GREP must match too.
+tiocsti() {
+	local desc=$1 claims=$2 want=$3
+	shift 3
+	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
+		"$work/$claims" -- "$@")" /dev/null)
+	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" && grep -q "$want" <<<"$out" && ok "$desc" ||
+		not_ok "$desc" "$(diag "$out")"
+}
 if have script && have bwrap && starts "${user[@]}" bwrap --ro-bind / / --dev /dev --proc /proc; then
-	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
-		"$work/tiocsti-same.claims" -- bwrap --ro-bind / / --dev /dev --proc /proc)" /dev/null)
-	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" &&
-		ok "bwrap sharing the session: TIOCSTI $expect (legacy_tiocsti=$legacy)" ||
-		not_ok "bwrap TIOCSTI $expect" "$(diag "$out")"
-	out=$(script -qec "$(printf '%q ' "${user[@]}" "$work/bin/blastradius" assess --claims \
-		"$work/tiocsti-denied.claims" -- bwrap --new-session --ro-bind / / --dev /dev --proc /proc)" /dev/null)
-	grep -q '^ok 1 assess.breach.tiocsti' <<<"$out" && grep -q 'not-ctty\|sysctl' <<<"$out" &&
-		ok "bwrap --new-session: TIOCSTI on the inherited terminal is denied (CVE-2017-5226)" ||
-		not_ok "bwrap --new-session TIOCSTI denied" "$(diag "$out")"
+	tiocsti "bwrap sharing the session: TIOCSTI $expect (legacy_tiocsti=$legacy)" tiocsti-same.claims . \
+		bwrap --ro-bind / / --dev /dev --proc /proc
+	tiocsti "bwrap --new-session: TIOCSTI on the inherited terminal is denied (CVE-2017-5226)" \
+		tiocsti-denied.claims 'not-ctty\|sysctl' bwrap --new-session --ro-bind / / --dev /dev --proc /proc
 else
 	skip "TIOCSTI through a terminal" "needs script(1) (util-linux) and bwrap"
 	skip "TIOCSTI with --new-session" "needs script(1) (util-linux) and bwrap"
+fi
+# The same two behaviours with nothing optional: env shares the session,
+# setsid(1) (util-linux) starts a new one, as --new-session does.
+if have script && have setsid; then
+	tiocsti "no sandbox, same session: TIOCSTI $expect (legacy_tiocsti=$legacy)" tiocsti-same.claims . env {}
+	tiocsti "setsid: TIOCSTI on the inherited terminal is denied" tiocsti-denied.claims 'not-ctty\|sysctl' \
+		setsid -w {}
+else
+	skip "TIOCSTI, same session" "needs script(1) and setsid(1) (util-linux)"
+	skip "TIOCSTI with setsid" "needs script(1) and setsid(1) (util-linux)"
 fi
 
 done_testing

@@ -46,8 +46,12 @@ else
 	expect "report -o on a read-only disk" ro "Read-only file system" "$cli" report good -o ro/o
 	expect "assess --out on a full disk" full "No space left on device" \
 		"$cli" assess --out full/o/bundle
-	expect "initramfs -o on a full disk" full "No space left on device" \
-		env BR_SUITES_DIR="$BUILD/guest/suites" "$cli" initramfs --init "$BUILD/guest/init" -o full/o/i.cpio
+	if [ -x "$BUILD/guest/init" ]; then
+		expect "initramfs -o on a full disk" full "No space left on device" \
+			env BR_SUITES_DIR="$BUILD/guest/suites" "$cli" initramfs --init "$BUILD/guest/init" -o full/o/i.cpio
+	else
+		skip "initramfs -o on a full disk" "this build has no guest files (make sanitize builds none)"
+	fi
 fi
 
 # ---- SIGKILL: suite binaries, the host cell and guests go with their parent ----

@@ -99,6 +99,12 @@ TEST_SIGNAL(dies_as_declared, SIGSYS)
 
 TEST_SIGNAL(survives_signal_test, SIGSYS) {}
 
+/* Another signal than the declared one is a failure too. */
+TEST_SIGNAL(dies_by_other_signal, SIGSYS)
+{
+	raise(SIGSEGV);
+}
+
 TEST(subprocess_assert)
 {
 	pid_t pid = fork();

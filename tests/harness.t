@@ -27,12 +27,25 @@ expect "errno assertions print names and file:line" '^# tests/faults\.c:[0-9]+: 
 expect "facts are emitted" '^# fact selftest\.key=value$'
 expect "TEST_SIGNAL passes on the declared signal" '^ok [0-9]+ selftest\.faults\.dies_as_declared$'
 expect "TEST_SIGNAL fails when the signal never comes" 'survives_signal_test: expected death by SIGSYS, exited with status 0'
+expect "TEST_SIGNAL fails on another signal" '^# FAIL selftest\.faults\.dies_by_other_signal: expected death by SIGSYS, killed by SIGSEGV$'
+expect "TEST_SIGNAL's other-signal case is not ok" '^not ok [0-9]+ selftest\.faults\.dies_by_other_signal$'
 expect "an ASSERT in a subprocess fails the case" '^# FAIL selftest\.faults\.subprocess_assert: tests/faults\.c:[0-9]+: 3 == 4'
 expect "string comparisons show both strings" 'expected "expected", got "seen"'
 expect "guest-only cases skip on a host" 'guest_only_case # SKIP guest-only'
 expect "a failing case names the fix it depends on" '^# FAIL selftest\.faults\.fails_with_fix_hint: tests/faults\.c:[0-9]+: .*; this kernel may lack: linux-git 0123456789ab selftest: the fix$'
 expect "a passing case with a fix hint is a plain ok" '^ok [0-9]+ selftest\.faults\.passes_with_fix_hint$'
 expect "Totals line" '^# Totals: pass:[0-9]+ fail:[0-9]+ xfail:1 xpass:0 skip:[0-9]+ error:0$'
+
+# The timeout fires on time: the 200 ms case takes at least 200 ms and far
+# less than 1000x that (outer limit 20 s, so a late timeout cannot hang make check).
+t0=$(date +%s%N)
+h=$(timeout 20 "$bin" -r '*.hangs' 2>&1)
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+if grep -q 'TIMEOUT after 200 ms' <<<"$h" && [ "$ms" -ge 200 ] && [ "$ms" -lt 5000 ]; then
+	ok "a 200 ms timeout fires on time (${ms} ms wall)"
+else
+	not_ok "timeout fires on time" "${ms} ms wall (want 200..5000)" "$h"
+fi
 
 plan=$(grep -Ec '^(ok|not ok) ' <<<"$out")
 if grep -q "^1\.\.$plan\$" <<<"$out"; then ok "every case reported ($plan), the run carried on"; else not_ok "plan matches results" "$plan results"; fi

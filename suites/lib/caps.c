@@ -8,6 +8,7 @@
 #include <linux/seccomp.h>
 #include <linux/securebits.h>
 #include <sched.h>
+#include <seccomp.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -103,6 +104,21 @@ TEST(set_never_widens)
 	expect_state(BR_CAP(CAP_CHOWN), 0);
 }
 
+/* The bounding set alone cannot grow back either: -EPERM, not a failed
+ * read-back. */
+TEST(set_never_widens_bounding)
+{
+	struct br_caps want;
+
+	outside();
+	ASSERT_EQ(0, br_caps_get(&want));
+	want.amb = 0;
+	want.bnd &= ~BR_CAP(CAP_KILL);
+	ASSERT_EQ(0, br_caps_set(&want));
+	want.bnd |= BR_CAP(CAP_KILL);
+	EXPECT_EQ(-EPERM, br_caps_set(&want));
+}
+
 TEST(set_rejects_inconsistent_sets)
 {
 	struct br_caps eff_not_prm = {.eff = BR_CAP(CAP_CHOWN)};
@@ -165,6 +181,90 @@ TEST(set_exact_sets)
 	EXPECT_EQ(want.inh, got.inh);
 	EXPECT_EQ(want.bnd, got.bnd);
 	EXPECT_EQ(want.amb, got.amb);
+}
+
+/* Only the ambient set shrinks: the cap stays permitted and inheritable,
+ * so nothing but the ambient step itself can take it out. */
+TEST(set_shrinks_only_ambient)
+{
+	const br_capmask xy = BR_CAP(CAP_NET_RAW) | BR_CAP(CAP_CHOWN);
+	struct br_caps want = {.eff = xy, .prm = xy, .inh = xy, .bnd = xy, .amb = xy};
+	struct br_caps got;
+
+	outside();
+	ASSERT_EQ(0, br_caps_set(&want));
+	ASSERT_EQ(1, prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0));
+	want.amb = BR_CAP(CAP_CHOWN);
+	ASSERT_EQ(0, br_caps_set(&want));
+	ASSERT_EQ(0, br_caps_get(&got));
+	EXPECT_EQ(0, prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0));
+	EXPECT_EQ(1, prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_CHOWN, 0, 0));
+	EXPECT_EQ(xy, got.prm);
+	EXPECT_EQ(xy, got.inh);
+	EXPECT_EQ(BR_CAP(CAP_CHOWN), got.amb);
+}
+
+/*
+ * "A partial apply is -EIO, never silent": a seccomp filter makes one step
+ * of br_caps_set() return 0 without doing anything (SECCOMP_RET_ERRNO with
+ * errno 0 skips the call), so every call succeeds and only the read-back can
+ * tell. The control variant makes the same step fail with EPERM, which
+ * br_caps_set() must pass on as it is.
+ */
+FIXTURE(partial) {};
+FIXTURE_VARIANT(partial) {
+	int nr;       /* the syscall whose step is skipped */
+	long a0, a1;  /* its first two arguments, or -1 for any */
+	int err;      /* the errno it then returns: 0 = silent */
+	int want;     /* what br_caps_set() must return */
+};
+FIXTURE_VARIANT_ADD(partial, capset_silent) {SCMP_SYS(capset), -1, -1, 0, -EIO};
+FIXTURE_VARIANT_ADD(partial, bounding_drop_silent) {SCMP_SYS(prctl), PR_CAPBSET_DROP, -1, 0, -EIO};
+FIXTURE_VARIANT_ADD(partial, ambient_raise_silent) {SCMP_SYS(prctl), PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, 0, -EIO};
+FIXTURE_VARIANT_ADD(partial, ambient_clear_silent) {SCMP_SYS(prctl), PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, -EIO};
+FIXTURE_VARIANT_ADD(partial, capset_refused_control) {SCMP_SYS(capset), -1, -1, EPERM, -EPERM};
+FIXTURE_SETUP(partial) {}
+FIXTURE_TEARDOWN(partial) {}
+
+TEST_F(partial, set)
+{
+	const br_capmask xy = BR_CAP(CAP_NET_RAW) | BR_CAP(CAP_CHOWN);
+	/* Every step has work: bounding, permitted, inheritable and ambient all
+	 * change, and the ambient set both loses (CHOWN) and gains (NET_RAW). */
+	struct br_caps first = {.eff = xy | BR_CAP(CAP_SETPCAP), .prm = xy | BR_CAP(CAP_KILL) | BR_CAP(CAP_SETPCAP),
+				.inh = xy,
+				.bnd = xy | BR_CAP(CAP_KILL) | BR_CAP(CAP_SETPCAP), .amb = BR_CAP(CAP_CHOWN)};
+	struct br_caps want = {.eff = xy, .prm = xy, .inh = xy, .bnd = xy, .amb = BR_CAP(CAP_NET_RAW)};
+	struct scmp_arg_cmp cmp[2];
+	unsigned n = 0;
+	scmp_filter_ctx ctx;
+
+	outside();
+	ASSERT_EQ(0, br_caps_set(&first));
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	ASSERT_TRUE(ctx != NULL);
+	if (variant->a0 >= 0)
+		cmp[n++] = SCMP_A0(SCMP_CMP_EQ, variant->a0);
+	if (variant->a1 >= 0)
+		cmp[n++] = SCMP_A1(SCMP_CMP_EQ, variant->a1);
+	ASSERT_EQ(0, seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(variant->err), variant->nr, n, cmp));
+	ASSERT_EQ(0, seccomp_load(ctx));
+	seccomp_release(ctx);
+	EXPECT_EQ(variant->want, br_caps_set(&want));
+}
+
+/* The same request with no filter is applied exactly. */
+TEST(partial_no_filter_control)
+{
+	const br_capmask xy = BR_CAP(CAP_NET_RAW) | BR_CAP(CAP_CHOWN);
+	struct br_caps first = {.eff = xy | BR_CAP(CAP_SETPCAP), .prm = xy | BR_CAP(CAP_KILL) | BR_CAP(CAP_SETPCAP),
+				.inh = xy,
+				.bnd = xy | BR_CAP(CAP_KILL) | BR_CAP(CAP_SETPCAP), .amb = BR_CAP(CAP_CHOWN)};
+	struct br_caps want = {.eff = xy, .prm = xy, .inh = xy, .bnd = xy, .amb = BR_CAP(CAP_NET_RAW)};
+
+	outside();
+	ASSERT_EQ(0, br_caps_set(&first));
+	EXPECT_EQ(0, br_caps_set(&want));
 }
 
 /* Without CAP_SYS_ADMIN, only no_new_privs lets a process install a

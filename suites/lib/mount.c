@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <sched.h>
+#include <seccomp.h>
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -149,6 +150,62 @@ TEST(rw_bind_allows_write_control)
 	scratch();
 	ASSERT_EQ(0, br_mount_tmpfs_root("/tmp", binds));
 	ASSERT_EQ(0, open_write("/tmp/mnt/file"));
+}
+
+/* Recursive: a mount below the bound tree is read-only too. */
+static void scratch_with_submount(void)
+{
+	int fd;
+
+	scratch();
+	ASSERT_OK(mkdir("/mnt/sub", 0755));
+	ASSERT_OK(mount("tmpfs", "/mnt/sub", "tmpfs", 0, "size=64k"));
+	fd = open("/mnt/sub/file", O_WRONLY | O_CREAT, 0644);
+	ASSERT_LE(0, fd);
+	close(fd);
+}
+
+TEST(readonly_bind_denies_write_in_submount)
+{
+	const struct br_bind binds[] = {{.src = "/mnt"}, {0}};
+
+	enter();
+	scratch_with_submount();
+	ASSERT_EQ(0, br_mount_tmpfs_root("/tmp", binds));
+	ASSERT_TRUE(is_tmpfs("/tmp/mnt/sub"));
+	ASSERT_EQ(EROFS, open_write("/tmp/mnt/file"));
+	ASSERT_EQ(EROFS, open_write("/tmp/mnt/sub/file"));
+}
+
+/* Before 5.12 (no mount_setattr: ENOSYS, here made so by a filter) the
+ * fallback remounts the top mount and every one below it. */
+TEST(readonly_bind_fallback_denies_write_in_submount)
+{
+	const struct br_bind binds[] = {{.src = "/mnt", .dst = "/a//b"}, {0}};
+	scmp_filter_ctx ctx;
+
+	enter();
+	scratch_with_submount();
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	ASSERT_TRUE(ctx != NULL);
+	ASSERT_EQ(0, seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(mount_setattr), 0));
+	ASSERT_EQ(0, seccomp_load(ctx));
+	seccomp_release(ctx);
+	ASSERT_EQ(0, br_mount_tmpfs_root("/tmp", binds));
+	ASSERT_TRUE(is_tmpfs("/tmp/a/b/sub"));
+	ASSERT_EQ(EROFS, open_write("/tmp/a/b/file"));
+	ASSERT_EQ(EROFS, open_write("/tmp/a/b/sub/file"));
+}
+
+TEST(rw_bind_allows_write_in_submount_control)
+{
+	const struct br_bind binds[] = {{.src = "/mnt", .rw = true}, {0}};
+
+	enter();
+	scratch_with_submount();
+	ASSERT_EQ(0, br_mount_tmpfs_root("/tmp", binds));
+	ASSERT_TRUE(is_tmpfs("/tmp/mnt/sub"));
+	ASSERT_EQ(0, open_write("/tmp/mnt/sub/file"));
 }
 
 TEST(bind_keeps_locked_flags)

@@ -9,10 +9,13 @@
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "harness.h"
 #include "probe.h"
+#include "proc.h"
 #include "seccomp.h"
 
 /* ---- the classifier ---- */
@@ -71,6 +74,143 @@ TEST(abi_state_facts)
 	for (enum br_abi a = BR_ABI_NATIVE; a < BR_NABIS; a++)
 		br_fact(br_abi_name(a), "%s", br_abi_state_name(br_abi_state(a)));
 	ASSERT_EQ(BR_ABI_ENABLED, br_abi_state(BR_ABI_NATIVE));
+}
+
+/* ---- the table against independent sources ---- */
+
+/* Every number in br_sysprobes[] is the one libseccomp's own tables give
+ * for that name and arch (-1 where the arch has no such call). */
+TEST(table_numbers_match_libseccomp)
+{
+	static const uint32_t arch[BR_NABIS] = {SCMP_ARCH_X86_64, SCMP_ARCH_X32, SCMP_ARCH_X86};
+	int checked = 0;
+
+	for (const struct br_sysprobe *sp = br_sysprobes; sp->name; sp++)
+		for (enum br_abi a = BR_ABI_NATIVE; a < BR_NABIS; a++) {
+			int nr = seccomp_syscall_resolve_name_arch(arch[a], sp->name);
+			long want = nr < 0 ? -1 : nr & ~0x40000000L; /* x32 numbers carry the bit */
+
+			if (nr == __NR_SCMP_ERROR && sp->nr[a] >= 0) {
+				TH_LOG("%s on %s: libseccomp does not know it", sp->name, br_abi_name(a));
+				continue;
+			}
+			/* A negative pseudo number: libseccomp files it under a
+			 * multiplexer (socket under socketcall on i386) though the
+			 * kernel has a direct entry too. */
+			if (nr < 0 && nr != __NR_SCMP_ERROR && sp->nr[a] >= 0) {
+				TH_LOG("%s on %s: libseccomp maps it to a multiplexer (%d)", sp->name,
+				       br_abi_name(a), nr);
+				continue;
+			}
+			EXPECT_EQ(want, sp->nr[a]);
+			if (want != sp->nr[a])
+				TH_LOG("%s on %s: table %ld, libseccomp %ld", sp->name, br_abi_name(a),
+				       sp->nr[a], want);
+			checked++;
+		}
+	ASSERT_LT(90, checked);
+}
+
+/* Does /proc/kallsyms name a symbol starting with one of prefixes? 1 yes,
+ * 0 no, -1 cannot tell. Read here, not through lib/probe, to stay independent. */
+static int has_symbol(const char *const *prefixes)
+{
+	char line[512];
+	int seen = 0, found = 0;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *name = strrchr(line, ' ');
+
+		seen = 1;
+		for (const char *const *p = prefixes; name && *p && !found; p++)
+			found = !strncmp(name + 1, *p, strlen(*p));
+	}
+	fclose(f);
+	return seen ? found : -1;
+}
+
+/* Is word (a whole "key=value") on the kernel command line? */
+static bool on_cmdline(const char *word)
+{
+	char buf[4096];
+	ssize_t n = br_read_file("/proc/cmdline", buf, sizeof(buf));
+
+	if (n <= 0)
+		return false;
+	for (char *save = NULL, *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+		if (!strcmp(t, word))
+			return true;
+	return false;
+}
+
+/* A config file readable here that sets name=y: 1, sets it otherwise: 0, none: -1. */
+static int config_says(const char *name)
+{
+	char path[300], line[256];
+	struct utsname u;
+	int ret = -1;
+	FILE *f;
+
+	if (uname(&u))
+		return -1;
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	ret = 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, strlen(name)) && !strcmp(line + strlen(name), "=y\n"))
+			ret = 1;
+	fclose(f);
+	return ret;
+}
+
+/*
+ * An ABI the kernel has must be live: its calls must run through br_sys().
+ * "Has" comes from the kernel itself (its entry symbols in kallsyms, its
+ * command line, its config where readable), never from lib/probe, so a
+ * broken ia32 or x32 entry in lib/probe is a failure here, not a SKIP in
+ * every ia32 case.
+ */
+TEST(ia32_live_where_the_kernel_has_it)
+{
+	static const char *const syms[] = {"ia32_sys_call", "__ia32_sys_", NULL};
+	int built = has_symbol(syms);
+	bool off = on_cmdline("ia32_emulation=0") || on_cmdline("ia32_emulation=false") ||
+		   on_cmdline("ia32_emulation=n") || on_cmdline("ia32_emulation=off");
+	bool on = on_cmdline("ia32_emulation=1") || on_cmdline("ia32_emulation=true") ||
+		  on_cmdline("ia32_emulation=y") || on_cmdline("ia32_emulation=on");
+
+	if (built < 0)
+		SKIP("cannot read /proc/kallsyms: cannot tell whether ia32 is built");
+	if (!built)
+		SKIP("ia32 not built (no ia32 entry symbols in /proc/kallsyms)");
+	if (off || (!on && config_says("CONFIG_IA32_EMULATION_DEFAULT_DISABLED") == 1))
+		SKIP("ia32 built but switched off (ia32_emulation on the command line or by default)");
+	br_fact("probe.ia32_expected", "live");
+	ASSERT_TRUE(br_abi_live(BR_ABI_IA32));
+	ASSERT_EQ(BR_ABI_ENABLED, br_abi_state(BR_ABI_IA32));
+	ASSERT_EQ(getpid(), br_sys(BR_ABI_IA32, 20, 0, 0, 0, 0, 0, 0));
+}
+
+TEST(x32_live_where_the_kernel_has_it)
+{
+	static const char *const syms[] = {"x32_sys_call", "__x32_compat_sys_", NULL};
+	int built = has_symbol(syms);
+
+	if (built < 0)
+		SKIP("cannot read /proc/kallsyms: cannot tell whether x32 is built");
+	if (!built)
+		SKIP("x32 not built (no x32 entry symbols in /proc/kallsyms)");
+	/* Debian builds it off by default (CONFIG_X86_X32_DISABLED): on only
+	 * with syscall.x32=y, and no readable config says otherwise. */
+	if (!on_cmdline("syscall.x32=y") && !on_cmdline("syscall.x32=1"))
+		SKIP("x32 built, not switched on by syscall.x32=y: may be off by default");
+	ASSERT_TRUE(br_abi_live(BR_ABI_X32));
+	ASSERT_EQ(BR_ABI_ENABLED, br_abi_state(BR_ABI_X32));
+	ASSERT_EQ(getpid(), br_sys(BR_ABI_X32, 39, 0, 0, 0, 0, 0, 0));
 }
 
 /* ---- every table entry, per ABI ---- */

@@ -16,6 +16,7 @@
 #include "ns.h"
 #include "proc.h"
 #include "sandbox.h"
+#include "scratch.h"
 
 /* A sandbox with just a user namespace: works unprivileged and as root. */
 static void base(struct br_sandbox *sb)
@@ -100,17 +101,32 @@ static int sees_only_binds(void *arg)
 	while ((e = readdir(d)))
 		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
 	closedir(d);
-	if (n != 1 || access("/etc", F_OK))
+	if (n != 1 || access("/data/file", F_OK))
 		return 1;
-	return mkdir("/etc/br-sandbox-test", 0700) == 0 || errno != EROFS ? 2 : 0;
+	return mkdir("/data/br-sandbox-test", 0700) == 0 || errno != EROFS ? 2 : 0;
 }
 
+/* The bound directory is one the case made on its own tmpfs: were the bind
+ * not read-only, the mkdir would land there, never in the host's tree. */
 TEST(tmpfs_root_holds_only_binds)
 {
 	struct br_sandbox sb;
+	char dir[64], path[128];
+	int ret = br_scratch(0, dir, sizeof(dir));
 
-	tmpfs_root(&sb, "/etc");
+	if (ret == -EPERM || ret == -ENOSPC)
+		br_require_userns();
+	ASSERT_EQ(0, ret);
+	snprintf(path, sizeof(path), "%s/data", dir);
+	ASSERT_OK(mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/data/file", dir);
+	ASSERT_EQ(0, br_make_file(path, "", 0644));
+	snprintf(path, sizeof(path), "%s/data", dir);
+	tmpfs_root(&sb, path);
+	strcpy(sb.binds[0].dst, "/data");
 	ASSERT_EQ(0, run(&sb, sees_only_binds, NULL));
+	snprintf(path, sizeof(path), "%s/data/br-sandbox-test", dir);
+	ASSERT_ERRNO(ENOENT, access(path, F_OK));
 }
 
 /* In a new pid namespace with its own /proc the payload is pid 1 and the

@@ -8,12 +8,17 @@
  * answers the call with the new fd, and must still answer it after a signal
  * interrupted the supervisor's first attempt. ADDFD is bound by the target's
  * RLIMIT_NOFILE, and a target killed while it waits takes its notification
- * with it (ENOENT for every later answer).
+ * with it (ENOENT for every later answer). A listener closed while the target
+ * waits fails the call with ENOSYS. With WAIT_KILLABLE_RECV (6.0) a target
+ * whose notification was received waits killable only: a signal cannot pull
+ * it out of the call (it sleeps in D), where without the flag the handler runs.
  */
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -347,6 +352,110 @@ TEST(killed_target_notification_gone)
 	resp.id = req.id;
 	resp.val = 1000;
 	ASSERT_ERRNO(ENOENT, ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp));
+}
+
+/* The listener goes away while the target waits: the call fails with ENOSYS. */
+TEST(listener_closed_while_waiting_enosys)
+{
+	int listener = listen_getppid();
+	struct seccomp_notif req;
+	pid_t target = fork();
+
+	ASSERT_LE(0, target);
+	if (target == 0) {
+		close(listener);
+		_exit(raw_getppid() == -ENOSYS ? 0 : 1);
+	}
+	memset(&req, 0, sizeof(req));
+	ASSERT_OK(ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req));
+	ASSERT_OK(close(listener));
+	ASSERT_EQ(0, br_wait(target));
+}
+
+/* ---- WAIT_KILLABLE_RECV ---- */
+
+static int handled[2]; /* the target's SIGUSR1 handler writes here */
+
+static void on_usr1_note(int sig)
+{
+	(void)sig;
+	if (write(handled[1], "h", 1) != 1)
+		_exit(9);
+}
+
+/* The state letter of pid in /proc/PID/stat ('S', 'D', ...), or 0. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (br_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
+		return 0;
+	return p[1] == ' ' ? p[2] : 0;
+}
+
+/* A target in getppid under a listener loaded with extra flags; once the
+ * notification is received, SIGUSR1 (handler: a byte on `handled`). Returns
+ * 'h' when the handler ran, 'D' when the target went to a killable sleep
+ * instead; the target is then answered and reaped (exit 0: it got 1000). */
+static char signal_received_target(unsigned flags)
+{
+	long fd = br_seccomp_load_text(NOTIF_GETPPID,
+				       BR_SECCOMP_NNP | SECCOMP_FILTER_FLAG_NEW_LISTENER | flags);
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+	char seen = 0;
+	pid_t target;
+
+	if (fd == -EINVAL && flags)
+		SKIP("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs Linux 6.0");
+	ASSERT_LE(0, fd);
+	ASSERT_OK(pipe2(handled, O_CLOEXEC));
+	target = fork();
+	ASSERT_LE(0, target);
+	if (target == 0) {
+		struct sigaction sa = {.sa_handler = on_usr1_note, .sa_flags = SA_RESTART};
+
+		if (sigaction(SIGUSR1, &sa, NULL))
+			_exit(8);
+		_exit(raw_getppid() == 1000 ? 0 : 1);
+	}
+	memset(&req, 0, sizeof(req));
+	ASSERT_OK(ioctl((int)fd, SECCOMP_IOCTL_NOTIF_RECV, &req));
+	ASSERT_OK(kill(target, SIGUSR1));
+	/* The handler's byte ends it at once; a killable sleep shows as D. */
+	for (int i = 0; i < 2000 && !seen; i++) {
+		struct pollfd p = {.fd = handled[0], .events = POLLIN};
+
+		if (poll(&p, 1, 1) == 1)
+			seen = 'h';
+		else if (proc_state(target) == 'D')
+			seen = 'D';
+	}
+	if (seen == 'h') { /* the call restarted after the handler: a new notification */
+		memset(&req, 0, sizeof(req));
+		ASSERT_OK(ioctl((int)fd, SECCOMP_IOCTL_NOTIF_RECV, &req));
+	}
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req.id;
+	resp.val = 1000;
+	ASSERT_OK(ioctl((int)fd, SECCOMP_IOCTL_NOTIF_SEND, &resp));
+	ASSERT_EQ(0, br_wait(target));
+	return seen;
+}
+
+TEST(wait_killable_recv_signal_cannot_interrupt)
+{
+	char seen = signal_received_target(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+
+	if (seen == 'h')
+		br_fail(__FILE__, __LINE__, "the signal's handler ran while the received call waited");
+	ASSERT_EQ('D', seen);
+}
+
+TEST(without_wait_killable_signal_interrupts_control)
+{
+	ASSERT_EQ('h', signal_received_target(0));
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# report, diff and --check-baseline on synthetic run dirs (no QEMU): a
+# changed fact is a change, a regression is exit 1 (pass -> fail and
+# pass -> skip), no regression is exit 0. tests/matrix.t does the same on a
+# real guest cell when QEMU can run.
+. "$(dirname "$0")/tap.sh"
+cli=$BUILD/blastradius
+tmp=$(mktemp -d /tmp/br-report.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# cell RUN NAME VERDICT_OF_b FACT_VALUE: one guest-like cell with three cases.
+cell() {
+	local d=$tmp/$1/$2
+	mkdir -p "$d"
+	printf '{"status":"complete","kernel":"fake-6.1","accel":"tcg"}\n' >"$d/cell.json"
+	printf '{"landlock.abi":"%s","kernel.release":"6.1.0"}\n' "$4" >"$d/facts.json"
+	{
+		echo 'KTAP version 1'
+		echo '1..3'
+		echo 'ok 1 x.y.a'
+		echo "$3"
+		echo 'ok 3 x.y.c # SKIP not here'
+		echo '# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:1 error:0'
+	} >"$d/x.y.ktap"
+}
+cell base fake 'ok 2 x.y.b' 6
+cell same fake 'ok 2 x.y.b' 6
+cell fact fake 'ok 2 x.y.b' 7
+cell fail fake 'not ok 2 x.y.b' 6
+cell skip fake 'ok 2 x.y.b # SKIP gone' 6
+
+"$cli" diff "$tmp/base" "$tmp/same" >"$tmp/d0"
+[ $? = 0 ] && [ ! -s "$tmp/d0" ] && ok "diff: no change, exit 0" || not_ok "diff no change" "$(cat "$tmp/d0")"
+"$cli" diff "$tmp/base" "$tmp/fact" >"$tmp/d1"
+rc=$?
+[ "$rc" = 1 ] && grep -qx 'fake: fact landlock.abi: 6 -> 7' "$tmp/d1" && [ "$(wc -l <"$tmp/d1")" = 1 ] &&
+	ok "diff: a changed fact is the one change, exit 1" || not_ok "diff on a changed fact" "exit $rc" "$(cat "$tmp/d1")"
+"$cli" diff "$tmp/base" "$tmp/fail" >"$tmp/d2"
+rc=$?
+[ "$rc" = 1 ] && grep -qx 'fake: verdict x.y.b: pass -> fail' "$tmp/d2" &&
+	ok "diff: a changed verdict, exit 1" || not_ok "diff on a changed verdict" "exit $rc" "$(cat "$tmp/d2")"
+
+"$cli" report "$tmp/base" -o "$tmp/rep" --write-baselines "$tmp/bl" >/dev/null 2>&1
+[ -s "$tmp/bl/fake-6.1.json" ] && ok "baselines written for the cell's kernel" || not_ok "write baselines" "$(ls "$tmp/bl" 2>&1)"
+baseline() { # RUN, expected exit, expected REGRESSION line or '' for none
+	"$cli" report "$tmp/$1" -o "$tmp/rep-$1" --check-baseline "$tmp/bl" >"$tmp/bl-$1.out" 2>&1
+	local rc=$? n
+	n=$(grep -c '^REGRESSION' "$tmp/bl-$1.out")
+	if [ "$rc" = "$2" ] && { [ -z "$3" ] && [ "$n" = 0 ] || grep -qx "$3" "$tmp/bl-$1.out"; }; then
+		ok "--check-baseline on '$1': exit $2${3:+, $3}"
+	else
+		not_ok "--check-baseline on '$1': exit $2" "exit $rc" "$(cat "$tmp/bl-$1.out")"
+	fi
+}
+baseline same 0 ''
+baseline fact 0 ''
+baseline fail 1 'REGRESSION fake x.y.b: pass -> fail'
+baseline skip 1 'REGRESSION fake x.y.b: pass -> skip: gone'
+# skip -> pass is progress, not a regression
+"$cli" report "$tmp/skip" -o "$tmp/rep2" --write-baselines "$tmp/bl2" >/dev/null 2>&1
+"$cli" report "$tmp/base" -o "$tmp/rep3" --check-baseline "$tmp/bl2" >"$tmp/bl3.out" 2>&1
+[ $? = 0 ] && ! grep -q REGRESSION "$tmp/bl3.out" && ok "--check-baseline: skip -> pass is no regression (exit 0)" ||
+	not_ok "skip -> pass" "$(cat "$tmp/bl3.out")"
+done_testing

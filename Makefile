@@ -4,6 +4,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation -Wundef -Wvla
@@ -19,6 +20,12 @@ BUILD_DEPS := libseccomp-dev:/usr/include/seccomp.h libcap-dev:/usr/include/sys/
 # What `make check` needs beyond the build.
 CHECK_DEPS := perl:/usr/bin/prove pkg-config:/usr/bin/pkg-config iproute2:/usr/sbin/ip \
               util-linux:/usr/bin/setpriv procps:/usr/bin/pgrep python3:python3
+# Other parsers of our KTAP and junit.xml (tests/ktap.t): kunit_parser comes from
+# the kernel source tarball, tappy with its TAP 13 (YAML) support, junitparser.
+CHECK_DEPS += linux-source:/usr/share/doc/linux-source python3-tap:/usr/lib/python3/dist-packages/tap/parser.py \
+              python3-yaml:/usr/lib/python3/dist-packages/yaml/__init__.py \
+              python3-more-itertools:/usr/lib/python3/dist-packages/more_itertools/__init__.py \
+              python3-junitparser:/usr/lib/python3/dist-packages/junitparser/__init__.py
 
 LIB_SRCS    := $(wildcard lib/*.c)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -40,7 +47,13 @@ GUEST_INIT  := $(BUILD)/guest/init
 INITRAMFS   := $(BUILD)/initramfs.cpio
 DEPS_STAMP  := $(BUILD)/.deps
 
-all: $(LIB) $(CLI) $(PROBE) $(SUITE_BINS) $(TEST_BINS) $(INITRAMFS)
+MAN         := $(BUILD)/blastradius.1
+
+all: $(LIB) $(CLI) $(PROBE) $(SUITE_BINS) $(TEST_BINS) $(INITRAMFS) $(MAN)
+
+# The man page is made from the CLI's --help texts (tests/cli.t checks it).
+$(MAN): $(CLI) runners/manpage.sh
+	sh runners/manpage.sh $(CLI) > $@.tmp && mv $@.tmp $@
 
 $(DEPS_STAMP): runners/deps.sh
 	@sh runners/deps.sh $(BUILD_DEPS)
@@ -48,7 +61,7 @@ $(DEPS_STAMP): runners/deps.sh
 
 $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -DBR_VERSION='"$(VERSION)"' -c -o $@ $<
+	$(CC) $(CFLAGS) -DBR_VERSION='"$(VERSION)"' -DBR_COMMIT='"$(COMMIT)"' -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -124,7 +137,7 @@ check: all
 # a recommend of clang's, and deps.sh installs no recommends).
 CLANG_DEPS = sh runners/deps.sh clang:clang && sh runners/deps.sh \
 	libclang-rt-$$(clang -dumpversion | cut -d. -f1)-dev:$$(clang --print-runtime-dir)/libclang_rt.fuzzer-x86_64.a
-# -Wno-format-truncation is gcc's; clang warns on lib/seccomp.h's #include_next.
+# -Wno-format-truncation is gcc's; clang warns on lib/seccomp.h's #include_next
 CLANG_WARN := -Wno-unknown-warning-option -Wno-include-next-absolute-path
 # ASan (with LeakSanitizer) and UBSan; any report is fatal.
 SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -135,7 +148,7 @@ FUZZ_SRCS  := $(filter-out tests/fuzz/fuzz.c,$(wildcard tests/fuzz/*.c))
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 # The tests that can run on the sanitized build (README says why not the others).
 SAN_TESTS  := tests/harness.t tests/run.t tests/containment.t tests/sandbox.t tests/seccomp.t \
-	tests/facts.t tests/assess.t tests/badinput.t tests/atomic.t
+	tests/facts.t tests/assess.t tests/badinput.t tests/atomic.t tests/report.t
 
 # A dynamic copy of everything but the guest's files, built in $(SAN_BUILD)
 # with CFLAGS and LDSTATIC overridden; then the suites and $(SAN_TESTS) on it.
@@ -176,6 +189,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include/blastradius $(DESTDIR)$(PREFIX)/libexec/blastradius
 	install -m 755 $(CLI) $(PROBE) $(DESTDIR)$(PREFIX)/bin/
+	install -D -m 644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/blastradius.1
+	install -D -m 644 runners/blastradius.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/blastradius
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 lib/*.h $(DESTDIR)$(PREFIX)/include/blastradius/
 	for b in $(SUITE_BINS:$(BUILD)/%=%); do \

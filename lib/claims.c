@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 
+#include "caps.h"
 #include "probe.h"
 #include "proc.h"
 
@@ -226,14 +226,10 @@ static int check_value(struct parse *p, struct br_claim *c)
 			return 0;
 		}
 		for (size_t i = 0; i < c->nwords; i++) {
-			cap_value_t cap;
-			int bit = -1;
+			/* Caps as profiles spell them: cap_net_raw, net_raw, or a number. */
+			int bit = k->type == BR_CV_SECBITS ? br_secbit_from_name(c->words[i])
+							   : br_cap_from_name(c->words[i]);
 
-			if (k->type == BR_CV_SECBITS)
-				bit = br_secbit_from_name(c->words[i]);
-			else if (!strncasecmp(c->words[i], "cap_", 4) &&
-				 !cap_from_name(c->words[i], &cap))
-				bit = cap;
 			if (bit < 0 || bit > 63)
 				return perr(p, "%s: expected %s, got '%s'", k->name,
 					    k->type == BR_CV_CAPS
@@ -246,8 +242,8 @@ static int check_value(struct parse *p, struct br_claim *c)
 	case BR_CV_SYSCALLS:
 		for (size_t i = 0; i < c->nwords; i++)
 			if (!br_sysprobe_find(c->words[i]))
-				return perr(p, "%s: expected syscall names blastradius probes "
-					    "(see README), got '%s'", k->name, c->words[i]);
+				return perr(p, "%s: expected syscall names that blastradius probes "
+					    "('blastradius probes' lists them), got '%s'", k->name, c->words[i]);
 		return 0;
 	case BR_CV_PATHS:
 		for (size_t i = 0; i < c->nwords; i++)

@@ -11,8 +11,13 @@ enum br_exit {
 	BR_EXIT_INCOMPLETE = 3, /* assess: no claim failed, but the evidence is incomplete
 				 * (no probe report, or it stopped early), or --fail-on
 				 * cannot rule a finding out (its records are missing) */
-	BR_EXIT_SKIP = 4,  /* kselftest KSFT_SKIP: every case skipped */
+	BR_EXIT_SKIP = 4,  /* a case's own process: it skipped (never a binary's status) */
 };
+
+/* The first line of every KTAP stream we print: the KTAP spec's accepted
+ * "TAP version 13" (kselftest's), the one version line that kunit_parser,
+ * prove and tappy all accept (after "KTAP version 1" tappy rejects the plan). */
+#define BR_TAP_VERSION "TAP version 13"
 
 /* Verdict of one test case. */
 enum br_verdict {

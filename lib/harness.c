@@ -4,6 +4,7 @@
  */
 #include "harness.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <grp.h>
@@ -11,6 +12,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -227,7 +229,7 @@ struct br_case {
 struct outcome {
 	enum br_verdict verdict;
 	char reason[BR_REC_MAX];
-	bool has_fail, done;
+	bool has_fail, done, timed_out;
 	size_t diag_bytes;
 };
 
@@ -288,6 +290,33 @@ static void kill_descendants(pid_t pgid)
 	}
 }
 
+/*
+ * Would "# LINE" read as structure to some consumer? kunit_parser takes
+ * "# Subtest:" as a test header; our own readers take "# FAIL id:",
+ * "# ERROR id:", "# fact k=v" and "# Totals:"; a line that is TAP once its
+ * "# " is lost (a log re-indented, a nested stream) must stay inert too. Such
+ * lines, and anything starting with '#' or a plan's digits, are quoted as
+ * "# | LINE". Matching is by prefix and ignores case: quoting too much is harmless.
+ */
+static bool looks_structural(const char *s)
+{
+	static const char *const words[] = {"ok",    "not ok", "KTAP",   "TAP version", "Subtest",
+					    "Bail out", "pragma", "FAIL",  "ERROR",       "fact",
+					    "Totals", "---",    "...",    "|"};
+
+	s += strspn(s, " \t");
+	if (*s == '#' || (*s >= '0' && *s <= '9'))
+		return true;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t n = strlen(words[i]);
+
+		/* A whole word: "ok" quotes "ok 1" and "OK", not "okay". */
+		if (!strncasecmp(s, words[i], n) && !isalnum((unsigned char)s[n]))
+			return true;
+	}
+	return false;
+}
+
 static void emit_diag(struct outcome *o, const char *line)
 {
 	if (o->diag_bytes > BR_DIAG_TOTAL_MAX)
@@ -296,7 +325,7 @@ static void emit_diag(struct outcome *o, const char *line)
 	if (o->diag_bytes > BR_DIAG_TOTAL_MAX)
 		printf("# (output truncated)\n");
 	else
-		printf("# %s\n", line);
+		printf(looks_structural(line) ? "# | %s\n" : "# %s\n", line);
 }
 
 static void handle_record(struct outcome *o, char *line)
@@ -312,7 +341,7 @@ static void handle_record(struct outcome *o, char *line)
 		emit_diag(o, payload);
 		break;
 	case 'E':
-		printf("# %s\n", payload);
+		printf(looks_structural(payload) ? "# | %s\n" : "# %s\n", payload);
 		if (!o->has_fail)
 			snprintf(o->reason, sizeof(o->reason), "%s", payload);
 		o->has_fail = true;
@@ -528,6 +557,7 @@ static void run_case(const struct br_case *c, struct outcome *o)
 
 	if (timed_out) {
 		o->verdict = BR_FAIL;
+		o->timed_out = true;
 		snprintf(o->reason, sizeof(o->reason), "TIMEOUT after %d ms; process group killed", tmo);
 	} else if (o->has_fail) {
 		o->verdict = BR_FAIL;
@@ -615,7 +645,7 @@ static void usage(FILE *f, const char *argv0)
 		"usage: %s [-l] [-r ID|GLOB]...\n"
 		"  -l        list case ids and exit\n"
 		"  -r PAT    run only cases whose id matches PAT (repeatable)\n"
-		"Prints KTAP on stdout; exit 0 pass, 1 fail, 4 all skipped.\n",
+		"Prints KTAP on stdout; exit 1 when a case failed, else 0.\n",
 		argv0);
 }
 
@@ -675,7 +705,7 @@ int br_main(int argc, char **argv, const char *prefix)
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (br_probe_share)
 		br_probe_share();
-	printf("KTAP version 1\n1..%zu\n", nsel);
+	printf(BR_TAP_VERSION "\n1..%zu\n", nsel);
 	for (size_t i = 0; i < ncases; i++) {
 		struct outcome o;
 
@@ -699,18 +729,21 @@ int br_main(int argc, char **argv, const char *prefix)
 			       cs[i].id, o.reason);
 			break;
 		default:
-			printf("# FAIL %s: %s%s%s\nnot ok %zu %s\n", cs[i].id, o.reason,
+			printf("# FAIL %s: %s%s%s\nnot ok %zu %s", cs[i].id, o.reason,
 			       cs[i].t->fixed_by ? "; this kernel may lack: " : "",
 			       cs[i].t->fixed_by ? cs[i].t->fixed_by : "", idx, cs[i].id);
+			/* The KTAP spec's directive for a case that ran out of time. */
+			if (o.timed_out)
+				printf(" # TIMEOUT %d ms", timeout_for(cs[i].t));
+			putchar('\n');
 		}
 	}
 	printf("# Totals: pass:%u fail:%u xfail:%u xpass:%u skip:%u error:%u\n", counts[BR_PASS],
 	       counts[BR_FAIL], counts[BR_XFAIL], counts[BR_XPASS], counts[BR_SKIP], counts[BR_ERROR]);
 	free(pats);
 	free(cs);
-	if (counts[BR_FAIL] || counts[BR_ERROR])
-		return BR_EXIT_FAIL;
-	if (counts[BR_SKIP] && !counts[BR_PASS] && !counts[BR_XFAIL])
-		return BR_EXIT_SKIP;
-	return BR_EXIT_PASS;
+	/* As kselftest_harness.h: 1 when a case failed, else 0, even when every
+	 * case skipped (TAP consumers such as prove read any other status as a
+	 * failure; the SKIP lines say what did not run). */
+	return counts[BR_FAIL] || counts[BR_ERROR] ? BR_EXIT_FAIL : BR_EXIT_PASS;
 }

@@ -361,7 +361,7 @@ static void ktap(struct assess *a)
 	const char *name = a->claims_path ? a->claims_path : "(no claims)";
 	char *why;
 
-	fprintf(f, "KTAP version 1\n1..%zu\n", a->claims.n);
+	fprintf(f, BR_TAP_VERSION "\n1..%zu\n", a->claims.n);
 	fprintf(f, "# assess: claims %s, %s\n", name,
 		a->ncmd ? "probe inside the sandbox CMD launched" : "probe in this environment");
 	if ((why = incomplete_why(a))) {

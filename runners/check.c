@@ -616,6 +616,23 @@ static const char *proc_pid1(const struct recs *r, char *buf, size_t size)
 	return buf;
 }
 
+/* Do the first four "pid(comm)" of both /proc listings match? Pid numbers
+ * are per namespace: the same numbers with the same names are one table. */
+static bool same_first_pids(const struct recs *in, const struct recs *ref)
+{
+	const struct rec *a = recs_get(in, 'O', "proc.pids"), *b = recs_get(ref, 'O', "proc.pids");
+	const char *x = a ? strstr(a->detail, "the first: ") : NULL;
+	const char *y = b ? strstr(b->detail, "the first: ") : NULL;
+	int words = 0;
+
+	if (!x || !y)
+		return false;
+	for (x += 11, y += 11; *x && *x == *y; x++, y++)
+		if (*x == ' ' && ++words == 4)
+			return true;
+	return false;
+}
+
 const char *host_pids(const struct recs *in, const struct recs *ref, char *msg, size_t size)
 {
 	char why[256], in1[64], out1[64];
@@ -634,6 +651,12 @@ const char *host_pids(const struct recs *in, const struct recs *ref, char *msg, 
 		if (mine && ((outside && !strcmp(mine, outside)) || (host1 && !strcmp(mine, host1)))) {
 			snprintf(msg, size, "/proc belongs to the outside's pid namespace (%s processes "
 				 "listed)", pids ? pids->value : "?");
+			return "visible";
+		}
+		if (!mine && ref && same_first_pids(in, ref)) {
+			snprintf(msg, size, "/proc belongs to the outside's pid namespace: its first "
+				 "processes are the outside's (%.200s), %s processes listed",
+				 names ? names + 11 : "?", pids ? pids->value : "?");
 			return "visible";
 		}
 		if (mine && outside) {

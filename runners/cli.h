@@ -29,6 +29,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_seccomp(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_probes(int argc, char **argv);
 
 /* Prints "blastradius: <msg>" and exits 2 (bad input) or 1 (failure). */
 _Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -36,6 +37,12 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* getopt's 'h' (--help): usage to stdout, returns 0; any other option (a bad
  * one): usage to stderr, returns 2. The caller returns or exits with it. */
 int help_or_usage(void (*usage)(FILE *f), int opt);
+/* The subcommand's argv (main sets it), so help_or_usage can name the refused
+ * option and suggest the nearest one in the usage text. */
+extern char **cli_argv;
+/* The candidate nearest to word (edit distance, or word is its prefix), or NULL
+ * when none is close: for "did you mean". */
+const char *nearest(const char *word, const char *const *cands, size_t n);
 
 /* Suite binaries, sorted; caller frees with free_strv(). */
 char **suite_binaries(size_t *n);

@@ -604,8 +604,8 @@ static enum fstate sockets(const struct fctx *c, char *t, size_t size, int class
 	static const char *const titles[] = {
 		"a container daemon's socket accepts connections (who drives the daemon drives the host): %s",
 		"sockets of a user's session accept connections (its bus, display or agents act for the user): %s",
-		"other unix sockets of the host accept connections (each daemon acts on a connection with "
-		"its own privileges): %s",
+		("other unix sockets of the host accept connections (each daemon acts on a connection "
+		 "with its own privileges): %s"),
 	};
 	char list[2048];
 	size_t len = 0;

@@ -936,7 +936,7 @@ static void usage_kernels(FILE *f)
 {
 	fprintf(f,
 		"usage: blastradius kernels list\n"
-		"       blastradius kernels fetch [--update] [KERNEL...]\n\n"
+		"       blastradius kernels fetch [--update] [--dry-run] [KERNEL...]\n\n"
 		"Kernels for 'blastradius matrix', cached in %s.\n"
 		"KERNEL is one of:\n"
 		"  an alias below               a Debian kernel by package name, read through apt\n"
@@ -946,7 +946,8 @@ static void usage_kernels(FILE *f)
 		"  host                         the running kernel, run directly without a VM\n\n"
 		"fetch downloads what is missing (default: the default kernels) and prints\n"
 		"name, release and image; a second fetch downloads nothing. --update refreshes\n"
-		"the private apt lists (derived from this machine's Debian sources) first.\n\naliases:\n",
+		"the private apt lists (derived from this machine's Debian sources) first;\n"
+		"--dry-run only prints the names it would fetch. An unknown KERNEL is exit 2.\n\naliases:\n",
 		cache_dir());
 	for (int i = 0; kernel_aliases[i].name; i++)
 		fprintf(f, "  %-20s %-20s %-24s %s%s\n", kernel_aliases[i].name, kernel_aliases[i].suite,
@@ -989,19 +990,24 @@ int cmd_kernels(int argc, char **argv)
 	{
 		const char *specs[64];
 		int n = 0;
+		bool dry = false;
 
 		for (int i = 2; i < argc; i++)
 			if (!strcmp(argv[i], "--update"))
 				update = true;
+			else if (!strcmp(argv[i], "--dry-run"))
+				dry = true;
 			else if (argv[i][0] == '-' && argv[i][1])
 				die_usage("kernels fetch: unknown option '%s'", argv[i]);
 			else if (n < 64)
 				specs[n++] = argv[i];
-		/* No KERNEL: the default ones. */
-		for (int a = 0; !n && kernel_aliases[a].name; a++)
+		/* No KERNEL: all the default ones (the loop must not stop at the first). */
+		for (int a = 0, none = !n; none && kernel_aliases[a].name; a++)
 			if (kernel_aliases[a].is_default)
 				specs[n++] = kernel_aliases[a].name;
-		for (int i = 0; i < n; i++) {
+		for (int i = 0; dry && i < n; i++)
+			printf("%s\n", specs[i]);
+		for (int i = 0; !dry && i < n; i++) {
 			struct kernel k;
 			int r = kernel_resolve(specs[i], true, update, &k);
 

@@ -1,7 +1,10 @@
 /* blastradius: subcommands dispatch from one table. */
+#include <json-c/json.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 
 #include "cli.h"
 #include "codes.h"
@@ -19,38 +22,91 @@ static const struct br_cmd cmds[] = {
 	{"initramfs", cmd_initramfs, "write the matrix guest's initramfs (make does this)"},
 	{"kernels", cmd_kernels, "list and fetch kernels for the matrix (Debian packages, files)"},
 	{"seccomp", cmd_seccomp, "dump a seccomp profile as PFC and BPF; list built-ins and actions"},
+	{"probes", cmd_probes, "print the table of probed syscalls that claims and profiles name"},
 	{0},
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: blastradius COMMAND [ARGS]\n\n"
+	fprintf(f, "usage: blastradius COMMAND [ARGS]\n"
+		   "       blastradius help COMMAND | --help | --version\n\n"
 		   "Linux isolation conformance: tries to cross each kernel boundary and\n"
 		   "reports what happened, as KTAP verdicts and facts.\n\ncommands:\n");
 	for (const struct br_cmd *c = cmds; c->name; c++)
 		fprintf(f, "  %-9s %s\n", c->name, c->summary);
-	fprintf(f, "\n'blastradius COMMAND --help' describes each command.\n"
+	fprintf(f, "\n'blastradius COMMAND --help' (or 'blastradius help COMMAND') describes each\n"
+		   "command; --version prints the version, the git commit and the libseccomp,\n"
+		   "libcap and json-c versions built in.\n"
 		   "Exit: 0 ok, 1 a verdict or claim failed, 2 bad input.\n");
+}
+
+static const struct br_cmd *find(const char *name)
+{
+	for (const struct br_cmd *c = cmds; c->name; c++)
+		if (!strcmp(name, c->name))
+			return c;
+	return NULL;
+}
+
+static _Noreturn void unknown(const char *name)
+{
+	const char *names[sizeof(cmds) / sizeof(cmds[0])];
+	size_t n = 0;
+	const char *near;
+
+	for (const struct br_cmd *c = cmds; c->name; c++)
+		names[n++] = c->name;
+	near = nearest(name, names, n);
+	fprintf(stderr, "blastradius: unknown command '%s'", name);
+	if (near)
+		fprintf(stderr, "; did you mean '%s'?", near);
+	fputs("\n\n", stderr);
+	usage(stderr);
+	exit(BR_EXIT_USAGE);
+}
+
+/* The command's own usage, whatever it is asked (every command and action
+ * takes --help, wherever it stands before a "--" that starts a command line). */
+static int help(const struct br_cmd *c)
+{
+	char *av[] = {(char *)c->name, "--help", NULL};
+
+	return c->fn(2, av);
 }
 
 int main(int argc, char **argv)
 {
+	const struct br_cmd *c;
+
 	if (argc < 2) {
 		usage(stderr);
 		return BR_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return BR_EXIT_PASS;
 	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			usage(stdout);
+			return BR_EXIT_PASS;
+		}
+		if (!(c = find(argv[2])))
+			unknown(argv[2]);
+		return help(c);
+	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("blastradius %s\n", BR_VERSION);
+		const struct scmp_version *sv = seccomp_version();
+
+		printf("blastradius %s\ncommit %s\nlibseccomp %u.%u.%u\nlibcap %d.%d\njson-c %s\n", BR_VERSION,
+		       BR_COMMIT, sv->major, sv->minor, sv->micro, LIBCAP_MAJOR, LIBCAP_MINOR, json_c_version());
 		return BR_EXIT_PASS;
 	}
-	for (const struct br_cmd *c = cmds; c->name; c++)
-		if (!strcmp(argv[1], c->name))
-			return c->fn(argc - 1, argv + 1);
-	fprintf(stderr, "blastradius: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return BR_EXIT_USAGE;
+	if (!(c = find(argv[1])))
+		unknown(argv[1]);
+	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return help(c);
+	cli_argv = argv + 1;
+	return c->fn(argc - 1, argv + 1);
 }

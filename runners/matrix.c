@@ -8,6 +8,7 @@
  * tsc_early_khz= or timer calibration can hang; kernels without a PVH entry boot
  * their bzImage on -machine pc. The "host" cell runs `blastradius run` directly.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -131,6 +132,7 @@ struct cell {
 	char reason[256];
 	char nonce[24];
 	unsigned npass, nfail, nskip;
+	long long est_ms; /* its wall time in the last run, for the estimate; 0: unknown */
 };
 
 struct mopts {
@@ -681,7 +683,6 @@ static struct cell *plan(const struct mopts *o, size_t *ncells, struct kernel **
 	}
 	for (char *t = strtok_r(list, ",", &save); t && nk < 64; t = strtok_r(NULL, ",", &save)) {
 		struct kernel *k = &ks[nk];
-
 		int rc = kernel_resolve(t, !o->no_fetch, o->update, k);
 
 		if (rc == -EINVAL)
@@ -736,20 +737,71 @@ static struct cell *pick_next(struct cell *cells, size_t n)
 	return NULL;
 }
 
-static void progress(bool tty, struct cell *cells, size_t n, long long t0)
+/* Each cell's wall time in the newest other run under results/ that has it:
+ * what the progress line's estimate is made of. */
+static void last_run_times(struct cell *cells, size_t n, const char *results, const char *rundir)
+{
+	struct dirent **ents;
+	int ne = scandir(results, &ents, NULL, alphasort);
+	char best[PATH_MAX] = "", path[PATH_MAX];
+	time_t best_t = 0;
+	struct stat st;
+
+	for (int e = 0; e < ne; e++) {
+		snprintf(path, sizeof(path), "%s/%s/run.json", results, ents[e]->d_name);
+		if (ents[e]->d_name[0] != '.' && !stat(path, &st) && st.st_mtime >= best_t &&
+		    strcmp(strrchr(rundir, '/') ? strrchr(rundir, '/') + 1 : rundir, ents[e]->d_name)) {
+			best_t = st.st_mtime;
+			snprintf(best, sizeof(best), "%s/%s", results, ents[e]->d_name);
+		}
+		free(ents[e]);
+	}
+	if (ne >= 0)
+		free(ents);
+	for (size_t i = 0; best[0] && i < n; i++) {
+		json_object *cj, *ms;
+
+		snprintf(path, sizeof(path), "%s/%s/cell.json", best, cells[i].name);
+		if ((cj = json_object_from_file(path)) && json_object_object_get_ex(cj, "wall_ms", &ms))
+			cells[i].est_ms = json_object_get_int64(ms);
+		json_object_put(cj);
+	}
+}
+
+/* Seconds left by the last run's cell times (-1: none known), spread over the jobs. */
+static long long seconds_left(struct cell *cells, size_t n, int jobs)
+{
+	long long left = 0, now = mono_ms();
+	bool known = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (cells[i].state == C_DONE || !cells[i].est_ms)
+			continue;
+		known = true;
+		left += cells[i].state == C_RUN ? (cells[i].est_ms > now - cells[i].t0 ? cells[i].est_ms - (now - cells[i].t0) : 0)
+						: cells[i].est_ms;
+	}
+	return known ? left / 1000 / (jobs > 0 ? jobs : 1) : -1;
+}
+
+/* "[matrix] 3/7 done, 2 running, ... ~40 s left (last run's cell times)" */
+static void progress(bool tty, struct cell *cells, size_t n, long long t0, int jobs)
 {
 	size_t done = 0, run = 0, bad = 0, failed = 0;
+	long long left = seconds_left(cells, n, jobs);
 
-	if (!tty)
-		return;
 	for (size_t i = 0; i < n; i++) {
 		done += cells[i].state == C_DONE;
 		run += cells[i].state == C_RUN;
 		bad += cells[i].state == C_DONE && !cells[i].complete;
 		failed += cells[i].state == C_DONE && cells[i].nfail;
 	}
-	fprintf(stderr, "\r\033[K[matrix] %zu/%zu done, %zu running, %zu with failures, %zu incomplete  %.1fs",
-		done, n, run, failed, bad, (mono_ms() - t0) / 1000.0);
+	fprintf(stderr, "%s[matrix] %zu/%zu done, %zu running, %zu with failures, %zu incomplete  %.1fs",
+		tty ? "\r\033[K" : "", done, n, run, failed, bad, (mono_ms() - t0) / 1000.0);
+	if (left >= 0 && done < n)
+		fprintf(stderr, ", ~%llds left (the last run's cell times)", left);
+	if (!tty)
+		fputc('\n', stderr);
 }
 
 static void reap(struct cell *c, const char *rundir, bool tty, const struct mopts *o, unsigned long khz,
@@ -912,6 +964,7 @@ int cmd_matrix(int argc, char **argv)
 			snprintf(cells[i].accel, sizeof(cells[i].accel), "%s", accel);
 	}
 	rundir = results_new_run(o.results, o.id, &id, &final);
+	last_run_times(cells, n, o.results, rundir);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -946,7 +999,8 @@ int cmd_matrix(int argc, char **argv)
 			}
 		if (!np && interrupted)
 			break;
-		progress(tty, cells, n, t0);
+		if (tty)
+			progress(tty, cells, n, t0, o.jobs);
 		if (poll(p, np, 250) < 0 && errno != EINTR)
 			die("poll: %s", strerror(errno));
 		for (size_t j = 0; j < np; j++) {
@@ -985,6 +1039,8 @@ int cmd_matrix(int argc, char **argv)
 				if (c->state == C_DONE) {
 					running--;
 					done++;
+					if (!tty) /* a log gets one progress line per finished cell */
+						progress(tty, cells, n, t0, o.jobs);
 				}
 			}
 		}
@@ -1002,9 +1058,10 @@ int cmd_matrix(int argc, char **argv)
 			finish_guest(&cells[i], celldir);
 			cells[i].state = C_DONE;
 		}
-	progress(tty, cells, n, t0);
-	if (tty)
+	if (tty) {
+		progress(tty, cells, n, t0, o.jobs);
 		fprintf(stderr, "\r\033[K");
+	}
 	write_run_json(rundir, id, cells, n, argc, argv, started, &o, mono_ms() - t0, NULL, probe_ms);
 	m = matrix_load(&rundir, 1);
 	if (m) {

@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -22,7 +23,7 @@
 #include "report.h"
 #include "sarif.h"
 
-static const char *const verdicts[] = {"pass", "fail", "skip", "xfail", "error", NULL};
+const char *const verdicts[] = {"pass", "fail", "skip", "xfail", "error", NULL};
 
 int verdict_rank(const char *v)
 {
@@ -35,19 +36,19 @@ int verdict_rank(const char *v)
 	return 0;
 }
 
-static json_object *jget(json_object *o, const char *k)
+json_object *jget(json_object *o, const char *k)
 {
 	json_object *v = NULL;
 
 	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
 }
 
-static size_t alen(json_object *a)
+size_t alen(json_object *a)
 {
 	return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
 }
 
-static const char *jstr(json_object *o, const char *k)
+const char *jstr(json_object *o, const char *k)
 {
 	json_object *v = jget(o, k);
 
@@ -467,7 +468,7 @@ const char **matrix_cells(json_object *m, int *n)
 
 /* ---- writers ---- */
 
-static void esc(FILE *f, const char *s)
+void esc(FILE *f, const char *s)
 {
 	for (; s && *s; s++)
 		switch (*s) {
@@ -491,14 +492,14 @@ static void md_cell(FILE *f, const char *s)
 }
 
 /* Do the cells disagree on this row? (missing entries do not count) */
-static const char *row_value(json_object *row, const char *cell, bool verdict)
+const char *row_value(json_object *row, const char *cell, bool verdict)
 {
 	json_object *v = jget(row, cell);
 
 	return v ? (verdict ? jstr(v, "verdict") : json_object_get_string(v)) : NULL;
 }
 
-static bool row_differs(json_object *row, const char **cells, int n, bool verdict)
+bool row_differs(json_object *row, const char **cells, int n, bool verdict)
 {
 	const char *first = NULL;
 
@@ -515,7 +516,7 @@ static bool row_differs(json_object *row, const char **cells, int n, bool verdic
 }
 
 /* The row's most common value (ties: the leftmost): cells that differ from it stand out. */
-static const char *row_mode(json_object *row, const char **cells, int n, bool verdict)
+const char *row_mode(json_object *row, const char **cells, int n, bool verdict)
 {
 	const char *best = NULL;
 	int best_n = 0;
@@ -535,20 +536,12 @@ static const char *row_mode(json_object *row, const char **cells, int n, bool ve
 	return best;
 }
 
-/* " delta" for a cell that differs from its row's usual value, else "". */
-static const char *delta(json_object *row, const char *mode, const char *cell, bool verdict)
-{
-	const char *s = row_value(row, cell, verdict);
-
-	return s && mode && strcmp(s, mode) ? " delta" : "";
-}
-
 static int cmp_keys(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static const char **sorted_keys(json_object *o, int *n)
+const char **sorted_keys(json_object *o, int *n)
 {
 	const char **k = calloc(json_object_object_length(o) + 1, sizeof(*k));
 
@@ -561,7 +554,7 @@ static const char **sorted_keys(json_object *o, int *n)
 	return k;
 }
 
-static json_object *cell_obj(json_object *m, const char *name)
+json_object *cell_obj(json_object *m, const char *name)
 {
 	json_object *cells = jget(m, "cells");
 
@@ -572,7 +565,7 @@ static json_object *cell_obj(json_object *m, const char *name)
 }
 
 /* What an absent case shows in a cell. */
-static const char *absent(json_object *m, const char *cell)
+const char *absent(json_object *m, const char *cell)
 {
 	return strcmp(jstr(cell_obj(m, cell), "status"), "complete") ? "incomplete" : "n/a";
 }
@@ -636,161 +629,11 @@ static int write_md(json_object *m, const char *path, const char **cells, int n)
 	return tmp_commit(f, path);
 }
 
-static const char html_head[] =
-	"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-	"<title>blastradius matrix</title>\n<style>\n"
-	"body{font:13px/1.35 system-ui,sans-serif;margin:16px;color:#222}\n"
-	"h1{font-size:18px;margin:0 0 8px}h2{font-size:15px;margin:18px 0 6px}\n"
-	"table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;"
-	"white-space:nowrap}\n"
-	"thead th{position:sticky;top:0;background:#f4f4f4}\n"
-	"td.pass{background:#c8efc8}td.fail{background:#f7b0b0;font-weight:bold}td.error{background:#f29a6b}\n"
-	"td.skip{background:#fff1b8}td.xfail{background:#c9dcf7}td.na{color:#999}\n"
-	"td.incomplete{background:repeating-linear-gradient(45deg,#eee,#eee 4px,#ddd 4px,#ddd 8px)}\n"
-	"tr.fact td{white-space:normal;word-break:break-word;max-width:14em;font-size:11px;background:#fafafa}\n"
-	"tr.key th,tr.key td{font-weight:bold;font-size:12px;background:#eef3fb}\n"
-	"tr.diff th{border-left:4px solid #d33}td.delta{outline:2px solid #d33;outline-offset:-2px}\n"
-	"span.badge{padding:1px 5px;border-radius:3px}span.complete{background:#c8efc8}"
-	"span.incomplete{background:#f7b0b0}\n"
-	"#filter{width:320px;padding:4px;margin:6px 0}label{margin-left:12px}\n"
-	"</style></head><body>\n";
-
-static const char html_js[] =
-	"<script>\n"
-	"function f(){var q=document.getElementById('filter').value.toLowerCase(),"
-	"d=document.getElementById('onlydiff').checked;"
-	"document.querySelectorAll('tbody.rows tr').forEach(function(r){"
-	"var show=r.textContent.toLowerCase().indexOf(q)>=0&&(!d||r.classList.contains('diff'));"
-	"r.style.display=show?'':'none';});}\n"
-	"document.getElementById('filter').addEventListener('input',f);"
-	"document.getElementById('onlydiff').addEventListener('change',f);\n"
-	"</script>\n";
-
-static void html_header_row(FILE *f, const char *first, const char **cells, int n)
+/* Does case id belong to the part of a cell's junit: boundary verdicts (0) or
+ * the library's self-tests, lib.* (1)? */
+static bool in_part(const char *id, int part)
 {
-	fprintf(f, "<thead><tr><th>%s</th>", first);
-	for (int i = 0; i < n; i++) {
-		fputs("<th>", f);
-		esc(f, cells[i]);
-		fputs("</th>", f);
-	}
-	fputs("</tr></thead>\n", f);
-}
-
-static const char *const key_facts[] = {"kernel.release", "landlock.abi", "x32", "ia32", "lsm",
-					 "guest.accel", "guest.variant", NULL};
-
-static void html_fact_row(FILE *f, json_object *m, const char *key, const char **cells, int n, bool top)
-{
-	json_object *row = jget(jget(m, "facts"), key);
-	bool d = row_differs(row, cells, n, false);
-	/* Which kernel and variant a cell is differs by design: no frames there. */
-	const char *mode = d && strncmp(key, "kernel.", 7) && strncmp(key, "guest.", 6)
-				   ? row_mode(row, cells, n, false) : NULL;
-
-	fprintf(f, "<tr class=\"fact%s%s\"><th>", d ? " diff" : "", top ? " key" : "");
-	esc(f, key);
-	fputs("</th>", f);
-	for (int i = 0; i < n; i++) {
-		json_object *v = jget(row, cells[i]);
-
-		fprintf(f, "<td%s>", *delta(row, mode, cells[i], false) ? " class=\"delta\"" : "");
-		esc(f, v ? json_object_get_string(v) : "");
-		fputs("</td>", f);
-	}
-	fputs("</tr>\n", f);
-}
-
-static int write_html(json_object *m, const char *path, const char **cells, int n)
-{
-	FILE *f = tmp_open(path);
-	int nc, nf, ndiff = 0;
-	const char **cases = sorted_keys(jget(m, "cases"), &nc), **facts = sorted_keys(jget(m, "facts"), &nf);
-	json_object *t = jget(m, "totals");
-
-	if (!f)
-		return -errno;
-	fputs(html_head, f);
-	fprintf(f, "<h1>blastradius matrix</h1>\n<p>%d cells, %d cases: %d pass, %d fail, %d skip, %d xfail, "
-		   "%d error; %d incomplete cell(s). Key facts, then verdicts, then every other fact; rows with a "
-		   "red edge differ between cells; a red frame marks each cell that differs from its row's usual "
-		   "value.</p>\n",
-		n, nc, json_object_get_int(jget(t, "pass")), json_object_get_int(jget(t, "fail")),
-		json_object_get_int(jget(t, "skip")), json_object_get_int(jget(t, "xfail")),
-		json_object_get_int(jget(t, "error")), json_object_get_int(jget(t, "incomplete")));
-	fputs("<h2>Cells</h2>\n<table id=\"cells\">", f);
-	fputs("<thead><tr><th>cell</th><th>status</th><th>accel</th><th>machine</th><th>wall s</th>"
-	      "<th>pass</th><th>fail</th><th>skip</th><th>xfail</th><th>error</th><th>reason</th></tr></thead>"
-	      "<tbody>\n", f);
-	for (int i = 0; i < n; i++) {
-		json_object *c = cell_obj(m, cells[i]), *ct = jget(c, "totals");
-
-		fputs("<tr><th>", f);
-		esc(f, cells[i]);
-		fprintf(f, "</th><td><span class=\"badge %s\">%s</span></td><td>", jstr(c, "status"), jstr(c, "status"));
-		esc(f, jstr(c, "accel"));
-		fputs("</td><td>", f);
-		esc(f, jstr(c, "machine"));
-		fprintf(f, "</td><td>%.1f</td>", json_object_get_int(jget(c, "wall_ms")) / 1000.0);
-		for (int v = 0; verdicts[v]; v++)
-			fprintf(f, "<td>%d</td>", json_object_get_int(jget(ct, verdicts[v])));
-		fputs("<td>", f);
-		esc(f, jstr(c, "reason"));
-		fputs("</td></tr>\n", f);
-	}
-	fputs("</tbody></table>\n<h2>Verdicts and facts</h2>\n"
-	      "<input id=\"filter\" placeholder=\"filter rows (case id, fact, verdict)\" autofocus>"
-	      "<label><input type=\"checkbox\" id=\"onlydiff\"> only rows that differ</label>\n"
-	      "<table id=\"matrix\">", f);
-	/* The facts people compare kernels by on top, then the verdicts, then every other fact. */
-	html_header_row(f, "key fact", cells, n);
-	fputs("<tbody class=\"rows\">\n", f);
-	for (int k = 0; key_facts[k]; k++)
-		if (jget(jget(m, "facts"), key_facts[k]))
-			html_fact_row(f, m, key_facts[k], cells, n, true);
-	fputs("</tbody>\n", f);
-	html_header_row(f, "case", cells, n);
-	fputs("<tbody class=\"rows\">\n", f);
-	for (int r = 0; r < nc; r++) {
-		json_object *row = jget(jget(m, "cases"), cases[r]);
-		bool d = row_differs(row, cells, n, true);
-		const char *mode = d ? row_mode(row, cells, n, true) : NULL;
-
-		ndiff += d;
-		fprintf(f, "<tr%s><th>", d ? " class=\"diff\"" : "");
-		esc(f, cases[r]);
-		fputs("</th>", f);
-		for (int i = 0; i < n; i++) {
-			json_object *v = jget(row, cells[i]);
-			const char *verdict = v ? jstr(v, "verdict") : absent(m, cells[i]);
-
-			fprintf(f, "<td class=\"%s%s\" title=\"", strcmp(verdict, "n/a") ? verdict : "na",
-				delta(row, mode, cells[i], true));
-			esc(f, v ? jstr(v, "reason") : "");
-			/* a failing case that names its upstream fix: "fail (fix known)" */
-			fprintf(f, "\">%s%s</td>", verdict,
-				v && strstr(jstr(v, "reason"), "this kernel may lack: ") ? " (fix known)" : "");
-		}
-		fputs("</tr>\n", f);
-	}
-	fputs("</tbody>\n", f);
-	html_header_row(f, "fact", cells, n);
-	fputs("<tbody class=\"rows\">\n", f);
-	for (int r = 0; r < nf; r++) {
-		bool key = false;
-
-		for (int k = 0; key_facts[k]; k++)
-			key |= !strcmp(key_facts[k], facts[r]);
-		if (!key)
-			html_fact_row(f, m, facts[r], cells, n, false);
-	}
-	fputs("</tbody></table>\n", f);
-	fprintf(f, "<p>%d case row(s) differ between cells. Hover a verdict for its reason.</p>\n", ndiff);
-	fputs(html_js, f);
-	fputs("</body></html>\n", f);
-	free(cases);
-	free(facts);
-	return tmp_commit(f, path);
+	return !strncmp(id, "lib.", 4) == (part == 1);
 }
 
 static int write_junit(json_object *m, const char *path, const char **cells, int n)
@@ -802,29 +645,38 @@ static int write_junit(json_object *m, const char *path, const char **cells, int
 	if (!f)
 		return -errno;
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"blastradius\">\n", f);
-	for (int i = 0; i < n; i++) {
-		json_object *c = cell_obj(m, cells[i]), *t = jget(c, "totals");
-		bool inc = strcmp(jstr(c, "status"), "complete");
-		int tests = 0;
+	/* Per cell, one testsuite of boundary verdicts and one of the library's
+	 * self-tests ("<cell> lib.*"), each with its own counts. */
+	for (int i = 0; i < n * 2; i++) {
+		json_object *c = cell_obj(m, cells[i / 2]);
+		int part = i % 2, cnt[5] = {0};
+		bool inc = !part && strcmp(jstr(c, "status"), "complete");
 
-		for (int v = 0; verdicts[v]; v++)
-			tests += json_object_get_int(jget(t, verdicts[v]));
+		for (int r = 0; r < nc; r++) {
+			const char *verdict = jstr(jget(jget(jget(m, "cases"), cases[r]), cells[i / 2]), "verdict");
+
+			for (int v = 0; verdicts[v] && in_part(cases[r], part); v++)
+				cnt[v] += !strcmp(verdict, verdicts[v]);
+		}
+		if (part && !(cnt[0] + cnt[1] + cnt[2] + cnt[3] + cnt[4]))
+			continue;
 		fputs("  <testsuite name=\"", f);
-		esc(f, cells[i]);
-		fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">\n",
-			tests + inc, json_object_get_int(jget(t, "fail")), json_object_get_int(jget(t, "error")) + inc,
-			json_object_get_int(jget(t, "skip")), json_object_get_int(jget(c, "wall_ms")) / 1000.0);
+		esc(f, cells[i / 2]);
+		/* verdicts[]: pass, fail, skip, xfail, error */
+		fprintf(f, "%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">\n",
+			part ? " lib.*" : "", cnt[0] + cnt[1] + cnt[2] + cnt[3] + cnt[4] + inc, cnt[1], cnt[4] + inc,
+			cnt[2], part ? 0 : json_object_get_int(jget(c, "wall_ms")) / 1000.0);
 		if (inc) {
 			fputs("    <testcase classname=\"matrix\" name=\"cell.complete\"><error message=\"", f);
 			esc(f, jstr(c, "reason"));
 			fputs("\"/></testcase>\n", f);
 		}
 		for (int r = 0; r < nc; r++) {
-			json_object *v = jget(jget(jget(m, "cases"), cases[r]), cells[i]);
+			json_object *v = jget(jget(jget(m, "cases"), cases[r]), cells[i / 2]);
 			const char *verdict = jstr(v, "verdict");
 			const char *dot = strrchr(cases[r], '.');
 
-			if (!v)
+			if (!v || !in_part(cases[r], part))
 				continue;
 			fputs("    <testcase classname=\"", f);
 			/* classname: suite.file; name: the full case id */
@@ -862,7 +714,7 @@ int matrix_write_reports(json_object *m, const char *dir)
 	for (int i = 0; i < 4 && !rc; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		rc = i == 0 ? json_write_file(path, m) : i == 1 ? write_md(m, path, cells, n)
-		     : i == 2 ? write_html(m, path, cells, n) : write_junit(m, path, cells, n);
+		     : i == 2 ? matrix_write_html(m, path, cells, n) : write_junit(m, path, cells, n);
 	}
 	if (rc)
 		fprintf(stderr, "blastradius: cannot write %s: %s\n", path, strerror(-rc));
@@ -1109,8 +961,27 @@ int cmd_report(int argc, char **argv)
 	return rc;
 }
 
-static void change(json_object *list, bool json, const char *cell, const char *kind, const char *key,
-		   const char *a, const char *b)
+/* ---- diff ---- */
+
+struct diffopt {
+	char **ignore; /* fnmatch patterns for fact keys */
+	int nignore;
+	bool json;
+};
+
+/* "improved", "regressed" or "changed" for a verdict; "added"/"removed" when a side lacks it. */
+static const char *verdict_change(const char *a, const char *b)
+{
+	if (!a)
+		return "added";
+	if (!b)
+		return "removed";
+	return verdict_rank(b) > verdict_rank(a) ? "improved" : verdict_rank(b) < verdict_rank(a) ? "regressed"
+											    : "changed";
+}
+
+static void change(json_object *list, const char *cell, const char *kind, const char *key, const char *a,
+		   const char *b)
 {
 	json_object *c = json_object_new_object();
 
@@ -1119,17 +990,30 @@ static void change(json_object *list, bool json, const char *cell, const char *k
 	json_object_object_add(c, "key", json_object_new_string(key));
 	json_object_object_add(c, "a", a ? json_object_new_string(a) : NULL);
 	json_object_object_add(c, "b", b ? json_object_new_string(b) : NULL);
+	json_object_object_add(c, "change", json_object_new_string(!strcmp(kind, "verdict") ? verdict_change(a, b)
+								    : "changed"));
 	json_object_array_add(list, c);
-	if (!json)
-		printf("%s: %s %s: %s -> %s\n", cell, kind, key, a ? a : "(absent)", b ? b : "(absent)");
+}
+
+static bool ignored(const struct diffopt *o, const char *key, bool host_pair)
+{
+	/* A matrix's host cell adds the kernel's config and the guest.* facts a
+	 * plain `blastradius run` does not have. */
+	if (host_pair && (!strncmp(key, "kconfig.", 8) || !strncmp(key, "guest.", 6)))
+		return true;
+	for (int i = 0; i < o->nignore; i++)
+		if (!fnmatch(o->ignore[i], key, 0))
+			return true;
+	return false;
 }
 
 /* Compare one row family (cases or facts) of cell ca in A with cell cb in B. */
 static void diff_rows(json_object *A, json_object *B, const char *fam, const char *ca, const char *cb,
-		      const char *label, json_object *list, bool json)
+		      const char *label, json_object *list, const struct diffopt *o)
 {
 	json_object *ra = jget(A, fam), *rb = jget(B, fam);
 	bool verdict = !strcmp(fam, "cases");
+	bool host_pair = !strcmp(jstr(cell_obj(A, ca), "name"), "host") && !strcmp(jstr(cell_obj(B, cb), "name"), "host");
 	int na, nb;
 	const char **ka = sorted_keys(ra, &na), **kb = sorted_keys(rb, &nb);
 
@@ -1144,39 +1028,140 @@ static void diff_rows(json_object *A, json_object *B, const char *fam, const cha
 
 			if (pass && va)
 				continue; /* already seen from A */
+			if (!verdict && ignored(o, keys[i], host_pair))
+				continue;
 			if ((sa || sb) && (!sa || !sb || strcmp(sa, sb)))
-				change(list, json, label, verdict ? "verdict" : "fact", keys[i], sa, sb);
+				change(list, label, verdict ? "verdict" : "fact", keys[i], sa, sb);
 		}
 	}
 	free(ka);
 	free(kb);
 }
 
+/* The counts, by suite (a fact's first key part), then every change. */
+static void diff_print(json_object *list)
+{
+	static const char *const cols[] = {"improved", "regressed", "changed", "added", "removed", "facts"};
+	json_object *by = json_object_new_object();
+	int tot[6] = {0}, n;
+	const char **suites;
+
+	for (size_t i = 0; i < alen(list); i++) {
+		json_object *c = json_object_array_get_idx(list, i), *row;
+		const char *key = jstr(c, "key"), *kind = jstr(c, "kind");
+		char suite[64];
+		int col = 5;
+
+		if (!strcmp(kind, "cell"))
+			continue;
+		snprintf(suite, sizeof(suite), "%.*s", (int)strcspn(key, "."), key);
+		if (!json_object_object_get_ex(by, suite, &row)) {
+			row = json_object_new_array();
+			for (int k = 0; k < 6; k++)
+				json_object_array_add(row, json_object_new_int(0));
+			json_object_object_add(by, suite, row);
+		}
+		if (!strcmp(kind, "verdict"))
+			for (col = 0; col < 5 && strcmp(cols[col], jstr(c, "change")); col++)
+				;
+		json_object_array_put_idx(row, col, json_object_new_int(
+			json_object_get_int(json_object_array_get_idx(row, col)) + 1));
+		tot[col]++;
+	}
+	printf("%-14s", "suite");
+	for (int k = 0; k < 6; k++)
+		printf(" %9s", cols[k]);
+	putchar('\n');
+	suites = sorted_keys(by, &n);
+	for (int s = 0; s < n; s++) {
+		printf("%-14s", suites[s]);
+		for (int k = 0; k < 6; k++)
+			printf(" %9d", json_object_get_int(json_object_array_get_idx(jget(by, suites[s]), k)));
+		putchar('\n');
+	}
+	printf("%-14s", "total");
+	for (int k = 0; k < 6; k++)
+		printf(" %9d", tot[k]);
+	putchar('\n');
+	{
+		int only_a = 0, only_b = 0, status = 0;
+
+		for (size_t i = 0; i < alen(list); i++) {
+			json_object *c = json_object_array_get_idx(list, i);
+
+			if (strcmp(jstr(c, "kind"), "cell"))
+				continue;
+			status += !strcmp(jstr(c, "key"), "status");
+			only_a += !strcmp(jstr(c, "key"), "present") && !jget(c, "b");
+			only_b += !strcmp(jstr(c, "key"), "present") && !jget(c, "a");
+		}
+		if (only_a || only_b || status)
+			printf("cells: %d only in A, %d only in B, %d changed status\n", only_a, only_b, status);
+	}
+	putchar('\n');
+	free(suites);
+	json_object_put(by);
+	/* Details: cells first, then regressions, then the other verdicts, then facts. */
+	for (int pass = 0; pass < 4; pass++)
+		for (size_t i = 0; i < alen(list); i++) {
+			json_object *c = json_object_array_get_idx(list, i);
+			const char *kind = jstr(c, "kind"), *ch = jstr(c, "change");
+			int want = !strcmp(kind, "cell") ? 0 : !strcmp(kind, "fact") ? 3 : !strcmp(ch, "regressed") ? 1 : 2;
+			json_object *a = jget(c, "a"), *b = jget(c, "b");
+
+			if (want != pass)
+				continue;
+			printf("%s: %s %s: %s -> %s", jstr(c, "cell"), kind, jstr(c, "key"),
+			       a ? json_object_get_string(a) : "(absent)", b ? json_object_get_string(b) : "(absent)");
+			if (!strcmp(kind, "verdict"))
+				printf(" (%s)", ch);
+			putchar('\n');
+		}
+}
+
+static void usage_diff(FILE *f)
+{
+	fprintf(f, "usage: blastradius diff [--json] [--ignore PATTERN]... A B\n\n"
+		   "Every verdict, fact and cell status that changed from A to B: first the counts\n"
+		   "by suite (verdicts improved, regressed, changed, added, removed; facts), then\n"
+		   "each change. A and B are two run dirs (cells are paired by name) or two cell\n"
+		   "dirs (compared directly); a run and a cell are not compared.\n\n"
+		   "  --ignore PATTERN  leave out fact keys matching the glob (repeatable);\n"
+		   "                    between two host cells kconfig.* and guest.* always are\n"
+		   "  --json            the changes as a JSON array\n\n"
+		   "Exit: 0 nothing changed ('no differences'), 1 something changed, 2 bad input.\n");
+}
+
 int cmd_diff(int argc, char **argv)
 {
-	bool json = false;
-	char *dirs[2];
-	int nd = 0, na, nb;
+	static const struct option lo[] = {
+		{"json", no_argument, 0, 'j'}, {"ignore", required_argument, 0, 'i'}, {"help", no_argument, 0, 'h'}, {0},
+	};
+	struct diffopt o = {.ignore = calloc(argc, sizeof(char *))};
+	char **dirs;
+	int na, nb, c;
 	json_object *A, *B, *list = json_object_new_array();
 	const char **ca, **cb;
 	size_t changes;
+	bool cell_a, cell_b;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: blastradius diff [--json] A B\n\n"
-			       "Every verdict, fact and cell status that changed from A to B. A and B are\n"
-			       "run dirs (cells are paired by name) or two cell dirs (compared directly).\n"
-			       "Exit: 0 nothing changed, 1 something changed, 2 bad input.\n");
-			return BR_EXIT_PASS;
-		} else if (nd < 2)
-			dirs[nd++] = argv[i];
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (c == 'j')
+			o.json = true;
+		else if (c == 'i')
+			o.ignore[o.nignore++] = optarg;
 		else
-			die_usage("diff: wants exactly two dirs");
+			return help_or_usage(usage_diff, c);
 	}
-	if (nd != 2)
+	if (argc - optind != 2)
 		die_usage("diff: wants two dirs: A B (see blastradius diff --help)");
+	dirs = argv + optind;
+	cell_a = is_cell_dir(dirs[0]);
+	cell_b = is_cell_dir(dirs[1]);
+	if (cell_a != cell_b)
+		die_usage("diff: %s is a %s and %s a %s; compare two runs, or two cells (e.g. %s/host)", dirs[0],
+			  cell_a ? "cell" : "run", dirs[1], cell_b ? "cell" : "run", cell_a ? dirs[1] : dirs[0]);
 	A = matrix_load(dirs, 1);
 	B = matrix_load(dirs + 1, 1);
 	if (!A || !B) {
@@ -1187,35 +1172,40 @@ int cmd_diff(int argc, char **argv)
 	}
 	ca = matrix_cells(A, &na);
 	cb = matrix_cells(B, &nb);
-	if (is_cell_dir(dirs[0]) && is_cell_dir(dirs[1])) {
+	if (cell_a) {
 		char label[512];
 
 		snprintf(label, sizeof(label), "%s..%s", ca[0], cb[0]);
-		diff_rows(A, B, "cases", ca[0], cb[0], label, list, json);
-		diff_rows(A, B, "facts", ca[0], cb[0], label, list, json);
+		diff_rows(A, B, "cases", ca[0], cb[0], label, list, &o);
+		diff_rows(A, B, "facts", ca[0], cb[0], label, list, &o);
 	} else {
 		for (int i = 0; i < na; i++) {
 			json_object *cella = cell_obj(A, ca[i]), *cellb = cell_obj(B, ca[i]);
 
 			if (!cellb) {
-				change(list, json, ca[i], "cell", "present", "yes", NULL);
+				change(list, ca[i], "cell", "present", "yes", NULL);
 				continue;
 			}
 			if (strcmp(jstr(cella, "status"), jstr(cellb, "status")))
-				change(list, json, ca[i], "cell", "status", jstr(cella, "status"), jstr(cellb, "status"));
-			diff_rows(A, B, "cases", ca[i], ca[i], ca[i], list, json);
-			diff_rows(A, B, "facts", ca[i], ca[i], ca[i], list, json);
+				change(list, ca[i], "cell", "status", jstr(cella, "status"), jstr(cellb, "status"));
+			diff_rows(A, B, "cases", ca[i], ca[i], ca[i], list, &o);
+			diff_rows(A, B, "facts", ca[i], ca[i], ca[i], list, &o);
 		}
 		for (int i = 0; i < nb; i++)
 			if (!cell_obj(A, cb[i]))
-				change(list, json, cb[i], "cell", "present", NULL, "yes");
+				change(list, cb[i], "cell", "present", NULL, "yes");
 	}
 	changes = alen(list);
-	if (json)
+	if (o.json)
 		printf("%s\n", json_object_to_json_string_ext(list, JSON_C_TO_STRING_PRETTY |
 							      JSON_C_TO_STRING_NOSLASHESCAPE));
+	else if (!changes)
+		printf("no differences\n");
+	else
+		diff_print(list);
 	free(ca);
 	free(cb);
+	free(o.ignore);
 	json_object_put(A);
 	json_object_put(B);
 	json_object_put(list);

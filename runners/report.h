@@ -33,4 +33,24 @@ int baseline_dir_check(const char *dir);
 /* Verdict rank for regressions: pass/xfail 3, skip 2, fail/error/missing 0. */
 int verdict_rank(const char *verdict);
 
+/* ---- shared by the writers (report.c, html.c) ---- */
+#include <stddef.h>
+#include <stdio.h>
+extern const char *const verdicts[]; /* "pass" ... "error", NULL */
+struct json_object *jget(struct json_object *o, const char *k);
+size_t alen(struct json_object *a);
+const char *jstr(struct json_object *o, const char *k); /* "" when absent */
+void esc(FILE *f, const char *s);                      /* HTML/XML text */
+struct json_object *cell_obj(struct json_object *m, const char *name);
+const char *absent(struct json_object *m, const char *cell); /* "n/a" or "incomplete" */
+/* A row's value in a cell (its verdict for cases), NULL when absent; whether
+ * the cells disagree; the most common value (ties: the leftmost). */
+const char *row_value(struct json_object *row, const char *cell, bool verdict);
+bool row_differs(struct json_object *row, const char **cells, int n, bool verdict);
+const char *row_mode(struct json_object *row, const char **cells, int n, bool verdict);
+/* Keys of an object, sorted (borrowed strings; caller frees the array). */
+const char **sorted_keys(struct json_object *o, int *n);
+/* matrix.html (html.c). 0 or -errno. */
+int matrix_write_html(struct json_object *m, const char *path, const char **cells, int n);
+
 #endif

@@ -34,6 +34,8 @@ struct job {
 	bool started, eof, reaped, printed;
 	long long t0, ms;
 	unsigned pass, fail, skip, xfail, error;
+	char **fails; /* "FAIL id: reason" / "ERROR id: reason", for --failures and --quiet */
+	size_t nfails;
 };
 
 struct run_opts {
@@ -41,7 +43,7 @@ struct run_opts {
 	int nsuites, npats, jobs;
 	const char *results;
 	const char *id;
-	bool no_results, quiet;
+	bool no_results, quiet, failures;
 };
 
 static bool suite_wanted(const char *id, const struct run_opts *o)
@@ -126,6 +128,12 @@ static void count_line(struct job *j, const char *line, json_object *facts)
 		}
 		return;
 	}
+	if (!strncmp(line, "# FAIL ", 7) || !strncmp(line, "# ERROR ", 8)) {
+		j->fails = realloc(j->fails, (j->nfails + 1) * sizeof(*j->fails));
+		if (!j->fails || !(j->fails[j->nfails++] = strdup(line + 2)))
+			die("run: out of memory");
+		return;
+	}
 	if (strncmp(line, "ok ", 3) && strncmp(line, "not ok ", 7))
 		return;
 	dir = strstr(line, " # ");
@@ -179,16 +187,19 @@ static void usage_run(FILE *f)
 {
 	fprintf(f,
 		"usage: blastradius run [--suite NAME]... [-r GLOB]... [-j N] [--results DIR]\n"
-		"                       [--id RUN_ID] [--no-results] [--quiet]\n\n"
+		"                       [--id RUN_ID] [--no-results] [--quiet | --failures]\n\n"
 		"Runs every suite binary on this host (root covers both privilege levels)\n"
-		"and prints nested KTAP, then 'N passed, N failed, N skipped'.\n\n"
+		"and prints nested KTAP, then 'blastradius: N passed, N failed, N skipped'.\n\n"
 		"  --suite NAME   only this suite (ns) or binary (ns.uts); repeatable\n"
 		"  -r GLOB        only cases whose id matches (ns.uts.*); repeatable\n"
 		"  -j N           suite binaries in parallel (default: online cpus)\n"
 		"  --results DIR  where run folders go (default: results)\n"
 		"  --id RUN_ID    name of the run folder (default: UTC time)\n"
 		"  --no-results   write nothing, print only\n"
-		"  --quiet        print only the summary\n\n"
+		"  --quiet        print only the totals and the ids of failing cases\n"
+		"  --failures     print only failing cases, with their reasons, and the summary\n\n"
+		"After the KTAP: a table per suite (pass, fail, skip, ms), then boundary\n"
+		"verdicts and library self-tests (the lib.* cases) counted apart.\n"
 		"Writes DIR/<run-id>/run.json and host/{<suite>.<file>.ktap,facts.json}.\n"
 		"Exit: 0 when nothing failed, 1 otherwise, 2 on bad usage.\n");
 }
@@ -207,6 +218,7 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, void (*usa
 		{"suite", required_argument, 0, 's'}, {"results", required_argument, 0, 'R'},
 		{"id", required_argument, 0, 'i'},    {"no-results", no_argument, 0, 'n'},
 		{"quiet", no_argument, 0, 'q'},       {"help", no_argument, 0, 'h'},
+		{"failures", no_argument, 0, 'F'},
 		{0},
 	};
 	int c;
@@ -242,12 +254,17 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, void (*usa
 		case 'q':
 			o->quiet = true;
 			break;
+		case 'F':
+			o->failures = true;
+			break;
 		default:
 			exit(help_or_usage(usage, c));
 		}
 	}
 	if (optind < argc)
 		die_usage("%s: unexpected argument '%s' (see --help)", argv[0], argv[optind]);
+	if (o->quiet && o->failures)
+		die_usage("%s: --quiet and --failures are two different views; pick one", argv[0]);
 }
 
 /* Select binaries: by --suite, then (with -r) only those with a matching case. */
@@ -352,7 +369,48 @@ static void write_results(char *dir, char *final, char *id, struct job *jobs, si
 	free(id);
 }
 
-/* The runner's own fingerprint goes first; suites' "# fact" lines add keys. */
+/* Library self-tests (suites/lib: the lib.* cases) check our own code, not a
+ * kernel boundary: they are counted apart from the boundary verdicts. */
+static bool is_selftest(const char *id)
+{
+	return !strncmp(id, "lib.", 4);
+}
+
+/* The summary after the KTAP, as diagnostics: one row per suite (its binaries
+ * added up, ms their wall times), then boundary verdicts and self-tests. */
+static void print_summary(const struct job *jobs, size_t n, bool table)
+{
+	unsigned part[2][3] = {{0}};
+
+	if (table)
+		printf("# %-14s %6s %6s %6s %8s\n", "suite", "pass", "fail", "skip", "ms");
+	for (size_t i = 0; i < n;) {
+		size_t sl = strcspn(jobs[i].id, ".");
+		unsigned pass = 0, fail = 0, skip = 0;
+		long long ms = 0;
+		size_t k = i;
+
+		for (; k < n && strcspn(jobs[k].id, ".") == sl && !strncmp(jobs[k].id, jobs[i].id, sl); k++) {
+			pass += jobs[k].pass + jobs[k].xfail;
+			fail += jobs[k].fail + jobs[k].error;
+			skip += jobs[k].skip;
+			ms += jobs[k].ms;
+		}
+		if (table)
+			printf("# %-14.*s %6u %6u %6u %8lld\n", (int)sl, jobs[i].id, pass, fail, skip, ms);
+		part[is_selftest(jobs[i].id)][0] += pass;
+		part[is_selftest(jobs[i].id)][1] += fail;
+		part[is_selftest(jobs[i].id)][2] += skip;
+		i = k;
+	}
+	printf("# boundary verdicts: %u passed, %u failed, %u skipped\n", part[0][0], part[0][1], part[0][2]);
+	printf("# library self-tests (lib.*): %u passed, %u failed, %u skipped\n", part[1][0], part[1][1],
+	       part[1][2]);
+}
+
+/* The runner's own fingerprint fills in the keys no suite reported: a suite's
+ * "# fact" line wins (ns.cgroup=hybrid, not the runner's namespace identity),
+ * so a host cell has the same facts a guest cell has. */
 static void gather_host_facts(json_object *facts)
 {
 	struct br_facts f = {0};
@@ -360,7 +418,8 @@ static void gather_host_facts(json_object *facts)
 	if (br_facts_gather(&f))
 		die("run: out of memory gathering facts");
 	for (size_t i = 0; i < f.n; i++)
-		json_object_object_add(facts, f.kv[i].key, json_object_new_string(f.kv[i].value));
+		if (!json_object_object_get_ex(facts, f.kv[i].key, NULL))
+			json_object_object_add(facts, f.kv[i].key, json_object_new_string(f.kv[i].value));
 	br_facts_free(&f);
 }
 
@@ -390,10 +449,9 @@ int cmd_run(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 	}
-	gather_host_facts(facts);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	if (!o.quiet)
-		printf("KTAP version 1\n1..%zu\n", n);
+	if (!o.quiet && !o.failures)
+		printf(BR_TAP_VERSION "\n1..%zu\n", n);
 
 	while (done < n) {
 		struct pollfd *p = calloc(n, sizeof(*p));
@@ -441,17 +499,35 @@ int cmd_run(int argc, char **argv)
 			int code = WIFEXITED(j->status) ? WEXITSTATUS(j->status) : -1;
 
 			progress(tty, done, n, NULL);
-			for_lines(j, facts, o.quiet ? NULL : stdout);
-			if (code != BR_EXIT_PASS && code != BR_EXIT_SKIP && !j->fail && !j->error)
-				j->error++; /* crashed or exited oddly without a failing case */
+			for_lines(j, facts, o.quiet || o.failures ? NULL : stdout);
+			if (code != BR_EXIT_PASS && code != BR_EXIT_SKIP && !j->fail && !j->error) {
+				/* crashed or exited oddly without a failing case */
+				char why[160];
+
+				j->error++;
+				snprintf(why, sizeof(why), "ERROR %s: %s %d with no failing case", j->id,
+					 WIFSIGNALED(j->status) ? "killed by signal" : "exit status",
+					 WIFSIGNALED(j->status) ? WTERMSIG(j->status) : code);
+				j->fails = realloc(j->fails, (j->nfails + 1) * sizeof(*j->fails));
+				if (!j->fails || !(j->fails[j->nfails++] = strdup(why)))
+					die("run: out of memory");
+			}
 			tot[0] += j->pass, tot[1] += j->fail, tot[2] += j->skip, tot[3] += j->xfail,
 				tot[4] += j->error;
-			if (o.quiet)
+			if (o.quiet || o.failures) {
+				/* --failures: each reason; --quiet: the ids alone */
+				for (size_t f = 0; f < j->nfails; f++)
+					if (o.failures)
+						printf("%s\n", j->fails[f]);
+					else
+						printf("# failed: %.*s\n", (int)strcspn(strchr(j->fails[f], ' ') + 1, ":"),
+						       strchr(j->fails[f], ' ') + 1);
 				continue;
-			if (code == BR_EXIT_PASS)
-				printf("ok %zu %s\n", printed, j->id);
-			else if (code == BR_EXIT_SKIP)
+			}
+			if ((code == BR_EXIT_PASS || code == BR_EXIT_SKIP) && !j->pass && !j->xfail && j->skip)
 				printf("ok %zu %s # SKIP every case skipped\n", printed, j->id);
+			else if (code == BR_EXIT_PASS || code == BR_EXIT_SKIP)
+				printf("ok %zu %s\n", printed, j->id);
 			else if (code == BR_EXIT_FAIL)
 				printf("not ok %zu %s\n", printed, j->id);
 			else if (WIFSIGNALED(j->status))
@@ -463,14 +539,22 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	progress(tty, done, n, NULL);
+	gather_host_facts(facts);
 	if (!o.no_results)
 		write_results(dir, final, id, jobs, n, facts, started, argc, argv, tot);
+	print_summary(jobs, n, !o.quiet);
 	printf("# Totals: pass:%u fail:%u xfail:%u xpass:0 skip:%u error:%u\n", tot[0], tot[1],
 	       tot[3], tot[2], tot[4]);
-	printf("%u passed, %u failed, %u skipped\n", tot[0] + tot[3], tot[1] + tot[4], tot[2]);
+	/* "blastradius: " keeps tappy, whose plan regex has unescaped dots, from
+	 * reading "1123 passed" as a plan "1..3". */
+	printf("blastradius: %u passed, %u failed, %u skipped\n", tot[0] + tot[3], tot[1] + tot[4], tot[2]);
 	fflush(stdout);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(jobs[i].out);
+		for (size_t f = 0; f < jobs[i].nfails; f++)
+			free(jobs[i].fails[f]);
+		free(jobs[i].fails);
+	}
 	free(jobs);
 	free_strv(bins);
 	json_object_put(facts);

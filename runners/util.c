@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <json-c/json.h>
@@ -44,8 +45,78 @@ void die(const char *fmt, ...)
 	vdie(BR_EXIT_FAIL, fmt, ap);
 }
 
+char **cli_argv;
+
+/* Edit distance, for "did you mean". */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64], prev, tmp;
+
+	if (lb >= 64)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			tmp = row[j];
+			row[j] = a[i - 1] == b[j - 1] ? prev : 1 + (prev < row[j] ? (prev < row[j - 1] ? prev : row[j - 1])
+								    : (row[j] < row[j - 1] ? row[j] : row[j - 1]));
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+const char *nearest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t bd = (size_t)-1, limit = strlen(word) / 3 + 1;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(word, cands[i]);
+
+		/* a prefix counts as near too: "--fail" for "--failures" */
+		if (!strncmp(cands[i], word, strlen(word)) && strlen(word) > 3)
+			d = 1;
+		if (d < bd)
+			bd = d, best = cands[i];
+	}
+	return bd <= limit ? best : NULL;
+}
+
+/* The long option getopt just refused, next to the usage's --words. */
+static void suggest_option(void (*usage)(FILE *f))
+{
+	const char *bad = cli_argv && optind > 1 ? cli_argv[optind - 1] : NULL;
+	char *text = NULL, word[64], *p;
+	size_t len = 0, n = 0;
+	const char *words[128], *near;
+	FILE *m;
+
+	if (!bad || strncmp(bad, "--", 2) || !(m = open_memstream(&text, &len)))
+		return;
+	usage(m);
+	fclose(m);
+	for (p = text; (p = strstr(p, "--")) && n < 128; p += 2) {
+		size_t l = 2 + strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+
+		if (l > 3 && (words[n] = strndup(p, l)))
+			n++;
+	}
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(bad, "="), bad);
+	if ((near = nearest(word, words, n)))
+		fprintf(stderr, "blastradius: did you mean '%s'?\n", near);
+	while (n)
+		free((char *)words[--n]);
+	free(text);
+}
+
 int help_or_usage(void (*usage)(FILE *f), int opt)
 {
+	if (opt != 'h')
+		suggest_option(usage);
 	usage(opt == 'h' ? stdout : stderr);
 	return opt == 'h' ? BR_EXIT_PASS : BR_EXIT_USAGE;
 }

@@ -36,7 +36,7 @@ mkdir -p "$work/bin" "$work/ws" "$work/bundles"
 cp "$cli" "$probe" "$work/bin/"
 chmod -R a+rX "$work/bin"
 # ... where the sandboxes below can reach it (they bind $work/bin).
-[ -n "${BR_PROBE:-}" ] && export BR_PROBE="$work/bin/blastradius-probe"
+[ -n "${BR_PROBE:-}" ] && export BR_PROBE="$work/bin/blastradius-probe" && probe=$BR_PROBE
 chmod 777 "$work/ws" "$work/bundles"
 {
 	cat "$top/fixtures/profiles/strict-agent.profile"
@@ -103,7 +103,7 @@ bad() { # content, expected message
 bad 'ns.foo = isolated' "1: unknown key 'ns.foo'"
 bad $'# c\nns.net => isolated' "2: ns.net: expected operator '=', got '=>'"
 bad 'caps.bounding = cap_nope' "1: caps.bounding: expected 'none', 'all' or capability names"
-bad 'seccomp.deny = mount nosuchcall' "1: seccomp.deny: expected syscall names blastradius probes"
+bad 'seccomp.deny = mount nosuchcall' "1: seccomp.deny: expected syscall names that blastradius probes"
 "$cli" assess --claims "$work/absent.claims" >/dev/null 2>&1
 [ $? = 2 ] && ok "missing claims file exits 2" || not_ok "missing claims file exits 2"
 "$cli" assess nonsense >/dev/null 2>&1
@@ -206,6 +206,23 @@ for as in $as_list; do
 		skip "runc as $as" "rootless runc needs a delegated cgroup; run as root"
 	fi
 done
+
+# ---- host processes: the outside's /proc, or an intermediate namespace's ----
+printf 'host.pids = hidden\n' >"$work/hidden.claims"
+if starts unshare -r --pid --fork --mount-proc; then
+	out=$("$cli" assess --claims "$work/hidden.claims" -- unshare -r --pid --fork 2>&1)
+	[ $? = 1 ] && grep -q 'outside.s pid namespace' <<<"$out" &&
+		ok "a new pid namespace under the host's /proc: host processes visible" ||
+		not_ok "host /proc visible" "$(diag "$out")"
+	out=$("$cli" assess --claims "$work/hidden.claims" -- unshare -r --pid --fork --mount-proc \
+		unshare --pid --fork 2>&1)
+	[ $? = 0 ] && grep -q '^#   cannot see the host.s processes; sees an intermediate pid namespace.*(unshare)' <<<"$out" &&
+		ok "a launcher's own pid namespace is named intermediate, with its processes, not the host's" ||
+		not_ok "intermediate pid namespace" "$(diag "$out")"
+else
+	skip "host /proc visible" "unshare -r --pid cannot start here"
+	skip "intermediate pid namespace" "unshare -r --pid cannot start here"
+fi
 
 # ---- the shipped profile, unmodified: assess binds the probe in itself ----
 printf 'nnp = on\nns.net = isolated\nseccomp.mode = filter\nlandlock = enforced\n' >"$work/shipped.claims"

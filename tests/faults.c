@@ -62,7 +62,8 @@ TEST(closes_stdout)
 
 TEST(prints_ktap)
 {
-	printf("ok 99 forged\nnot ok 100 forged\n1..5\nKTAP version 1\n# fact forged=1\n");
+	printf("ok 99 forged\nnot ok 100 forged\n1..5\nKTAP version 1\n# fact forged=1\n"
+	       "Subtest: forged\n  TAP version 13\nBail out! forged\nFAIL selftest.faults.fact_and_pass: forged\n");
 	fflush(stdout);
 	ASSERT_EQ(1, 2);
 }

@@ -10,7 +10,7 @@ cli=$BUILD/blastradius
 probe=$BUILD/blastradius-probe
 work=$(mktemp -d /var/tmp/br-findings.XXXXXX)
 fjdir=$(mktemp -d /run/br-findings.XXXXXX)
-trap 'rm -rf "$work" "$fjdir"' EXIT
+at_exit 'rm -rf "$work" "$fjdir"'
 chmod 755 "$work"
 root=false
 [ "$(id -u)" = 0 ] && root=true

@@ -43,7 +43,9 @@ fi
 
 # ---- one kernel plus a forced panic ----
 t0=$(date +%s%N)
-"$cli" matrix --kernels bookworm-cloud --variants badinit --accel tcg --results "$tmp" --id smoke \
+# --timeout 400: on a loaded 2-core host (other matrices running) one TCG cell
+# can pass the default 120 s; the panic cell ends at once either way.
+"$cli" matrix --kernels bookworm-cloud --variants badinit --accel tcg --timeout 400 --results "$tmp" --id smoke \
 	>"$tmp/smoke.out" 2>"$tmp/smoke.err"
 rc=$?
 t1=$(date +%s%N)
@@ -67,7 +69,7 @@ grep -q '"status":"incomplete"' "$run/bookworm-cloud+badinit/cell.json" &&
 	ok "a forced panic gives an incomplete cell and keeps its console.log" || not_ok "badinit cell" "$(cat "$run/bookworm-cloud+badinit/cell.json")"
 for f in matrix.json matrix.md matrix.html junit.xml run.json; do [ -s "$run/$f" ] || missing="$missing $f"; done
 [ -z "${missing:-}" ] && ok "reports written: matrix.json matrix.md matrix.html junit.xml run.json" || not_ok "reports" "missing:$missing"
-python3 - "$run" <<'EOF' && ok "matrix.json has verdicts and facts per cell; junit.xml has one testsuite per cell" || not_ok "report contents"
+python3 - "$run" <<'EOF' && ok "matrix.json has verdicts and facts per cell; junit.xml has a testsuite per cell and one for its lib.* self-tests" || not_ok "report contents"
 import json, sys, xml.etree.ElementTree as ET
 m = json.load(open(sys.argv[1] + '/matrix.json'))
 assert [c['name'] for c in m['cells']] == ['bookworm-cloud', 'bookworm-cloud+badinit'], m['cells']
@@ -75,19 +77,23 @@ assert m['totals']['incomplete'] == 1 and m['totals']['pass'] > 0
 assert all('bookworm-cloud' in row for row in m['cases'].values())
 assert m['facts']['kconfig.CONFIG_LSM']['bookworm-cloud']
 j = ET.parse(sys.argv[1] + '/junit.xml').getroot()
-assert [s.get('name') for s in j] == ['bookworm-cloud', 'bookworm-cloud+badinit']
+assert [s.get('name') for s in j] == ['bookworm-cloud', 'bookworm-cloud lib.*', 'bookworm-cloud+badinit'], [s.get('name') for s in j]
 EOF
 
 # ---- report, diff, baselines ----
 "$cli" report "$run" -o "$tmp/rep" >/dev/null 2>&1
 [ $? = 1 ] && [ -s "$tmp/rep/matrix.html" ] && ok "report rebuilds the matrix from a run dir (exit 1: incomplete cell)" || not_ok "report"
-"$cli" diff "$run" "$run" >"$tmp/diff0" && [ ! -s "$tmp/diff0" ] && ok "diff of a run with itself: no change, exit 0" || not_ok "diff same" "$(head -5 "$tmp/diff0")"
+"$cli" diff "$run" "$run" >"$tmp/diff0" && [ "$(cat "$tmp/diff0")" = "no differences" ] && ok "diff of a run with itself: 'no differences', exit 0" || not_ok "diff same" "$(head -5 "$tmp/diff0")"
+"$cli" diff "$run" "$run/bookworm-cloud" >/dev/null 2>"$tmp/diffrc"; [ $? = 2 ] && grep -q 'compare two runs, or two cells' "$tmp/diffrc" &&
+	ok "diff refuses a run against a cell (exit 2)" || not_ok "diff run vs cell" "$(cat "$tmp/diffrc")"
 cp -r "$run" "$tmp/changed"
 k=$(ls "$tmp/changed/bookworm-cloud/"*.ktap | head -1)
 first=$(grep -m1 '^ok [0-9]* [^ ]*$' "$k" | awk '{print $3}')
 sed -i "0,/^ok \([0-9]*\) $first\$/s//not ok \1 $first/" "$k"
 "$cli" diff "$run" "$tmp/changed" >"$tmp/diff1"
-[ $? = 1 ] && grep -q "bookworm-cloud: verdict $first: pass -> fail" "$tmp/diff1" && ok "diff names the verdict that changed and exits 1" ||
+[ $? = 1 ] && grep -q "bookworm-cloud: verdict $first: pass -> fail (regressed)" "$tmp/diff1" &&
+	grep -Eq "^${first%%.*} +0 +1 +0 +0 +0 +0$" "$tmp/diff1" && [ "$(head -1 "$tmp/diff1" | awk '{print $1}')" = suite ] &&
+	ok "diff prints the counts by suite first, then the regressed verdict, and exits 1" ||
 	not_ok "diff change" "$(cat "$tmp/diff1")"
 "$cli" diff --json "$run/bookworm-cloud" "$tmp/changed/bookworm-cloud" | python3 -c '
 import json, sys; c = json.load(sys.stdin); assert len(c) == 1 and c[0]["a"] == "pass" and c[0]["b"] == "fail", c' &&
@@ -105,10 +111,11 @@ grep -q "REGRESSION bookworm-cloud $first: pass -> fail" "$tmp/bl.out" && ok "--
 [ -d "$tmp/s1/bookworm-cloud" ] && [ ! -d "$tmp/s1/bookworm-cloud+badinit" ] && [ -d "$tmp/s2/bookworm-cloud+badinit" ] &&
 	python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert len(m["cells"]) == 2' "$tmp/merged/matrix.json" &&
 	ok "--shard 1/2 and 2/2 split the cells; report merges the two dirs" || not_ok "shards"
-"$cli" matrix --kernels bookworm-cloud --variants nouserns -j1 --results "$tmp" --id int >/dev/null 2>&1 &
+"$cli" matrix --kernels bookworm-cloud --variants nouserns -j1 --timeout 400 --results "$tmp" --id int >/dev/null 2>&1 &
 pid=$!
 # A run folder is filled as .ID.tmp and renamed into place when the run ends.
-for _ in $(seq 600); do [ -s "$tmp/.int.tmp/bookworm-cloud/cell.json" ] && break; sleep 0.1; done
+# Bounded by the cell's own --timeout (400 s); stop waiting if the matrix ended.
+for _ in $(seq 4000); do [ -s "$tmp/.int.tmp/bookworm-cloud/cell.json" ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 kill -INT $pid; wait $pid; rc=$?
 [ "$rc" = 130 ] && grep -q '"interrupted":true' "$tmp/int/run.json" && [ -s "$tmp/int/matrix.html" ] &&
 	grep -q '"status":"complete"' "$tmp/int/bookworm-cloud/cell.json" &&
@@ -126,9 +133,18 @@ if ! sh "$top/runners/deps.sh" chromium:chromium >"$tmp/chr.log" 2>&1; then
 	skip "HTML screenshot" "Debian's chromium is not installable: $(tail -1 "$tmp/chr.log")"
 	done_testing
 fi
-shot "file://$run/matrix.html" "$tmp/shot.png" 1400x1600 >"$tmp/chr.out" 2>&1
+# Two cells that differ: the smoke cell and a copy with one verdict flipped.
+mkdir -p "$tmp/two" && cp -r "$run/bookworm-cloud" "$tmp/two/" && cp -r "$tmp/changed/bookworm-cloud" "$tmp/two/bookworm-cloud-flipped"
+"$cli" report "$tmp/two" >/dev/null 2>&1
+grep -q '<details><summary>Failing cases' "$tmp/two/matrix.html" && grep -q '<table id="heatmap">' "$tmp/two/matrix.html" &&
+	ok "matrix.html: a heatmap, then the differing groups, collapsed" || not_ok "matrix.html sections"
+# The acceptance view: 1400x900, the heatmap's pass-green and a group header
+# (#e9eef7) above the fold; the picture stays in build/ to look at.
+shot "file://$tmp/two/matrix.html" "$tmp/shot.png" 1400x900 >"$tmp/chr.out" 2>&1
+cp "$tmp/shot.png" "$BUILD/matrix-screenshot.png" 2>/dev/null
 green=$(png_count "$tmp/shot.png" c8efc8 2>&1)
-[ "${green:-0}" -gt 1000 ] 2>/dev/null &&
-	ok "chromium renders matrix.html: the screenshot shows pass-green and incomplete cells ($green green pixels)" ||
-	not_ok "screenshot" "$green" "$(tail -3 "$tmp/chr.out")"
+group=$(png_count "$tmp/shot.png" e9eef7 2>&1)
+[ "${green:-0}" -gt 1000 ] 2>/dev/null && [ "${group:-0}" -gt 1000 ] 2>/dev/null &&
+	ok "chromium at 1400x900: heatmap ($green green pixels) and a group header ($group) above the fold (build/matrix-screenshot.png)" ||
+	not_ok "screenshot" "green=$green group=$group" "$(tail -3 "$tmp/chr.out")"
 done_testing

@@ -25,6 +25,7 @@ import glob
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -105,7 +106,9 @@ def copy_tree():
         if os.path.exists(dst) and open(src, "rb").read() == open(dst, "rb").read():
             continue
         os.makedirs(os.path.dirname(dst), exist_ok=True)
-        shutil.copy2(src, dst)
+        # A fresh mtime: make must rebuild what an earlier mutant left built.
+        shutil.copyfile(src, dst)
+        shutil.copymode(src, dst)
 
 
 def targets_for(globs):
@@ -233,6 +236,8 @@ def lock():
 
 
 def main():
+    # SIGTERM unwinds like Ctrl-C, so the copy's mutated file is restored.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sel = sys.argv[1:] or ["*"]
     paths = sorted(p for s in sel for p in glob.glob(os.path.join(TOP, "tests", "mutants", s + ".mut")))
     if not paths:

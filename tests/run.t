@@ -56,8 +56,8 @@ only_known() { # OUT RC DESC: the run passed, or every `not ok` case is listed
 only_known "$out" "$rc" "root run"
 nfail=$(grep -Ec '^    not ok ' <<<"$out")
 summary=$(tail -1 <<<"$out")
-grep -Eq "^[0-9]+ passed, $nfail failed, [0-9]+ skipped\$" <<<"$summary" && ok "summary line: $summary" || not_ok "summary line" "$summary"
-grep -q '^KTAP version 1$' <<<"$out" && grep -Eq '^    KTAP version 1$' <<<"$out" && ok "suite KTAP is nested as indented subtests" || not_ok "nested KTAP"
+grep -Eq "^blastradius: [0-9]+ passed, $nfail failed, [0-9]+ skipped\$" <<<"$summary" && ok "summary line: $summary" || not_ok "summary line" "$summary"
+grep -q '^TAP version 13$' <<<"$out" && grep -Eq '^    TAP version 13$' <<<"$out" && ok "suite KTAP is nested as indented subtests" || not_ok "nested KTAP"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["id"]=="check" and r["targets"]==["host"] and r["suites"]' "$res/check/run.json" && ok "run.json is valid and complete" || not_ok "run.json"
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$res/check/host/facts.json" && ok "host/facts.json is valid JSON" || not_ok "facts.json"
 nk=$(ls "$res"/check/host/*.ktap | wc -l); nb=$(ls "$BUILD"/suites/*/* | grep -v '\.d$' | wc -l)
@@ -76,6 +76,17 @@ uout=$(nobody env BR_SUITES_DIR="$NBUILD/suites" "$NBUILD/blastradius" run --no-
 urc=$?
 only_known "$uout" "$urc" "unprivileged run ($(tail -1 <<<"$uout"))"
 
+grep -Eq '^# ns +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+$' <<<"$out" && grep -Eq '^# library self-tests \(lib\.\*\): [1-9][0-9]* passed' <<<"$out" &&
+	grep -Eq '^# boundary verdicts: [1-9][0-9]* passed, [0-9]+ failed' <<<"$out" &&
+	ok "per-suite summary table; boundary verdicts and lib.* self-tests counted apart" || not_ok "summary table" "$(tail -25 <<<"$out")"
+# Views of a run that fails: the fault self-test as the only suite.
+mkdir -p "$res/s/selftest" && cp "$BUILD/tests/faults" "$res/s/selftest/"
+fo=$(BR_SUITES_DIR="$res/s" "$cli" run --no-results --failures 2>/dev/null)
+grep -q '^FAIL selftest\.faults\.segfaults: killed by SIGSEGV$' <<<"$fo" && ! grep -Eq '^(ok|not ok|    )' <<<"$fo" &&
+	ok "--failures prints only failing cases with their reasons" || not_ok "--failures" "$fo"
+qo=$(BR_SUITES_DIR="$res/s" "$cli" run --no-results --quiet 2>/dev/null)
+grep -q '^# failed: selftest\.faults\.hangs$' <<<"$qo" && grep -Eq '^blastradius: [0-9]+ passed, [1-9][0-9]* failed' <<<"$qo" &&
+	ok "--quiet names the failing case ids" || not_ok "--quiet" "$qo"
 "$cli" run --suite ns.uts --no-results >/dev/null 2>&1 && ok "--suite selects one binary" || not_ok "--suite"
 sel=$("$cli" run -r 'ns.uts.hostname_*' --no-results 2>/dev/null | grep -Ec '^    ok ')
 [ "$sel" = 2 ] && ok "-r GLOB selects cases" || not_ok "-r GLOB" "selected $sel"

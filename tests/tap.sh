@@ -26,7 +26,7 @@ nobody_build() {
 # shot URL PNG WxH: a screenshot by Debian's headless chromium (a fresh profile each time).
 shot() {
 	local prof rc
-	prof=$(mktemp -d /tmp/br-chromium.XXXXXX)
+	prof=$(mktemp -d "${TMPDIR:-/tmp}/br-chromium.XXXXXX")
 	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
 		--user-data-dir="$prof" --hide-scrollbars --window-size="${3/x/,}" --screenshot="$2" "$1"

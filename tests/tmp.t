@@ -19,6 +19,9 @@ left=$(TMPDIR=$mine/tmp bash "$mine/two.sh" "$top" "$mine/build")
 [ -n "$left" ] && [ -z "$(ls -A "$mine/tmp")" ] && ok "at_exit cleanups compose (mktemp -d and nobody_build)" ||
 	not_ok "at_exit cleanups compose" "left: $(ls -A "$mine/tmp")"
 rm -rf "$mine"
+# A plain EXIT trap in a test would replace (or be replaced by) at_exit's.
+traps=$(grep -n "^[[:space:]]*trap .*EXIT" "$top"/tests/*.t)
+[ -z "$traps" ] && ok "no test sets its own EXIT trap (at_exit composes)" || not_ok "tests use at_exit, not trap EXIT" "$traps"
 if [ -z "${BR_CHECK_TMP:-}" ]; then
 	skip "make check leaves its TMPDIR empty" "run through make check (a private TMPDIR for every test)"
 elif [ -z "$(ls -A "$BR_CHECK_TMP")" ]; then

@@ -244,9 +244,9 @@ TEST_F(partial, set)
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	ASSERT_TRUE(ctx != NULL);
 	if (variant->a0 >= 0)
-		cmp[n++] = SCMP_A0(SCMP_CMP_EQ, variant->a0);
+		cmp[n++] = SCMP_A0(SCMP_CMP_EQ, variant->a0, 0); /* datum_b: unused by EQ */
 	if (variant->a1 >= 0)
-		cmp[n++] = SCMP_A1(SCMP_CMP_EQ, variant->a1);
+		cmp[n++] = SCMP_A1(SCMP_CMP_EQ, variant->a1, 0);
 	ASSERT_EQ(0, seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(variant->err), variant->nr, n, cmp));
 	ASSERT_EQ(0, seccomp_load(ctx));
 	seccomp_release(ctx);

@@ -28,7 +28,7 @@ static const struct bad bad[] = {
 	{"seccomp.mode = bpf\n", "t:1: seccomp.mode: expected one of 'disabled', 'strict', 'filter', got 'bpf'"},
 	{"seccomp.filters >= -1\n", "t:1: seccomp.filters: expected a non-negative integer, got '-1'"},
 	{"seccomp.filters >= 2x\n", "t:1: seccomp.filters: expected a non-negative integer, got '2x'"},
-	{"seccomp.deny = mount frobnicate\n", "t:1: seccomp.deny: expected syscall names blastradius probes (see README), got 'frobnicate'"},
+	{"seccomp.deny = mount frobnicate\n", "t:1: seccomp.deny: expected syscall names that blastradius probes ('blastradius probes' lists them), got 'frobnicate'"},
 	{"landlock.abi > 3\n", "t:1: landlock.abi: expected operator '=' or '>=' or '<=', got '>'"},
 	{"landlock.abi >= three\n", "t:1: landlock.abi: expected a non-negative integer, got 'three'"},
 	{"landlock.write = workspace\n", "t:1: landlock.write: expected absolute paths, got 'workspace'"},

@@ -16,6 +16,7 @@
 
 #include "facts.h"
 #include "harness.h"
+#include "probe.h"
 #include "ns.h"
 
 static struct br_facts gather(void)
@@ -35,6 +36,17 @@ TEST(kernel_release_matches_uname)
 	EXPECT_STREQ(u.release, br_facts_get(&f, "kernel.release"));
 	EXPECT_STREQ(u.machine, br_facts_get(&f, "arch"));
 	ASSERT_TRUE(br_facts_get(&f, "kernel.cmdline") != NULL);
+	br_facts_free(&f);
+}
+
+/* x32 and ia32 are each their own ABI's state (on x86_64 hosts with ia32
+ * and no x32 a swap shows; the check holds wherever it runs). */
+TEST(abi_facts_are_their_own_abis)
+{
+	struct br_facts f = gather();
+
+	EXPECT_STREQ(br_abi_state_name(br_abi_state(BR_ABI_X32)), br_facts_get(&f, "x32"));
+	EXPECT_STREQ(br_abi_state_name(br_abi_state(BR_ABI_IA32)), br_facts_get(&f, "ia32"));
 	br_facts_free(&f);
 }
 

@@ -63,7 +63,7 @@ static void usage_assess(FILE *f)
 /* The values column for the types that have no list of choices. */
 static const char *const value_docs[] = {
 	[BR_CV_INT] = "integer",
-	[BR_CV_CAPS] = "`none`, `all`, or `cap_*` names",
+	[BR_CV_CAPS] = "`none`, `all`, or cap names (`cap_net_raw` or `net_raw`)",
 	[BR_CV_SECBITS] = "`none` or securebit names",
 	[BR_CV_SYSCALLS] = "syscall names (probe table)",
 	[BR_CV_PATHS] = "absolute paths",

@@ -4,8 +4,8 @@
 # table, claims' cap spellings, kernel names.
 . "$(dirname "$0")/tap.sh"
 cli=$BUILD/blastradius
-tmp=$(mktemp -d /tmp/br-cli.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/br-cli.XXXXXX")
+at_exit 'rm -rf "$tmp"'
 cmds=$("$cli" --help | awk '/^commands:/ {on = 1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on = 0}')
 
 bad=

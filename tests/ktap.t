@@ -8,8 +8,8 @@
 . "$(dirname "$0")/tap.sh"
 cli=$BUILD/blastradius
 py=/usr/bin/python3 # Debian's, where python3-tap and python3-junitparser live
-tmp=$(mktemp -d /tmp/br-ktap.XXXXXX)
-trap 'rm -rf "$tmp" "${NBUILD:-}"' EXIT
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/br-ktap.XXXXXX")
+at_exit 'rm -rf "$tmp"'
 
 # kunit_parser.py and kunit_printer.py, taken once from the linux-source tarball.
 kdir=$BUILD/kunit

@@ -5,7 +5,8 @@
 bin=$BUILD/tests/faults
 nobody_build
 nbin=$NBUILD/tests/faults
-out=$("$bin" 2>&1)
+# Bounded: the binary takes ~1 s; a timeout that fires late must not stall make check.
+out=$(timeout 60 "$bin" 2>&1)
 rc=$?
 
 expect() { # DESC, then an extended regex that must match one line of the output
@@ -70,6 +71,6 @@ left=$(pgrep -f "$bin" | wc -l)
 # Every suite binary's KTAP parses under prove.
 p=$(prove --exec '' "$BUILD"/suites/*/* 2>&1)
 if grep -q 'Parse errors' <<<"$p"; then not_ok "prove parses every suite binary" "$(grep -A2 'Parse errors' <<<"$p")"; else ok "prove parses every suite binary with no parse errors"; fi
-p=$(prove --exec '' "$bin" 2>&1)
+p=$(timeout 60 prove --exec '' "$bin" 2>&1)
 if grep -q 'Parse errors' <<<"$p"; then not_ok "prove parses the fault self-test" "$(grep -A2 'Parse errors' <<<"$p")"; else ok "prove parses the fault self-test's KTAP"; fi
 done_testing

@@ -128,6 +128,12 @@ bench: all matrix-deps
 compare-kselftest: all
 	BUILD=$(abspath $(BUILD)) sh runners/compare-kselftest.sh
 
+# The agent sandboxes tests/agents.t assesses, pinned, into the user's cache
+# (README "Agent sandboxes, assessed").
+.PHONY: agents
+agents:
+	@sh runners/agents.sh
+
 check: all
 	@sh runners/deps.sh $(CHECK_DEPS)
 	sh tests/prove.sh $(BUILD)

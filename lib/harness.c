@@ -649,6 +649,12 @@ static void usage(FILE *f, const char *argv0)
 		argv0);
 }
 
+/* lib/probe's once-per-binary kallsyms reading, when the binary links lib/probe
+ * (weak: the other suites do not pull it in). Mapped here, in the parent, not
+ * in a constructor: the static probe runs under foreign filters that may kill
+ * any call made before its main. */
+void br_probe_share(void) __attribute__((weak));
+
 int br_main(int argc, char **argv, const char *prefix)
 {
 	size_t ncases, nsel = 0, idx = 0;
@@ -697,6 +703,8 @@ int br_main(int argc, char **argv, const char *prefix)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	if (br_probe_share)
+		br_probe_share();
 	printf(BR_TAP_VERSION "\n1..%zu\n", nsel);
 	for (size_t i = 0; i < ncases; i++) {
 		struct outcome o;

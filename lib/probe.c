@@ -500,29 +500,79 @@ const char *br_abi_state_name(enum br_abi_state s)
 
 /*
  * Is the ABI's entry code built? Symbol names in /proc/kallsyms are
- * readable by anyone (kptr_restrict hides only the addresses). 1 yes,
- * 0 no, -1 unknown.
+ * readable by anyone (kptr_restrict hides only the addresses). Reading the
+ * file costs ~40 ms of kernel time (it formats every symbol), and cases run
+ * in forked children, so a per-process cache would pay it once per case.
+ * The answer is a property of the running kernel, the same in every child
+ * whatever its namespaces or filters, so it is kept in a page the harness
+ * maps (br_probe_share) before it forks the first case: the first case that
+ * needs it reads the file once for both ABIs, later forks of the same binary
+ * reuse it. Only a read that succeeded is kept; "unknown" is retried.
+ * Outside the harness (the static probe) the memo is per process.
  */
-static int kallsyms_has(const char *const *prefixes)
+enum { KSYMS_UNSET, KSYMS_READ };
+struct ksyms_memo {
+	int state;         /* KSYMS_UNSET or KSYMS_READ */
+	int has[BR_NABIS]; /* 1 built, 0 not (valid once state == KSYMS_READ) */
+};
+static struct ksyms_memo *ksyms_shared;
+
+void br_probe_share(void)
 {
+	void *p = mmap(NULL, sizeof(struct ksyms_memo), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	ksyms_shared = p == MAP_FAILED ? NULL : p; /* NULL: read per process */
+}
+
+/* One pass over /proc/kallsyms for both ABIs: 0, or -1 when unreadable. */
+static int kallsyms_read(int has[BR_NABIS])
+{
+	/* x32_sys_call (6.9+), x32_sys_call_table (older); ia32 likewise. */
+	static const char *const syms[BR_NABIS][3] = {
+		[BR_ABI_X32] = {"x32_sys_call", "__x32_compat_sys_", NULL},
+		[BR_ABI_IA32] = {"ia32_sys_call", "__ia32_sys_", NULL},
+	};
 	char line[512];
-	int found = 0;
+	int left = 2;
 	FILE *f = fopen("/proc/kallsyms", "re");
 
 	if (!f)
 		return -1;
-	while (!found && fgets(line, sizeof(line), f)) {
+	has[BR_ABI_NATIVE] = 1;
+	has[BR_ABI_X32] = has[BR_ABI_IA32] = 0;
+	while (left && fgets(line, sizeof(line), f)) {
 		const char *name = strrchr(line, ' ');
 
 		if (!name)
 			continue;
 		name++;
-		for (const char *const *p = prefixes; *p; p++)
-			if (!strncmp(name, *p, strlen(*p)))
-				found = 1;
+		for (int a = 0; a < BR_NABIS; a++)
+			for (const char *const *p = syms[a]; !has[a] && *p; p++)
+				if (!strncmp(name, *p, strlen(*p))) {
+					has[a] = 1;
+					left--;
+				}
 	}
 	fclose(f);
-	return found;
+	return 0;
+}
+
+/* 1 built, 0 not, -1 unknown. */
+static int kallsyms_has(enum br_abi abi)
+{
+	static struct ksyms_memo mine; /* when the shared page could not be mapped */
+	struct ksyms_memo *m = ksyms_shared ? ksyms_shared : &mine;
+	int has[BR_NABIS];
+
+	if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != KSYMS_READ) {
+		if (kallsyms_read(has))
+			return -1;
+		/* Two children racing write the same answer. */
+		memcpy(m->has, has, sizeof(has));
+		__atomic_store_n(&m->state, KSYMS_READ, __ATOMIC_RELEASE);
+	}
+	return m->has[abi];
 }
 
 static long getpid_on(void *abi)
@@ -553,15 +603,12 @@ bool br_abi_live(enum br_abi abi)
 
 static enum br_abi_state measure(enum br_abi abi)
 {
-	/* x32_sys_call (6.9+), x32_sys_call_table (older); ia32 likewise. */
-	static const char *const x32_syms[] = {"x32_sys_call", "__x32_compat_sys_", NULL};
-	static const char *const ia32_syms[] = {"ia32_sys_call", "__ia32_sys_", NULL};
 	const struct br_outcome *o = &live_probe[abi];
 	int built;
 
 	if (br_abi_live(abi))
 		return BR_ABI_ENABLED;
-	built = kallsyms_has(abi == BR_ABI_X32 ? x32_syms : ia32_syms);
+	built = kallsyms_has(abi);
 	if (built == 0)
 		return BR_ABI_ABSENT;
 	/* ia32 off: int 0x80 is a #GP, SIGSEGV. x32 off: ENOSYS. */

@@ -155,9 +155,13 @@ enum br_abi_state {
  * forked child (cheap). */
 bool br_abi_live(enum br_abi abi);
 /* The full state: when not live, /proc/kallsyms (~50 ms to read) tells
- * built-but-off from not built. Cached per process. A probe that a filter
+ * built-but-off from not built; it is read once per binary (shared with the
+ * cases' forked children, see br_probe_share). Cached per process. A probe that a filter
  * kills or denies reports UNAVAILABLE. */
 enum br_abi_state br_abi_state(enum br_abi abi);
+/* Share br_abi_state's kallsyms reading with the processes forked after
+ * this call (br_main calls it before the first case). */
+void br_probe_share(void);
 /* "enabled", "disabled", "absent", "unavailable". */
 const char *br_abi_state_name(enum br_abi_state s);
 /* NULL when abi is live (cheap), else why its calls cannot run here: its

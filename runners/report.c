@@ -1140,7 +1140,7 @@ int cmd_diff(int argc, char **argv)
 	struct diffopt o = {.ignore = calloc(argc, sizeof(char *))};
 	char **dirs;
 	int na, nb, c;
-	json_object *A, *B, *list = json_object_new_array();
+	json_object *A, *B, *list;
 	const char **ca, **cb;
 	size_t changes;
 	bool cell_a, cell_b;
@@ -1151,23 +1151,31 @@ int cmd_diff(int argc, char **argv)
 			o.json = true;
 		else if (c == 'i')
 			o.ignore[o.nignore++] = optarg;
-		else
+		else {
+			free(o.ignore);
 			return help_or_usage(usage_diff, c);
+		}
 	}
-	if (argc - optind != 2)
+	if (argc - optind != 2) {
+		free(o.ignore);
 		die_usage("diff: wants two dirs: A B (see blastradius diff --help)");
+	}
 	dirs = argv + optind;
 	cell_a = is_cell_dir(dirs[0]);
 	cell_b = is_cell_dir(dirs[1]);
-	if (cell_a != cell_b)
+	if (cell_a != cell_b) {
+		free(o.ignore);
 		die_usage("diff: %s is a %s and %s a %s; compare two runs, or two cells (e.g. %s/host)", dirs[0],
 			  cell_a ? "cell" : "run", dirs[1], cell_b ? "cell" : "run", cell_a ? dirs[1] : dirs[0]);
+	}
+	list = json_object_new_array();
 	A = matrix_load(dirs, 1);
 	B = matrix_load(dirs + 1, 1);
 	if (!A || !B) {
 		json_object_put(A);
 		json_object_put(B);
 		json_object_put(list);
+		free(o.ignore);
 		return BR_EXIT_USAGE;
 	}
 	ca = matrix_cells(A, &na);

@@ -703,9 +703,36 @@ static bool same_first_pids(const struct recs *in, const struct recs *ref)
 	return false;
 }
 
+/*
+ * Is this /proc's PID 1 another process than the outside's PID 1, when its
+ * namespace links are unreadable? Their start times (/proc/1/stat) differ:
+ * a pid namespace has one PID 1, so a /proc whose PID 1 is another process
+ * is another namespace's. Only with the outside's own /proc to compare
+ * with, and the same time namespace (its offsets shift start times).
+ */
+static bool other_pid1(const struct recs *in, const struct recs *ref, char *why, size_t size)
+{
+	const struct rec *a = recs_get(in, 'O', "proc.pid1"), *b = recs_get(ref, 'O', "proc.pid1");
+	const char *t;
+	char tw[256];
+
+	if (!ref || !a || !b || !strcmp(a->value, "0") || !strcmp(b->value, "0") ||
+	    strspn(a->value, "0123456789") != strlen(a->value) ||
+	    strspn(b->value, "0123456789") != strlen(b->value) || !val(ref, "proc.pidns") ||
+	    strcmp(val(ref, "proc.pidns"), "own") || !strcmp(a->value, b->value))
+		return false;
+	t = ns_state(in, ref, "time", tw, sizeof(tw));
+	if (!t || strcmp(t, "shared"))
+		return false;
+	snprintf(why, size, "its PID 1 started at tick %s, %s; the outside's PID 1 at tick %s, %s",
+		 a->value, strstr(a->detail, "comm ") ? strstr(a->detail, "comm ") : "?", b->value,
+		 strstr(b->detail, "comm ") ? strstr(b->detail, "comm ") : "?");
+	return true;
+}
+
 const char *host_pids(const struct recs *in, const struct recs *ref, char *msg, size_t size)
 {
-	char why[256], in1[64], out1[64];
+	char why[512], in1[64], out1[64];
 	const char *pid = ns_state(in, ref, "pid", why, sizeof(why));
 	const char *procns = val(in, "proc.pidns"), *names = NULL;
 	const struct rec *pids = recs_get(in, 'O', "proc.pids");
@@ -733,6 +760,12 @@ const char *host_pids(const struct recs *in, const struct recs *ref, char *msg, 
 			snprintf(msg, size, "/proc belongs to an intermediate pid namespace, neither ours "
 				 "nor the outside's, with %s processes (%s)", pids ? pids->value : "?",
 				 names ? names + 11 : "names unreadable");
+			return "hidden";
+		}
+		if (!mine && other_pid1(in, ref, why, sizeof(why))) {
+			snprintf(msg, size, "/proc belongs to an intermediate pid namespace, neither ours "
+				 "nor the outside's (%s), with %s processes (%s)", why,
+				 pids ? pids->value : "?", names ? names + 11 : "names unreadable");
 			return "hidden";
 		}
 		snprintf(msg, size, "/proc belongs to another pid namespace (%s processes listed), "

@@ -322,6 +322,30 @@ static void probe_identity(void)
 	snprintf(a, sizeof(a), "%s", n > 0 ? (atoi(self) == getpid() ? "own" : "foreign") : "absent");
 	obs("proc.pidns", a, "none", "/proc/self is %s, getpid() is %d", n > 0 ? self : "unreadable",
 	    (int)getpid());
+	attempt("read /proc/1/stat (start time)");
+	{
+		char st[1024], *q;
+		unsigned long long start = 0;
+
+		/* starttime is field 22; after "PID (comm)" it is the 20th. Readable
+		 * where PID 1's namespace links are not: it tells this /proc's PID 1
+		 * from the outside's without ptrace access. */
+		if (br_read_file("/proc/1/stat", st, sizeof(st)) > 0 && (q = strrchr(st, ')'))) {
+			char *comm = strchr(st, '(');
+
+			*q = 0;
+			q += 2;
+			for (int f = 3; f < 22 && q; f++)
+				q = (q = strchr(q, ' ')) ? q + 1 : NULL;
+			start = q ? strtoull(q, NULL, 10) : 0;
+			snprintf(a, sizeof(a), "%llu", start);
+			obs("proc.pid1", q ? a : "unreadable(format)", "none",
+			    "start time of PID 1 of this /proc (clock ticks after boot), comm %.32s",
+			    comm ? comm + 1 : "?");
+		} else {
+			obs("proc.pid1", "unreadable", "none", "/proc/1/stat unreadable");
+		}
+	}
 	attempt("opendir /proc, read /proc/PID/comm");
 	count = proc_pids(names, sizeof(names));
 	snprintf(a, sizeof(a), "%d", count);

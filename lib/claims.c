@@ -28,8 +28,11 @@ static const char *const hidden_visible[] = {"hidden", "visible", NULL};
 static const char *const reach[] = {"unreachable", "reachable", NULL};
 static const char *const rootmap[] = {"host", "mapped", "unmapped", NULL};
 static const char *const actions[] = {"kill", "errno", "trap", NULL};
-static const char *const ll_rights[] = {"truncate", "ioctl_dev", "bind_tcp", "connect_tcp",
-					 "abstract_unix_socket", "signal", NULL};
+static const char *const ll_rights[] = {
+	"execute", "write_file", "read_file", "read_dir", "remove_dir", "remove_file", "make_char",
+	"make_dir", "make_reg", "make_sock", "make_fifo", "make_block", "make_sym", "refer",
+	"truncate", "ioctl_dev", "bind_tcp", "connect_tcp", "abstract_unix_socket", "signal", NULL,
+};
 
 #define NS_KEY(t)                                                                        \
 	{"ns." #t, EQ, BR_CV_CHOICE, isolation, BR_AREA_NS,                              \
@@ -76,9 +79,11 @@ const struct br_claim_key br_claim_keys[] = {
 	{"landlock", EQ, BR_CV_CHOICE, enforced_none, BR_AREA_LANDLOCK,
 	 "enforced: a file access that DAC allows (access(2) says yes) is refused with EACCES"},
 	{"landlock.handled", GE, BR_CV_WORDS, ll_rights, BR_AREA_LANDLOCK,
-	 "each right is refused by the Landlock domain where DAC allows it (truncate in a scratch "
-	 "directory, ioctl on /dev/null and the like, TCP bind and connect on 127.0.0.1, signals to "
-	 "the parent, connects to the outside's abstract sockets)"},
+	 "each right is refused by the Landlock domain where DAC allows it (the file rights in a "
+	 "scratch directory the probe makes and the places a program may write, reads of /etc "
+	 "files, writes of /dev/null, runs of /bin/true; ioctl on /dev/null and the like, TCP bind "
+	 "and connect on 127.0.0.1, signals to the parent, connects to the outside's abstract "
+	 "sockets)"},
 	{"landlock.write", EQ, BR_CV_PATHS, NULL, BR_AREA_LANDLOCK,
 	 "files can be created under each path, and in no other probed place DAC allows"},
 	{"fhandle", EQ, BR_CV_CHOICE, denied_allowed, BR_AREA_BREACH,

@@ -25,7 +25,8 @@ root=false
 # Debian packages for the runtimes (installed when root, else skipped).
 if $root; then
 	sh "$top/runners/deps.sh" bubblewrap:/usr/bin/bwrap firejail:/usr/bin/firejail \
-		runc:/usr/sbin/runc util-linux:/usr/bin/unshare >/dev/null 2>&1
+		runc:/usr/sbin/runc util-linux:/usr/bin/unshare podman:/usr/bin/podman \
+		systemd-container:/usr/bin/systemd-nspawn >/dev/null 2>&1
 fi
 have() { command -v "$1" >/dev/null 2>&1; }
 # Can this machine start the sandbox at all? (user namespaces may be off.)
@@ -116,6 +117,8 @@ assess_ok() {
 	shift 2
 	# uid 65534 runs the copy it can reach; firejail refuses programs under /var/tmp.
 	[ "$as" = nobody ] && bin=$work/bin/blastradius
+	local check=true
+	[ "${1:-}" = --started ] && { check=false; shift; }
 	local run=("$bin" assess --claims "$claims/$name.claims" --out "$outdir" "$@")
 	# A runtime this machine cannot start (no user namespaces, a container
 	# host's own filter) is a skip with its error, not a failed claim.
@@ -124,7 +127,7 @@ assess_ok() {
 		$seen && { [ "$a" = "{}" ] && launch+=(/bin/true) || launch+=("$a"); }
 		[ "$a" = -- ] && seen=true
 	done
-	if [ "${1:-}" != --no-probe-arg ]; then
+	if $check && [ "${1:-}" != --no-probe-arg ]; then
 		[[ " ${launch[*]} " == *" /bin/true "* ]] || launch+=(/bin/true)
 		if [ "$as" = nobody ]; then
 			why=$(nobody "${launch[@]}" 2>&1 >/dev/null)
@@ -207,6 +210,35 @@ for as in $as_list; do
 	fi
 done
 
+# ---- podman and systemd-nspawn (root): a root directory holding only an
+# os-release, no image from a registry; the probe's directory bound in ----
+mkdir -p "$work/rootfs/usr/lib" "$work/rootfs/proc" "$work/rootfs/dev" "$work/rootfs/sys" \
+	"$work/rootfs/tmp" "$work/rootfs/run" "$work/rootfs/etc" && echo ID=blastradius >"$work/rootfs/usr/lib/os-release"
+# podman raises RLIMIT_NOFILE and RLIMIT_NPROC by default: fails without CAP_SYS_RESOURCE.
+podman_cmd=(podman run --rm --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024
+	-v "$BUILD:$BUILD:ro" --rootfs "$work/rootfs")
+# No systemd as PID 1: no machine registration, no scope unit.
+nspawn_cmd=(systemd-nspawn --register=no --keep-unit -q -D "$work/rootfs" --bind-ro="$BUILD")
+if ! $root; then
+	skip "podman-default" "rootful podman: run as root"
+	skip "nspawn-default" "systemd-nspawn: run as root"
+else
+	if ! have podman; then
+		skip "podman-default as root" "podman not installed (Debian: podman)"
+	elif why=$("${podman_cmd[@]}" "$probe" --help 2>&1 >/dev/null); then
+		assess_ok podman-default root --started -- "${podman_cmd[@]}" {}
+	else
+		skip "podman-default as root" "podman cannot start here: $(tail -1 <<<"$why")"
+	fi
+	if ! have systemd-nspawn; then
+		skip "nspawn-default as root" "systemd-nspawn not installed (Debian: systemd-container)"
+	elif why=$("${nspawn_cmd[@]}" "$probe" --help 2>&1 >/dev/null); then
+		assess_ok nspawn-default root --started -- "${nspawn_cmd[@]}" {}
+	else
+		skip "nspawn-default as root" "systemd-nspawn cannot start here: $(tail -1 <<<"$why")"
+	fi
+fi
+
 # ---- host processes: the outside's /proc, or an intermediate namespace's ----
 printf 'host.pids = hidden\n' >"$work/hidden.claims"
 if starts unshare -r --pid --fork --mount-proc; then
@@ -268,6 +300,7 @@ flawed=$BUILD/tests/flawed
 ia32=$("$cli" facts | sed -n 's/^ia32=//p')
 known_bad() { # class, flawed exit, expected line, [skip reason]
 	local c=$1 want=$2 line=$3 f=$claims/flawed-$1.claims
+	out_flawed=
 	if [ -n "${4:-}" ]; then
 		skip "flawed $c: flagged" "$4"
 		skip "flawed $c --fixed: passes" "$4"
@@ -275,6 +308,7 @@ known_bad() { # class, flawed exit, expected line, [skip reason]
 	fi
 	out=$("$cli" assess --claims "$f" -- "$flawed" "$c" -- {} 2>&1)
 	rc=$?
+	out_flawed=$out
 	[ "$rc" = "$want" ] && grep -qE -- "$line" <<<"$out" &&
 		ok "flawed $c: exit $want, $(grep -oE -- "$line" <<<"$out" | head -1 | cut -c1-60)" ||
 		not_ok "flawed $c: flagged" "$(diag "exit $rc, wanted $want" "$out")"
@@ -297,6 +331,31 @@ known_bad procsys 1 '^not ok 3 assess.breach.procsys.global$' \
 	"$($root || echo "needs root to stay the host's uid 0")"
 known_bad netsysctl 1 '^not ok 2 assess.breach.procsys.global$' \
 	"$($root || echo "needs root to stay the host's uid 0")"
+# Host daemons for the unix socket pair: one abstract, one pathname socket.
+daemons=
+if $root; then
+	daemons="$("$flawed" listen "@br-assess-$$") $("$flawed" listen "$work/flawed.sock")"
+	at_exit 'kill $daemons 2>/dev/null'
+fi
+known_bad sockets 1 '^not ok 2 assess.breach.sockets$' \
+	"$($root || echo "needs root for a mount and network namespace without a user namespace")"
+if ! $root; then
+	skip "flawed sockets names the abstract socket" "needs root"
+elif grep -q "CAN connect to unix sockets: @br-assess-$$\$" <<<"$out_flawed"; then
+	ok "flawed sockets: names the host daemon's abstract socket, not the hidden path"
+else
+	not_ok "flawed sockets names the abstract socket" "$(diag "$out_flawed")"
+fi
+known_bad pathsock 1 '^not ok 2 assess.breach.sockets$' \
+	"$($root || echo "needs root for a mount and network namespace without a user namespace")"
+if ! $root; then
+	skip "flawed pathsock names the path" "needs root"
+elif grep -q "CAN connect to unix sockets: $work/flawed.sock\$" <<<"$out_flawed"; then
+	ok "flawed pathsock: names the host daemon's pathname socket, not the abstract one"
+else
+	not_ok "flawed pathsock names the path" "$(diag "$out_flawed")"
+fi
+[ -n "$daemons" ] && kill $daemons 2>/dev/null && rm -f "$work/flawed.sock"
 known_bad setgroups 1 '^not ok 2 assess.namespaces.setgroups$' \
 	"$($root || echo "needs root to write another process's gid_map")"
 # The flawed allow-list's report says the trap is catchable, in plain words.

@@ -26,6 +26,18 @@
  *   netsysctl   /proc/sys read-only but for /proc/sys/net, for root in the
  *               host's network namespace: net.* are the host's settings
  *               (fixed: a network namespace of its own); root only
+ *   sockets     every host directory holding a listening unix socket hidden
+ *               under a tmpfs, in the host's network namespace: abstract
+ *               sockets stay reachable (fixed: a network namespace of its
+ *               own too); root only
+ *   pathsock    a network namespace of its own, the host's file system as
+ *               it is: pathname sockets stay reachable (fixed: their
+ *               directories hidden under a tmpfs); root only
+ *
+ * `flawed listen NAME` is the host daemon those two are tried with: it
+ * listens on unix socket NAME (@NAME: abstract), prints the pid of a child
+ * that accepts and closes connections, and exits; the child ends when
+ * killed, or after 10 minutes.
  *
  * Every filter sets no_new_privs first. Nothing here outlives PROG.
  */
@@ -36,13 +48,16 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -258,6 +273,91 @@ static void netsysctl(bool own_net)
 		die("bind /proc/sys/net read-write", errno);
 }
 
+/* The host daemon: listen on NAME, print the accepting child's pid. */
+static int listen_on(const char *name)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	socklen_t len = offsetof(struct sockaddr_un, sun_path) + strlen(name);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	pid_t pid;
+
+	if (strlen(name) >= sizeof(a.sun_path))
+		die(name, ENAMETOOLONG);
+	memcpy(a.sun_path, name, strlen(name));
+	if (name[0] == '@')
+		a.sun_path[0] = 0;
+	else
+		len++;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, len) || listen(fd, 64))
+		die(name, errno);
+	pid = fork();
+	if (pid < 0)
+		die("fork", errno);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		setsid();
+		for (int i = 0; i <= 2; i++)
+			dup2(null, i);
+		alarm(600);
+		for (;;) {
+			int c = accept(fd, NULL, NULL);
+
+			if (c >= 0)
+				close(c);
+		}
+	}
+	printf("%d\n", (int)pid);
+	return 0;
+}
+
+/* Every directory holding a listening pathname socket of the host (from
+ * /proc/net/unix, read before any new network namespace), under a tmpfs. */
+static void hide_socket_dirs(void)
+{
+	char line[512], done[64][256];
+	int ndone = 0;
+	FILE *f = fopen("/proc/net/unix", "re");
+
+	if (!f)
+		die("/proc/net/unix", errno);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long flags;
+		char path[256], *slash;
+		bool seen = false;
+
+		if (sscanf(line, "%*s %*s %*s %lx %*s %*s %*s %255s", &flags, path) != 2 ||
+		    !(flags & 0x10000) || path[0] != '/' || !(slash = strrchr(path, '/')))
+			continue;
+		*slash = 0;
+		if (!path[0])
+			die("a listening socket in / cannot be hidden", EBUSY);
+		for (int i = 0; i < ndone; i++)
+			seen |= !strcmp(done[i], path);
+		if (seen || ndone == 64)
+			continue;
+		if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=4k") && errno != ENOENT)
+			die(path, errno);
+		snprintf(done[ndone++], sizeof(done[0]), "%s", path);
+	}
+	fclose(f);
+}
+
+/* Root: a mount namespace, and either the host's network namespace with
+ * socket directories hidden (sockets) or one of its own with them in
+ * view (pathsock); fixed closes the one gap. */
+static void unix_sockets(bool hide, bool own_net)
+{
+	if (unshare(CLONE_NEWNS))
+		die("unshare(CLONE_NEWNS)", errno);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die("mount --make-rprivate /", errno);
+	if (hide)
+		hide_socket_dirs();
+	if (own_net && unshare(CLONE_NEWNET))
+		die("unshare(CLONE_NEWNET)", errno);
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const denied[] = {"mount", "bpf", "keyctl", "ptrace", NULL};
@@ -268,6 +368,8 @@ int main(int argc, char **argv)
 	bool fixed = false;
 	int i = 1;
 
+	if (argc == 3 && !strcmp(argv[1], "listen"))
+		return listen_on(argv[2]);
 	if (argc < 4)
 		goto usage;
 	cls = argv[i++];
@@ -277,11 +379,16 @@ int main(int argc, char **argv)
 		goto usage;
 	if (!strcmp(cls, "setgroups"))
 		userns_groups(fixed, argv + i);
-	if (!strcmp(cls, "procsys") || !strcmp(cls, "netsysctl")) {
+	if (!strcmp(cls, "procsys") || !strcmp(cls, "netsysctl") || !strcmp(cls, "sockets") ||
+	    !strcmp(cls, "pathsock")) {
 		if (!strcmp(cls, "procsys"))
 			procsys(fixed);
-		else
+		else if (!strcmp(cls, "netsysctl"))
 			netsysctl(fixed);
+		else if (!strcmp(cls, "sockets"))
+			unix_sockets(true, fixed);
+		else
+			unix_sockets(fixed, true);
 		execvp(argv[i], argv + i);
 		die(argv[i], errno);
 	}
@@ -304,7 +411,8 @@ int main(int argc, char **argv)
 	execvp(argv[i], argv + i);
 	die(argv[i], errno);
 usage:
-	fprintf(stderr, "usage: flawed allowlist|bare|trap|uring|abi|landlock|setgroups|procsys|netsysctl [--fixed] -- PROG "
-		"ARGS...\n");
+	fprintf(stderr, "usage: flawed allowlist|bare|trap|uring|abi|landlock|setgroups|procsys|netsysctl|\n"
+		"              sockets|pathsock [--fixed] -- PROG ARGS...\n"
+		"       flawed listen NAME|@NAME\n");
 	return 2;
 }

@@ -36,6 +36,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -1339,6 +1340,312 @@ static void right(const char *name, int need, int abi, const struct br_outcome *
 		obs_outcome(key, o, "probe-error", what);
 }
 
+/*
+ * Landlock's file rights of ABI 1 and 2, one by one: each tried with an
+ * operation DAC allows (a directory access(2) says we may write to, a file
+ * it says we may read, write or run) in a scratch directory the probe makes
+ * and in the other places a program may write (claimed paths, $HOME, the
+ * cwd, /tmp, /var/tmp, /dev/shm). Refused with EACCES (EXDEV for refer)
+ * somewhere = handled; worked everywhere tried = untested (not handled, or
+ * granted there). Everything made is removed at once; what a handled
+ * remove right keeps is named in the detail.
+ */
+enum ll_op { LL_MKDIR, LL_RMDIR, LL_CREAT, LL_UNLINK, LL_SYMLINK, LL_FIFO, LL_SOCK, LL_CHR, LL_BLK,
+	     LL_READ, LL_WRITE, LL_READDIR, LL_EXEC, LL_EXEC_SCRATCH, LL_LINK };
+
+struct ll_arg {
+	enum ll_op op;
+	const char *path, *path2;
+};
+
+static long do_ll(void *arg)
+{
+	const struct ll_arg *a = arg;
+	struct statvfs sv;
+	int fd, p[2], st;
+	pid_t pid;
+
+	switch (a->op) {
+	case LL_MKDIR:
+		return mkdir(a->path, 0700) ? -errno : 0;
+	case LL_RMDIR:
+		return rmdir(a->path) ? -errno : 0;
+	case LL_UNLINK:
+		return unlink(a->path) ? -errno : 0;
+	case LL_SYMLINK:
+		return symlink("blastradius-probe", a->path) ? -errno : 0;
+	case LL_FIFO:
+		return mknod(a->path, S_IFIFO | 0600, 0) ? -errno : 0;
+	case LL_SOCK:
+		return mknod(a->path, S_IFSOCK | 0600, 0) ? -errno : 0;
+	case LL_CHR: /* device 0:0, a whiteout: no CAP_MKNOD needed */
+		return mknod(a->path, S_IFCHR | 0600, 0) ? -errno : 0;
+	case LL_BLK: /* Landlock checks before CAP_MKNOD: EPERM got past it */
+		return mknod(a->path, S_IFBLK | 0600, 0) ? (errno == EPERM ? 1 : -errno) : 0;
+	case LL_LINK:
+		return link(a->path, a->path2) ? -errno : 0;
+	case LL_CREAT:
+	case LL_READ:
+	case LL_WRITE:
+	case LL_READDIR:
+		fd = open(a->path, a->op == LL_CREAT ? O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC :
+			  a->op == LL_READ ? O_RDONLY | O_CLOEXEC : a->op == LL_WRITE ?
+			  O_WRONLY | O_NONBLOCK | O_CLOEXEC : O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0700);
+		if (fd < 0)
+			return -errno;
+		close(fd);
+		return 0;
+	case LL_EXEC_SCRATCH:
+		if (chmod(a->path, 0700))
+			return BR_PROBE_BROKEN;
+		/* fall through */
+	case LL_EXEC:
+		/* An empty file fails with ENOEXEC after Landlock's check; a real
+		 * program runs (its exec closes the pipe: no errno comes back). A
+		 * noexec mount refuses with EACCES too: no test there. */
+		if (statvfs(a->path, &sv) || (sv.f_flag & ST_NOEXEC) || pipe2(p, O_CLOEXEC))
+			return BR_PROBE_BROKEN;
+		pid = fork();
+		if (pid == 0) {
+			int e;
+
+			execve(a->path, (char *[]){(char *)a->path, NULL}, (char *[]){NULL});
+			e = errno;
+			_exit(write(p[1], &e, sizeof(e)) == sizeof(e) ? 0 : 1);
+		}
+		close(p[1]);
+		if (pid < 0)
+			return BR_PROBE_BROKEN;
+		{
+			int e = 0;
+			ssize_t n = read(p[0], &e, sizeof(e));
+
+			waitpid(pid, &st, 0);
+			return n == sizeof(e) ? (e == ENOEXEC ? 0 : -e) : 0;
+		}
+	}
+	return BR_PROBE_BROKEN;
+}
+
+static const struct ll_right {
+	const char *name;
+	int abi;
+} ll_rights[] = {
+	{"execute", 1}, {"write_file", 1}, {"read_file", 1}, {"read_dir", 1}, {"remove_dir", 1},
+	{"remove_file", 1}, {"make_char", 1}, {"make_dir", 1}, {"make_reg", 1}, {"make_sock", 1},
+	{"make_fifo", 1}, {"make_block", 1}, {"make_sym", 1}, {"refer", 2},
+};
+
+#define LL_N (sizeof(ll_rights) / sizeof(*ll_rights))
+
+/* In shared memory: a batch child (below) writes what it saw there. */
+static struct ll_seen {
+	char refused[PATH_MAX + 64], worked[512], left[512];
+} *ll_seen;
+static bool ll_direct; /* in a batch child: each attempt without a fork of its own */
+
+static size_t ll_index(const char *name)
+{
+	for (size_t i = 0; i < LL_N; i++)
+		if (!strcmp(ll_rights[i].name, name))
+			return i;
+	return 0;
+}
+
+/* One attempt of right `name`; true when it worked (what it made exists). */
+static bool ll_try(const char *name, enum ll_op op, const char *path, const char *path2)
+{
+	struct ll_seen *s = &ll_seen[ll_index(name)];
+	struct ll_arg a = {op, path, path2};
+	struct br_outcome o;
+	int deny = !strcmp(name, "refer") ? EXDEV : EACCES;
+
+	attempt("landlock.right.%s %s", name, path2 ? path2 : path);
+	if (ll_direct) {
+		long r = do_ll(&a);
+
+		o = (struct br_outcome){.kind = r >= 0 ? BR_ALLOWED : r == BR_PROBE_BROKEN ? BR_PROBE_ERROR
+								 : BR_DENIED,
+					.err = r < 0 ? (int)-r : 0, .ret = r};
+	} else {
+		br_probe(&o, do_ll, &a, 0, TIMEOUT_MS);
+	}
+	if (o.kind == BR_DENIED && o.err == deny) {
+		if (!s->refused[0])
+			snprintf(s->refused, sizeof(s->refused), "%s: refused with %s where DAC allows it",
+				 path2 ? path2 : path, br_errname(deny));
+		return false;
+	}
+	if (o.kind == BR_ALLOWED) {
+		size_t l = strlen(s->worked);
+
+		snprintf(s->worked + l, sizeof(s->worked) - l, "%s%s", l ? ", " : "", path2 ? path2 : path);
+		return o.ret == 0;
+	}
+	return false;
+}
+
+/* Remove what a make right made: the remove right's own attempt. */
+static void ll_remove(const char *right, enum ll_op op, const char *path)
+{
+	if (!ll_try(right, op, path, NULL)) {
+		struct ll_seen *s = &ll_seen[ll_index(right)];
+		size_t l = strlen(s->left);
+
+		snprintf(s->left + l, sizeof(s->left) - l, "%s%s", l ? ", " : "", path);
+	}
+}
+
+/* The make and remove rights in directory dir (DAC lets us write there). */
+static void ll_make_rights(const char *dir)
+{
+	static const struct {
+		const char *right, *suffix;
+		enum ll_op op;
+	} makes[] = {
+		{"make_reg", "f", LL_CREAT}, {"make_sym", "l", LL_SYMLINK}, {"make_fifo", "p", LL_FIFO},
+		{"make_sock", "s", LL_SOCK}, {"make_char", "c", LL_CHR}, {"make_block", "b", LL_BLK},
+	};
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/.blastradius-probe-ll.%d.d", dir, (int)getpid());
+	if (!ll_seen[ll_index("make_dir")].refused[0] || !ll_seen[ll_index("remove_dir")].refused[0])
+		if (ll_try("make_dir", LL_MKDIR, path, NULL))
+			ll_remove("remove_dir", LL_RMDIR, path);
+	for (size_t i = 0; i < sizeof(makes) / sizeof(*makes); i++) {
+		if (ll_seen[ll_index(makes[i].right)].refused[0] &&
+		    ll_seen[ll_index("remove_file")].refused[0])
+			continue;
+		snprintf(path, sizeof(path), "%s/.blastradius-probe-ll.%d.%s", dir, (int)getpid(),
+			 makes[i].suffix);
+		if (ll_try(makes[i].right, makes[i].op, path, NULL))
+			ll_remove("remove_file", LL_UNLINK, path);
+	}
+}
+
+/* Read, write, run and refer on a file the probe made in scratch S. */
+static void ll_file_rights(const char *s)
+{
+	static const char *const readable[] = {"/etc/passwd", "/etc/os-release", "/bin/sh", NULL};
+	static const char *const writable[] = {"/dev/null", "/dev/zero", "/dev/full", NULL};
+	static const char *const dirs[] = {"/", "/etc", "/usr", "/dev", NULL};
+	static const char *const progs[] = {"/bin/true", "/usr/bin/true", NULL};
+	char f[PATH_MAX], sub[PATH_MAX], linked[PATH_MAX];
+	bool have_f = false, have_sub = false;
+
+	if (s) {
+		snprintf(f, sizeof(f), "%s/f", s);
+		snprintf(sub, sizeof(sub), "%s/r", s);
+		snprintf(linked, sizeof(linked), "%s/r/f", s);
+		have_f = ll_try("make_reg", LL_CREAT, f, NULL) || !access(f, F_OK);
+		have_sub = ll_try("make_dir", LL_MKDIR, sub, NULL) || !access(sub, F_OK);
+		if (have_f) {
+			ll_try("read_file", LL_READ, f, NULL);
+			ll_try("write_file", LL_WRITE, f, NULL);
+			ll_try("execute", LL_EXEC_SCRATCH, f, NULL);
+		}
+		ll_try("read_dir", LL_READDIR, s, NULL);
+		if (have_f && have_sub && ll_try("refer", LL_LINK, f, linked)) {
+			struct ll_arg u = {LL_UNLINK, linked, NULL};
+			struct br_outcome o;
+
+			if (ll_direct)
+				do_ll(&u);
+			else
+				br_probe(&o, do_ll, &u, 0, TIMEOUT_MS);
+		}
+	}
+	for (const char *const *p = readable; *p; p++)
+		if (!access(*p, R_OK))
+			ll_try("read_file", LL_READ, *p, NULL);
+	for (const char *const *p = writable; *p; p++)
+		if (!access(*p, W_OK))
+			ll_try("write_file", LL_WRITE, *p, NULL);
+	for (const char *const *p = dirs; *p; p++)
+		if (!access(*p, R_OK | X_OK))
+			ll_try("read_dir", LL_READDIR, *p, NULL);
+	for (const char *const *p = progs; *p; p++)
+		if (!access(*p, X_OK))
+			ll_try("execute", LL_EXEC, *p, NULL);
+	if (have_f)
+		ll_remove("remove_file", LL_UNLINK, f);
+	if (have_sub)
+		ll_remove("remove_dir", LL_RMDIR, sub);
+}
+
+static long do_ll_batch(void *arg)
+{
+	const char *const *job = arg;
+
+	ll_direct = true;
+	if (job[0])
+		ll_make_rights(job[1]);
+	else
+		ll_file_rights(job[1]);
+	return 0;
+}
+
+/*
+ * A place's attempts in one child (a fork each costs more than the whole
+ * place); a child that a filter kills or that hangs leaves its place to be
+ * tried again with a child per attempt, so one refused call costs one
+ * attempt, never the section.
+ */
+static void ll_place(bool make, const char *dir)
+{
+	const char *job[2] = {make ? "make" : NULL, dir};
+	struct br_outcome o;
+
+	attempt("landlock %s rights in %s%s, in one child", make ? "make and remove" : "file",
+		dir ? dir : "", make ? "" : dir ? " and fixed places" : "fixed places");
+	br_probe(&o, do_ll_batch, job, 0, 4 * TIMEOUT_MS);
+	if (o.kind == BR_ALLOWED)
+		return;
+	if (make)
+		ll_make_rights(dir);
+	else
+		ll_file_rights(dir);
+}
+
+static void probe_landlock_fs_rights(const char *const *cands, int n, const char *scratch, int abi)
+{
+	ll_seen = mmap(NULL, sizeof(*ll_seen) * LL_N, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ll_seen == MAP_FAILED) {
+		obs("landlock.right.execute", "error", "probe-error", "mmap failed");
+		return;
+	}
+	ll_place(false, scratch[0] ? scratch : NULL);
+	if (scratch[0])
+		ll_place(true, scratch);
+	for (int i = 0; i < n; i++) {
+		bool dup = false;
+
+		for (int j = 0; j < i; j++)
+			dup |= !strcmp(cands[i], cands[j]);
+		if (!dup && !access(cands[i], W_OK | X_OK))
+			ll_place(true, cands[i]);
+	}
+	for (size_t i = 0; i < LL_N; i++) {
+		char key[64];
+		const struct ll_seen *s = &ll_seen[i];
+
+		snprintf(key, sizeof(key), "landlock.right.%s", ll_rights[i].name);
+		if (abi < ll_rights[i].abi)
+			obs(key, "absent", "kernel", "needs Landlock ABI %d, the kernel has %d",
+			    ll_rights[i].abi, abi);
+		else if (s->refused[0])
+			obs(key, "handled", "lsm", "%s%s%s", s->refused, s->left[0] ? "; left behind: " : "",
+			    s->left);
+		else if (s->worked[0])
+			obs(key, "untested", "none", "worked in %s: not handled, or granted there",
+			    s->worked);
+		else
+			obs(key, "untested", "none", "no place where DAC allows it%s",
+			    scratch[0] ? "" : ", and no scratch directory");
+	}
+}
+
 static void probe_landlock_rights(char **extra, int nextra)
 {
 	static const char *const devs[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/urandom"};
@@ -1381,6 +1688,7 @@ static void probe_landlock_rights(char **extra, int nextra)
 	      o.kind == BR_PROBE_ERROR ? "the probe could not create a file in its scratch directory" :
 	      o.kind == BR_ALLOWED ? "truncating worked in the scratch directory: not handled, or "
 	      "granted there" : NULL);
+	probe_landlock_fs_rights(cands, n, scratch, abi);
 	if (scratch[0])
 		rmdir(scratch);
 	/* ioctl_dev: any of a few devices every system has. */

@@ -31,4 +31,24 @@ const char *br_mac_selinux_mode(int *policyvers);
 /* Yama's ptrace_scope (0-3), or -errno (-ENOENT: Yama is not active). */
 int br_mac_yama_scope(void);
 
+/* ---- SELinux: entering domains, labelling files (suites/mac/selinux.c) ---- */
+
+/* Write ctx to /proc/self/attr/<attr>: "current" switches now (a
+ * dyntransition; single-threaded callers only), "exec" sets the domain of the
+ * next execve. 0 or -errno (EACCES/EINVAL: the policy refuses or lacks it). */
+int br_mac_selinux_set(const char *attr, const char *ctx);
+
+/* Whether the loaded policy has ctx (written to /sys/fs/selinux/context):
+ * 1, 0, or -errno (-ENOENT: no selinuxfs). */
+int br_mac_selinux_valid(const char *ctx);
+
+/* Label a file (its security.selinux attribute). 0 or -errno. */
+int br_mac_selinux_label_file(const char *path, const char *ctx);
+
+/* ---- Yama ---- */
+
+/* Write kernel.yama.ptrace_scope (a global sysctl: guest-only cases).
+ * 0 or -errno (-EINVAL: scope 3 is set and cannot be lowered). */
+int br_mac_yama_set_scope(int scope);
+
 #endif

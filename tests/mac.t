@@ -21,6 +21,11 @@ kernel_lsm=$(cat /sys/kernel/security/lsm 2>/dev/null || "$cli" facts | sed -n '
 grep -qx "S${tab}mac" <<<"$recs" && [ -n "$lsm" ] && [ "$lsm" = "$kernel_lsm" ] &&
 	ok "probe: the mac section ran to its end; mac.lsm is the kernel's list ($lsm)" ||
 	not_ok "probe mac section" "mac.lsm '$lsm', kernel '$kernel_lsm'" "$(grep 'mac' <<<"$recs")"
+only=$("$probe" --section mac)
+[ "$(grep -c "^S$tab" <<<"$only")" = 1 ] && grep -qx "S${tab}mac" <<<"$only" && ! grep -q "^D$tab" <<<"$only" &&
+	[ "$(grep "^O${tab}mac\." <<<"$only")" = "$(grep "^O${tab}mac\." <<<"$recs")" ] &&
+	ok "probe --section mac: that section only, with the same records" ||
+	not_ok "probe --section mac" "$(diag "$only")"
 has() { case ",$kernel_lsm," in *",$1,"*) return 0 ;; esac; return 1; }
 want_aa=absent want_se=disabled want_yama=absent
 has apparmor && want_aa=$(sed -n 's/.*(\([a-z]*\))$/\1/p; s/^unconfined$/unconfined/p' /proc/self/attr/apparmor/current)

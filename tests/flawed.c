@@ -26,13 +26,13 @@
  *   netsysctl   /proc/sys read-only but for /proc/sys/net, for root in the
  *               host's network namespace: net.* are the host's settings
  *               (fixed: a network namespace of its own); root only
- *   sockets     every host directory holding a listening unix socket hidden
- *               under a tmpfs, in the host's network namespace: abstract
+ *   sockets     every listening pathname socket of the host covered by a
+ *               bind of /dev/null, in the host's network namespace: abstract
  *               sockets stay reachable (fixed: a network namespace of its
  *               own too); root only
  *   pathsock    a network namespace of its own, the host's file system as
- *               it is: pathname sockets stay reachable (fixed: their
- *               directories hidden under a tmpfs); root only
+ *               it is: pathname sockets stay reachable (fixed: each covered
+ *               by a bind of /dev/null); root only
  *
  * `flawed listen NAME` is the host daemon those two are tried with: it
  * listens on unix socket NAME (@NAME: abstract), prints the pid of a child
@@ -311,41 +311,33 @@ static int listen_on(const char *name)
 	return 0;
 }
 
-/* Every directory holding a listening pathname socket of the host (from
- * /proc/net/unix, read before any new network namespace), under a tmpfs. */
-static void hide_socket_dirs(void)
+/* Every listening pathname socket of the host (from /proc/net/unix, read
+ * before any new network namespace) covered by a bind of /dev/null: a
+ * connect there is refused, and nothing else of the file system moves. */
+static void hide_sockets(void)
 {
-	char line[512], done[64][256];
-	int ndone = 0;
+	char line[512];
 	FILE *f = fopen("/proc/net/unix", "re");
 
 	if (!f)
 		die("/proc/net/unix", errno);
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long flags;
-		char path[256], *slash;
-		bool seen = false;
+		char path[256];
 
 		if (sscanf(line, "%*s %*s %*s %lx %*s %*s %*s %255s", &flags, path) != 2 ||
-		    !(flags & 0x10000) || path[0] != '/' || !(slash = strrchr(path, '/')))
+		    !(flags & 0x10000) || path[0] != '/')
 			continue;
-		*slash = 0;
-		if (!path[0])
-			die("a listening socket in / cannot be hidden", EBUSY);
-		for (int i = 0; i < ndone; i++)
-			seen |= !strcmp(done[i], path);
-		if (seen || ndone == 64)
-			continue;
-		if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=4k") && errno != ENOENT)
+		/* ENOENT: a socket of another mount namespace; EBUSY: one we covered */
+		if (mount("/dev/null", path, NULL, MS_BIND, NULL) && errno != ENOENT && errno != EBUSY)
 			die(path, errno);
-		snprintf(done[ndone++], sizeof(done[0]), "%s", path);
 	}
 	fclose(f);
 }
 
 /* Root: a mount namespace, and either the host's network namespace with
- * socket directories hidden (sockets) or one of its own with them in
- * view (pathsock); fixed closes the one gap. */
+ * pathname sockets covered (sockets) or one of its own with them in view
+ * (pathsock); fixed closes the one gap. */
 static void unix_sockets(bool hide, bool own_net)
 {
 	if (unshare(CLONE_NEWNS))
@@ -353,7 +345,7 @@ static void unix_sockets(bool hide, bool own_net)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		die("mount --make-rprivate /", errno);
 	if (hide)
-		hide_socket_dirs();
+		hide_sockets();
 	if (own_net && unshare(CLONE_NEWNET))
 		die("unshare(CLONE_NEWNET)", errno);
 }

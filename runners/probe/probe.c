@@ -37,6 +37,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -1379,10 +1380,12 @@ static long do_ll(void *arg)
 		return mknod(a->path, S_IFIFO | 0600, 0) ? -errno : 0;
 	case LL_SOCK:
 		return mknod(a->path, S_IFSOCK | 0600, 0) ? -errno : 0;
-	case LL_CHR: /* device 0:0, a whiteout: no CAP_MKNOD needed */
-		return mknod(a->path, S_IFCHR | 0600, 0) ? -errno : 0;
-	case LL_BLK: /* Landlock checks before CAP_MKNOD: EPERM got past it */
-		return mknod(a->path, S_IFBLK | 0600, 0) ? (errno == EPERM ? 1 : -errno) : 0;
+	/* Landlock checks before CAP_MKNOD: EPERM got past it. Not a 0:0
+	 * whiteout: kernels with the whiteout fix check that as make_reg. */
+	case LL_CHR: /* 1:3, what /dev/null is */
+		return mknod(a->path, S_IFCHR | 0600, makedev(1, 3)) ? (errno == EPERM ? 1 : -errno) : 0;
+	case LL_BLK:
+		return mknod(a->path, S_IFBLK | 0600, makedev(7, 0)) ? (errno == EPERM ? 1 : -errno) : 0;
 	case LL_LINK:
 		return link(a->path, a->path2) ? -errno : 0;
 	case LL_CREAT:

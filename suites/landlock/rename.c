@@ -14,7 +14,7 @@
 
 #include "common.h"
 
-#define WHITEOUT_FIX "linux-git 72f9428f76ff landlock: Require LANDLOCK_ACCESS_FS_MAKE_REG for whiteout creation"
+#define WHITEOUT_FIX "mic/next 72f9428f76ff landlock: Require LANDLOCK_ACCESS_FS_MAKE_REG for whiteout creation"
 
 static const uint64_t make_reg = LANDLOCK_ACCESS_FS_MAKE_REG;
 static const uint64_t refer = LANDLOCK_ACCESS_FS_REFER;

@@ -344,10 +344,10 @@ static int tsync_at_entry_stop(void *deny_getppid)
 	return br_wait(pid);
 }
 
-/* The sha is linux-6.12.y's (Debian 6.12.117 carries it); the kernel re-reads
- * its syscall work flags after the ptrace stop. */
+/* The sha is linux-6.12.y's (in 6.12.110; the mainline sha was not found);
+ * the kernel re-reads its syscall work flags after the ptrace stop. */
 TEST(tsync_reaches_thread_in_syscall_entry_stop,
-     .fixed_by = "linux-git 80b43fb457aa entry: Fix seccomp bypass after ptrace with TSYNC")
+     .fixed_by = "linux-6.12.y 80b43fb457aa entry: Fix seccomp bypass after ptrace with TSYNC")
 {
 	int r = br_child(tsync_at_entry_stop, (void *)1);
 

@@ -2,9 +2,13 @@
 #include "mac.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
 
 #include "proc.h"
 
@@ -72,4 +76,133 @@ int br_mac_yama_scope(void)
 	int r = read_trimmed("/proc/sys/kernel/yama/ptrace_scope", buf, sizeof(buf));
 
 	return r < 0 ? r : atoi(buf);
+}
+
+int br_mac_aa_active(const char **why)
+{
+	char label[256];
+	struct stat st;
+	int r = br_mac_label("apparmor", 0, label, sizeof(label));
+
+	/* 5.1+ has attr/apparmor/; its read is EINVAL when AppArmor is not in lsm=.
+	 * The guests' kernels are all newer, so no attr/current fallback here. */
+	if (r < 0) {
+		*why = r == -EINVAL || r == -ENOENT ? "AppArmor is not active (not in lsm=, or not built)"
+						   : "AppArmor label unreadable";
+		return r;
+	}
+	if (stat(BR_AA_FS "/.replace", &st)) {
+		*why = "AppArmor's securityfs interface (" BR_AA_FS ") is not mounted";
+		return -errno;
+	}
+	*why = NULL;
+	return 0;
+}
+
+/* One write(2) of the whole buffer: securityfs takes a policy or a command in one piece. */
+static int write_whole(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, data, len);
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != len)
+		r = -EIO;
+	close(fd);
+	return r;
+}
+
+int br_mac_aa_load(const void *blob, size_t len)
+{
+	return write_whole(BR_AA_FS "/.replace", blob, len);
+}
+
+int br_mac_aa_remove(const char *profile)
+{
+	return write_whole(BR_AA_FS "/.remove", profile, strlen(profile));
+}
+
+int br_mac_aa_loaded(const char *profile)
+{
+	FILE *f = fopen(BR_AA_FS "/profiles", "re");
+	char line[512];
+	size_t n = strlen(profile);
+	int found = 0;
+
+	if (!f)
+		return -errno;
+	/* Lines are "NAME (MODE)". */
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, profile, n) && !strncmp(line + n, " (", 2);
+	fclose(f);
+	return found;
+}
+
+/* Write a command to this thread's AppArmor attr file (AppArmor refuses
+ * another thread's), 5.1+ path first. */
+static int aa_attr(const char *attr, const char *fmt, const char *profile)
+{
+	char path[64], cmd[512];
+	int r;
+
+	if ((size_t)snprintf(cmd, sizeof(cmd), fmt, profile) >= sizeof(cmd))
+		return -ENAMETOOLONG;
+	snprintf(path, sizeof(path), "/proc/thread-self/attr/apparmor/%s", attr);
+	r = write_whole(path, cmd, strlen(cmd));
+	if (r == -ENOENT) {
+		snprintf(path, sizeof(path), "/proc/thread-self/attr/%s", attr);
+		r = write_whole(path, cmd, strlen(cmd));
+	}
+	return r;
+}
+
+int br_mac_aa_change_onexec(const char *profile)
+{
+	return aa_attr("exec", "exec %s", profile);
+}
+
+int br_mac_aa_change_profile(const char *profile)
+{
+	return aa_attr("current", "changeprofile %s", profile);
+}
+
+/* ---- SELinux: entering domains, labelling files ---- */
+
+int br_mac_selinux_set(const char *attr, const char *ctx)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/attr/%s", attr);
+	return br_write_file(path, ctx);
+}
+
+int br_mac_selinux_valid(const char *ctx)
+{
+	int fd = open("/sys/fs/selinux/context", O_RDWR | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	/* The kernel answers EINVAL for a context the policy does not have. */
+	r = write(fd, ctx, strlen(ctx) + 1) >= 0 ? 1 : errno == EINVAL ? 0 : -errno;
+	close(fd);
+	return r;
+}
+
+int br_mac_selinux_label_file(const char *path, const char *ctx)
+{
+	return setxattr(path, "security.selinux", ctx, strlen(ctx) + 1, 0) ? -errno : 0;
+}
+
+/* ---- Yama ---- */
+
+int br_mac_yama_set_scope(int scope)
+{
+	char buf[8];
+
+	snprintf(buf, sizeof(buf), "%d", scope);
+	return br_write_file("/proc/sys/kernel/yama/ptrace_scope", buf);
 }

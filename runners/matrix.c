@@ -37,6 +37,8 @@
 struct variant {
 	const char *name, *desc;
 	bool in_all;
+	/* In the default set (no --variants) on this kernel only, or NULL. */
+	const char *default_on;
 	/* Fills the extra cmdline for k; false when the variant does not apply to k. */
 	bool (*applies)(const struct kernel *k, char *append, size_t len);
 };
@@ -65,24 +67,35 @@ static bool v_noia32(const struct kernel *k, char *a, size_t l)
 	       config_is(k, "CONFIG_IA32_EMULATION_DEFAULT_DISABLED", NULL);
 }
 
-static bool v_nolandlock(const struct kernel *k, char *a, size_t l)
+/* lsm= set to the kernel's own CONFIG_LSM order without name; false when
+ * the kernel does not build name in. */
+static bool lsm_without(const struct kernel *k, const char *name, const char *opt, char *a, size_t l)
 {
 	char *lsm = kernel_config(k, "CONFIG_LSM"), *out;
 	size_t n = 0;
 
-	if (!lsm || !config_is(k, "CONFIG_SECURITY_LANDLOCK", "y")) {
+	if (!lsm || !config_is(k, opt, "y")) {
 		free(lsm);
 		return false;
 	}
-	/* The kernel's default lsm= order without landlock. */
 	out = calloc(1, strlen(lsm) + 1);
 	for (char *t = strtok(lsm, "\","); t; t = strtok(NULL, "\","))
-		if (strcmp(t, "landlock"))
+		if (strcmp(t, name))
 			n += sprintf(out + n, "%s%s", n ? "," : "", t);
 	snprintf(a, l, "lsm=%s", out);
 	free(out);
 	free(lsm);
 	return true;
+}
+
+static bool v_nolandlock(const struct kernel *k, char *a, size_t l)
+{
+	return lsm_without(k, "landlock", "CONFIG_SECURITY_LANDLOCK", a, l);
+}
+
+static bool v_noapparmor(const struct kernel *k, char *a, size_t l)
+{
+	return lsm_without(k, "apparmor", "CONFIG_SECURITY_APPARMOR", a, l);
 }
 
 static bool v_nouserns(const struct kernel *k, char *a, size_t l)
@@ -100,12 +113,14 @@ static bool v_badinit(const struct kernel *k, char *a, size_t l)
 }
 
 static const struct variant variants[] = {
-	{"x32", "syscall.x32=y where x32 is built in (the generic kernel)", true, v_x32},
-	{"noia32", "ia32_emulation=0 where the kernel knows it (6.7+)", true, v_noia32},
-	{"nolandlock", "lsm= without landlock", true, v_nolandlock},
-	{"nouserns", "sysctl.user.max_user_namespaces=0", true, v_nouserns},
+	{"x32", "syscall.x32=y where x32 is built in (the generic kernel)", true, NULL, v_x32},
+	{"noia32", "ia32_emulation=0 where the kernel knows it (6.7+)", true, NULL, v_noia32},
+	{"nolandlock", "lsm= without landlock", true, NULL, v_nolandlock},
+	{"noapparmor", "lsm= without apparmor (default set: bookworm-cloud only)", true,
+	 "bookworm-cloud", v_noapparmor},
+	{"nouserns", "sysctl.user.max_user_namespaces=0", true, NULL, v_nouserns},
 	{"badinit", "rdinit= that does not exist: a forced panic (tests the incomplete path)", false,
-	 v_badinit},
+	 NULL, v_badinit},
 	{0},
 };
 
@@ -529,7 +544,8 @@ static void usage_matrix(FILE *f)
 		"cell per kernel and boot-parameter variant, then writes the reports.\n\n"
 		"  --kernels LIST   comma-separated kernels (see 'blastradius kernels --help');\n"
 		"                   default: the default aliases and host\n"
-		"  --variants LIST  comma-separated variants, 'all' or 'none' (default: x32);\n"
+		"  --variants LIST  comma-separated variants, 'all' or 'none' (default: x32, and the\n"
+		"                   variants that name one kernel for the default set);\n"
 		"                   a variant makes an extra column wherever it applies:\n");
 	for (const struct variant *v = variants; v->name; v++)
 		fprintf(f, "                     %-11s %s%s\n", v->name, v->desc, v->in_all ? "" : " (not in all)");
@@ -577,7 +593,7 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 	static char initrd[PATH_MAX];
 	int c;
 
-	*o = (struct mopts){.variants = "x32", .results = "results", .accel = "auto", .machine = "auto",
+	*o = (struct mopts){.variants = "x32,noapparmor", .results = "results", .accel = "auto", .machine = "auto",
 			    .timeout = 120,
 			    .memory = 256, .baselines = "fixtures/baselines", .shard_i = 1, .shard_n = 1};
 	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -701,6 +717,9 @@ static struct cell *plan(const struct mopts *o, size_t *ncells, struct kernel **
 			struct cell *c = &cells[n];
 
 			if (v && (k->host || !variant_selected(o, v)))
+				continue;
+			/* The default set adds some variants on one kernel each, to keep its cost small. */
+			if (v && !o->variants_given && v->default_on && strcmp(k->name, v->default_on))
 				continue;
 			memset(c, 0, sizeof(*c));
 			if (v && !v->applies(k, c->append, sizeof(c->append))) {

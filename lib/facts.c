@@ -362,7 +362,8 @@ static int add_mac(struct br_facts *f, const char *lsm)
 		int e = br_mac_label(labelled[i], in && listed == 1, label, sizeof(label));
 
 		snprintf(key, sizeof(key), "mac.%s.label", labelled[i]);
-		if (e == -ENOENT || e == -EINVAL) {
+		/* ENOENT: no such attr file; EINVAL or an empty read (ENODATA): not active */
+		if (e == -ENOENT || e == -EINVAL || e == -ENODATA) {
 			if (in) /* listed, yet it answers nothing: say so, never guess */
 				r = br_facts_add(f, key, "unreadable(%s)", strerrorname_np(-e));
 			continue;

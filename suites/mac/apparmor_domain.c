@@ -10,6 +10,8 @@
 #include <poll.h>
 
 #include "aa.h"
+#include "profile.h"
+#include "sandbox.h"
 
 #define GUEST .as = BR_ROOT, .guest_only = 1
 #define CONTROL .as = BR_ROOT
@@ -253,6 +255,95 @@ TEST(facts_unconfined_control, CONTROL)
 
 	EXPECT_EQ(0, aa_op(NULL, NULL, NULL, OP("facts"), &r));
 	EXPECT_STREQ(br_mac_aa_active(&why) ? "-|-" : "unconfined|unconfined", r.text);
+}
+
+/* ---- the sandbox layer: `apparmor = PROFILE` in a blastradius sandbox profile ---- */
+
+static void sandbox(const char *text, struct br_sandbox *sb)
+{
+	char err[256];
+
+	if (br_profile_parse(text, "case", sb, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_EQ(0, br_profile_parse(text, "case", sb, err, sizeof(err)));
+}
+
+/* The payload exec'd by the sandbox (change_onexec at its step). */
+static int sandbox_exec(const struct br_sandbox *sb, const char *op, const char *arg,
+			struct aa_res *r)
+{
+	char fds[16], buf[512] = "", *argv[] = {"/proc/self/exe", AA_OP, fds, (char *)op, (char *)arg, NULL};
+	struct br_sb_child c;
+	int p[2], w, n;
+
+	ASSERT_OK(pipe2(p, O_CLOEXEC));
+	w = dup(p[1]); /* inherited by the sandbox's payload */
+	ASSERT_GE(w, 0);
+	snprintf(fds, sizeof(fds), "%d", w);
+	ASSERT_EQ(0, br_sandbox_exec(sb, argv, &c));
+	close(w);
+	close(p[1]);
+	n = (int)read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	EXPECT_EQ(0, br_sandbox_wait(&c));
+	ASSERT_GT(n, 0);
+	r->text[0] = 0;
+	ASSERT_GE(sscanf(buf, "%d %255[^\n]", &r->err, r->text), 1);
+	return r->err;
+}
+
+TEST(sandbox_layer_enters_profile, GUEST)
+{
+	char dir[256], path[300];
+	struct br_sandbox sb;
+	struct aa_res r;
+
+	aa_require();
+	sandbox("apparmor = " AA_DENY "\n", &sb);
+	aa_scratch_file(dir, sizeof(dir), path, sizeof(path), "br-aa-noread", 0644);
+	EXPECT_EQ(0, sandbox_exec(&sb, "label", NULL, &r));
+	EXPECT_STREQ(aa_enforced(AA_DENY), r.text);
+	EXPECT_EQ(EACCES, sandbox_exec(&sb, "read", path, &r));
+}
+
+static int label_is_deny(void *arg)
+{
+	char label[256];
+
+	(void)arg;
+	return br_mac_label("apparmor", 0, label, sizeof(label)) ? 2
+	       : strcmp(label, aa_enforced(AA_DENY)) ? 1 : 0;
+}
+
+/* A function payload has no exec: the layer changes profile at once. */
+TEST(sandbox_layer_function_payload, GUEST)
+{
+	struct br_sandbox sb;
+	enum br_sb_step failed = BR_SB_OK;
+
+	aa_require();
+	sandbox("apparmor = " AA_DENY "\n", &sb);
+	EXPECT_EQ(0, br_sandbox_run(&sb, label_is_deny, NULL, &failed));
+}
+
+static int ran(void *arg)
+{
+	(void)arg;
+	return 42;
+}
+
+/* Fail closed, here or in a guest: a profile that is not loaded (or no
+ * AppArmor at all) stops the sandbox at its apparmor step. */
+TEST(sandbox_layer_unloaded_fails_closed, CONTROL)
+{
+	struct br_sandbox sb;
+	enum br_sb_step failed = BR_SB_OK;
+	int r;
+
+	sandbox("apparmor = blastradius-not-loaded\n", &sb);
+	r = br_sandbox_run(&sb, ran, NULL, &failed);
+	EXPECT_LT(r, 0);
+	EXPECT_STREQ("apparmor", br_sb_step_name(failed));
 }
 
 AA_HARNESS_MAIN

@@ -9,10 +9,10 @@
 		".previous\n");                                                                    \
 	extern const char sym[]
 
-/* A binary blob, not NUL-terminated: sym[0 .. sym##_end - sym). */
-#define BR_INCBIN_BLOB(sym, path)                                                                  \
+/* The same for binary content: sym_end marks its end (before the NUL). */
+#define BR_INCBIN_SIZED(sym, path)                                                                 \
 	__asm__(".section .rodata\n.global " #sym "\n.global " #sym "_end\n" #sym ":\n.incbin \"" \
-		path "\"\n" #sym "_end:\n.previous\n");                                                \
+		path "\"\n" #sym "_end:\n.byte 0\n.previous\n");                                    \
 	extern const char sym[], sym##_end[]
 
 #endif

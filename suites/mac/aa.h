@@ -37,7 +37,7 @@
 #include "proc.h"
 #include "scratch.h"
 
-BR_INCBIN_BLOB(br_aa_policy, BR_BUILD_DIR "/apparmor/policy.bin");
+BR_INCBIN_SIZED(br_aa_policy, BR_BUILD_DIR "/apparmor/policy.bin");
 
 #define AA_OP "--aa-op"
 #define AA_DENY "blastradius-deny"

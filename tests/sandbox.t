@@ -44,7 +44,7 @@ grep -q "layer 'mounts' could not be applied" <<<"$out" && ok "the failed layer 
 
 # apparmor = PROFILE fails closed: a profile that is not loaded (or no AppArmor
 # at all) stops the command; apparmor.required = off skips the layer only where
-# AppArmor is not active. suites/mac/apparmor_domain enters a loaded one in guests.
+# AppArmor is not active. suites/mac/apparmor enters a loaded one in guests.
 printf 'apparmor = blastradius-not-loaded\n' >"$tmp/aa.profile"
 out=$("$cli" sandbox "$tmp/aa.profile" -- /bin/sh -c 'echo STARTED' 2>&1)
 rc=$?

@@ -1,5 +1,6 @@
 /*
- * suites/mac/apparmor*: shared helpers.
+ * suites/mac/apparmor: shared helpers (and for any suite that runs a payload
+ * under our AppArmor policy).
  *
  * The policy (fixtures/apparmor/blastradius.aa, compiled by the Makefile
  * against a pinned features ABI) is embedded and loaded with .replace. A

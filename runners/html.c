@@ -56,7 +56,7 @@ static const char html_js[] =
 	"document.getElementById('onlydiff').addEventListener('change',f);\n"
 	"</script>\n";
 
-static const char *const key_facts[] = {"kernel.release", "landlock.abi", "x32", "ia32", "lsm",
+const char *const key_facts[] = {"kernel.release", "landlock.abi", "x32", "ia32", "lsm",
 					 "guest.accel", "guest.variant", NULL};
 
 /* Facts whose change moves a boundary: what an unprivileged process can reach
@@ -66,7 +66,7 @@ static const char *const security_prefixes[] = {"fhandle.", "userns.", "sysctl."
 						"lsm", "x32", "ia32", "caps.", "containment.", "exe.",
 						"ns.", NULL};
 
-static bool is_key_fact(const char *k)
+bool is_key_fact(const char *k)
 {
 	for (int i = 0; key_facts[i]; i++)
 		if (!strcmp(key_facts[i], k))
@@ -74,7 +74,7 @@ static bool is_key_fact(const char *k)
 	return false;
 }
 
-static bool is_security_fact(const char *k)
+bool is_security_fact(const char *k)
 {
 	for (int i = 0; security_prefixes[i]; i++)
 		if (!strncmp(k, security_prefixes[i], strlen(security_prefixes[i])))
@@ -123,18 +123,14 @@ static void close_table(FILE *f)
 }
 
 /* The suite of a case id: "ns" of "ns.uts.hostname_private". */
-static int suite_len(const char *id)
+int suite_len(const char *id)
 {
 	return (int)strcspn(id, ".");
 }
 
 /* ---- the heatmap ---- */
 
-struct counts {
-	int pass, fail, skip;
-};
-
-static void count_suite(json_object *m, const char *suite, const char *cell, struct counts *c)
+void count_suite(json_object *m, const char *suite, const char *cell, struct counts *c)
 {
 	int sl = (int)strlen(suite);
 
@@ -257,7 +253,7 @@ static void fact_row(FILE *f, json_object *m, const char *key, const char **cell
 
 /* A row that fails somewhere is a regression; one whose cells only pass or skip
  * shows a capability that some kernels have and others lack. */
-static bool row_fails(json_object *row, const char **cells, int n)
+bool row_fails(json_object *row, const char **cells, int n)
 {
 	for (int i = 0; i < n; i++) {
 		const char *v = row_value(row, cells[i], true);

@@ -61,4 +61,33 @@ baseline skip 1 'REGRESSION fake x.y.b: pass -> skip: gone'
 "$cli" report "$tmp/base" -o "$tmp/rep3" --check-baseline "$tmp/bl2" >"$tmp/bl3.out" 2>&1
 [ $? = 0 ] && ! grep -q REGRESSION "$tmp/bl3.out" && ok "--check-baseline: skip -> pass is no regression (exit 0)" ||
 	not_ok "skip -> pass" "$(cat "$tmp/bl3.out")"
+# matrix.md has matrix.html's sections: the heatmap, key facts, then what differs
+# grouped with counts (failing cases, security facts, by suite, other facts), a
+# failing row tagged `fails` and a pass/skip row `capability`, then every row.
+mdcell() { # NAME B_LINE A_LINE USERNS_DIR CONFIG_X
+	local d=$tmp/md/$1
+	mkdir -p "$d"
+	printf '{"status":"complete","kernel":"fake-%s","accel":"tcg"}\n' "$1" >"$d/cell.json"
+	printf '{"kernel.release":"6.1.0","fhandle.userns_dir":"%s","kconfig.CONFIG_X":"%s"}\n' "$4" "$5" >"$d/facts.json"
+	printf 'KTAP version 1\n1..3\n%s\n%s\nok 3 x.y.c # SKIP not here\n' "$3" "$2" >"$d/x.y.ktap"
+	printf 'KTAP version 1\n1..1\nok 1 lib.z.q\n' >"$d/lib.z.ktap"
+}
+mdcell a 'ok 2 x.y.b' 'ok 1 x.y.a' denied y
+mdcell b $'# FAIL x.y.b: got a|b\nnot ok 2 x.y.b' 'ok 1 x.y.a' denied y
+mdcell c 'ok 2 x.y.b # SKIP gone' 'ok 1 x.y.a # SKIP no feature' allowed n
+"$cli" report "$tmp/md" >/dev/null 2>&1
+md=$tmp/md/matrix.md
+order=$(grep -n -e '^## Verdicts per suite and cell' -e '^## Key facts' -e '^## What differs' -e '^### Failing cases (1 case)$' \
+	-e '^### Security-relevant facts (1 differ)$' -e '^### x (2 differ: 1 failing, 1 capability)$' -e '^### Other facts (1 differ)$' \
+	-e '^## Every case (4)$' -e '^## Every fact (3)$' "$md" | cut -d: -f1 | tr '\n' ' ')
+[ "$(wc -w <<<"$order")" = 9 ] && [ "$(tr ' ' '\n' <<<"$order" | grep . | sort -n | tr '\n' ' ')" = "$order" ] &&
+	ok "matrix.md: heatmap, key facts, what differs (failing, security facts, by suite, other facts), every row, in that order" ||
+	not_ok "matrix.md sections" "lines: $order" "$(grep -n '^#' "$md")"
+grep -qxF '| x | 2 / 0 / 1 | 1 / **1** / 1 | 0 / 0 / 3 |' "$md" && grep -qxF '| **boundary verdicts** | 2 / 0 / 1 | 1 / **1** / 1 | 0 / 0 / 3 |' "$md" &&
+	grep -qxF '| lib (library self-tests, not a kernel boundary) | 1 / 0 / 0 | 1 / 0 / 0 | 1 / 0 / 0 |' "$md" &&
+	ok "matrix.md heatmap: pass / fail / skip per suite and cell, failures bold, lib.* apart" || not_ok "matrix.md heatmap" "$(sed -n 1,16p "$md")"
+grep -qxF '| x.y.b `fails` | pass | **fail**: got a\|b | skip |' "$md" && grep -qxF '| x.y.a `capability` | pass | pass | skip |' "$md" &&
+	grep -qxF '| fhandle.userns_dir | denied | denied | **allowed** |' "$md" &&
+	ok "matrix.md: a failing case (with its reason) and a capability are tagged apart; the odd fact value is bold" ||
+	not_ok "matrix.md rows" "$(grep -e 'x.y.[ab]' -e userns_dir "$md")"
 done_testing

@@ -929,9 +929,9 @@ static void change(json_object *list, const char *cell, const char *kind, const 
 
 static bool ignored(const struct diffopt *o, const char *key, bool host_pair)
 {
-	/* A matrix's host cell adds the kernel's config and the guest.* facts a
-	 * plain `blastradius run` does not have. */
-	if (host_pair && (!strncmp(key, "kconfig.", 8) || !strncmp(key, "guest.", 6)))
+	/* A matrix's host cell adds the kernel's config, where the kernel came
+	 * from and the guest.* facts, which a plain `blastradius run` does not have. */
+	if (host_pair && (!strncmp(key, "kconfig.", 8) || !strncmp(key, "guest.", 6) || !strcmp(key, "kernel.source")))
 		return true;
 	for (int i = 0; i < o->nignore; i++)
 		if (!fnmatch(o->ignore[i], key, 0))
@@ -1059,7 +1059,8 @@ static void usage_diff(FILE *f)
 		   "each change. A and B are two run dirs (cells are paired by name) or two cell\n"
 		   "dirs (compared directly); a run and a cell are not compared.\n\n"
 		   "  --ignore PATTERN  leave out fact keys matching the glob (repeatable);\n"
-		   "                    between two host cells kconfig.* and guest.* always are\n"
+		   "                    between two host cells kconfig.*, guest.* and\n"
+		   "                    kernel.source always are (a matrix adds them)\n"
 		   "  --json            the changes as a JSON array\n\n"
 		   "Exit: 0 nothing changed ('no differences'), 1 something changed, 2 bad input.\n");
 }

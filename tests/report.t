@@ -90,4 +90,17 @@ grep -qxF '| x.y.b `fails` | pass | **fail**: got a\|b | skip |' "$md" && grep -
 	grep -qxF '| fhandle.userns_dir | denied | denied | **allowed** |' "$md" &&
 	ok "matrix.md: a failing case (with its reason) and a capability are tagged apart; the odd fact value is bold" ||
 	not_ok "matrix.md rows" "$(grep -e 'x.y.[ab]' -e userns_dir "$md")"
+# A plain run's host folder against a matrix's host cell: the facts only the
+# matrix adds (kconfig.*, guest.*, kernel.source) are no difference; others are.
+mkdir -p "$tmp/hr/host" "$tmp/hm/host"
+printf 'KTAP version 1\n1..1\nok 1 x.y.a\n' | tee "$tmp/hr/host/x.y.ktap" >"$tmp/hm/host/x.y.ktap"
+printf '{"kernel.release":"6.1.0","ns.time":"supported"}\n' >"$tmp/hr/host/facts.json"
+printf '{"status":"complete","accel":"none"}\n' >"$tmp/hm/host/cell.json"
+printf '{"kernel.release":"6.1.0","ns.time":"supported","kernel.source":"host","kconfig.CONFIG_X":"y","guest.accel":"none"}\n' >"$tmp/hm/host/facts.json"
+d=$("$cli" diff "$tmp/hr/host" "$tmp/hm/host"); rc=$?
+sed -i 's/"supported"/"unsupported"/' "$tmp/hm/host/facts.json"
+d2=$("$cli" diff "$tmp/hr/host" "$tmp/hm/host")
+[ $rc = 0 ] && [ "$d" = "no differences" ] && grep -qx 'host..host: fact ns.time: supported -> unsupported' <<<"$d2" &&
+	ok "diff host run vs matrix host cell: kconfig.*, guest.*, kernel.source left out; a real fact change is kept" ||
+	not_ok "host pair" "rc=$rc $d" "$d2"
 done_testing

@@ -414,14 +414,14 @@ int matrix_write_html(json_object *m, const char *path, const char **cells, int 
 			fact_row(f, m, key_facts[k], cells, n, false, false);
 	close_table(f);
 	differences(f, m, cells, n);
-	fprintf(f, "<h2>Every row</h2>\n<details><summary>All %d cases and %d facts <span class=\"n\">(hover a "
-		   "verdict for its reason)</span></summary>\n"
+	fprintf(f, "<h2>Every row</h2>\n<details><summary>All %d cases and %d facts <span class=\"n\">(a skip "
+		   "or failure shows its reason, here too)</span></summary>\n"
 		   "<input id=\"filter\" placeholder=\"filter rows (case id, fact, verdict)\">"
 		   "<label><input type=\"checkbox\" id=\"onlydiff\"> only rows that differ</label>\n",
 		nc, nf);
 	open_table(f, "all", "case or fact", cells, n);
 	for (int r = 0; r < nc; r++)
-		case_row(f, m, ids[r], cells, n, false);
+		case_row(f, m, ids[r], cells, n, true); /* a case skipped everywhere is in no group */
 	for (int r = 0; r < nf; r++)
 		fact_row(f, m, facts[r], cells, n, true, true);
 	close_table(f);

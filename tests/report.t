@@ -90,6 +90,10 @@ grep -qxF '| x.y.b `fails` | pass | **fail**: got a\|b | skip |' "$md" && grep -
 	grep -qxF '| fhandle.userns_dir | denied | denied | **allowed** |' "$md" &&
 	ok "matrix.md: a failing case (with its reason) and a capability are tagged apart; the odd fact value is bold" ||
 	not_ok "matrix.md rows" "$(grep -e 'x.y.[ab]' -e userns_dir "$md")"
+# matrix.html: the reason of a case skipped in every cell (in no group) is in the page too.
+grep -q '<div class="why">not here</div>' "$tmp/md/matrix.html" && ok "matrix.html prints the reason of a case skipped everywhere, not only on hover" ||
+	not_ok "skip reason in the page"
+
 # A plain run's host folder against a matrix's host cell: the facts only the
 # matrix adds (kconfig.*, guest.*, kernel.source) are no difference; others are.
 mkdir -p "$tmp/hr/host" "$tmp/hm/host"

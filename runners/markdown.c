@@ -58,8 +58,8 @@ static void heat_row(FILE *f, json_object *m, const char *label, const char *sui
 
 static void heatmap(FILE *f, json_object *m, const char **cells, int n)
 {
-	int nc;
-	const char **ids = sorted_keys(jget(m, "cases"), &nc);
+	int ns, r;
+	const char **suites = matrix_suites(m, &ns);
 
 	fputs("\n## Verdicts per suite and cell (pass / fail / skip)\n", f);
 	md_table(f, "suite", cells, n);
@@ -78,20 +78,14 @@ static void heatmap(FILE *f, json_object *m, const char **cells, int n)
 		fputs(" |", f);
 	}
 	fputc('\n', f);
-	for (int lib = 0; lib < 2; lib++) {
-		for (int r = 0; r < nc; r++) {
-			char suite[64];
-
-			if (r && suite_len(ids[r]) == suite_len(ids[r - 1]) && !strncmp(ids[r], ids[r - 1], suite_len(ids[r])))
-				continue;
-			snprintf(suite, sizeof(suite), "%.*s", suite_len(ids[r]), ids[r]);
-			if ((strcmp(suite, "lib") == 0) == lib)
-				heat_row(f, m, lib ? "lib (library self-tests, not a kernel boundary)" : suite, suite, cells, n);
-		}
-		if (!lib)
-			heat_row(f, m, "**boundary verdicts**", "", cells, n);
-	}
-	free(ids);
+	for (r = 0; r < ns && strcmp(suites[r], "lib"); r++)
+		heat_row(f, m, suites[r], suites[r], cells, n);
+	heat_row(f, m, "**boundary verdicts**", "", cells, n);
+	for (; r < ns; r++)
+		heat_row(f, m, "lib (library self-tests, not a kernel boundary)", suites[r], cells, n);
+	while (ns)
+		free((char *)suites[--ns]);
+	free(suites);
 }
 
 /* mark: bold the values off the row's usual one; tag: a differing row says so
@@ -138,70 +132,27 @@ static void case_row(FILE *f, json_object *m, const char *id, const char **cells
 	fputc('\n', f);
 }
 
-static int fact_group(FILE *f, json_object *m, const char **keys, int nk, const char **cells, int n, bool sec)
+static void differences(FILE *f, json_object *m, const char **cells, int n)
 {
-	int count = 0;
-
-	for (int r = 0; r < nk; r++)
-		count += !is_key_fact(keys[r]) && is_security_fact(keys[r]) == sec &&
-			 row_differs(jget(jget(m, "facts"), keys[r]), cells, n, false);
-	if (!count)
-		return 0;
-	fprintf(f, "\n### %s (%d differ)\n", sec ? "Security-relevant facts" : "Other facts", count);
-	md_table(f, "fact", cells, n);
-	for (int r = 0; r < nk; r++)
-		if (!is_key_fact(keys[r]) && is_security_fact(keys[r]) == sec &&
-		    row_differs(jget(jget(m, "facts"), keys[r]), cells, n, false))
-			fact_row(f, m, keys[r], cells, n, true, false);
-	return count;
-}
-
-static void differences(FILE *f, json_object *m, const char **ids, int nc, const char **facts, int nf,
-			const char **cells, int n)
-{
-	json_object *cases = jget(m, "cases");
-	int nfail = 0, total = 0;
+	int ng;
+	struct group *g = matrix_groups(m, cells, n, &ng);
 
 	fputs("\n## What differs\n\n`fails`: a case that fails in some cell (a boundary that does not hold there); "
 	      "`capability`: a case that passes in some cells and skips in others (a kernel feature one has and "
 	      "another lacks). In fact tables, **bold** marks a value that differs from its row's usual one.\n",
 	      f);
-	for (int r = 0; r < nc; r++)
-		nfail += row_fails(jget(cases, ids[r]), cells, n);
-	if (nfail) {
-		fprintf(f, "\n### Failing cases (%d case%s)\n", nfail, nfail == 1 ? "" : "s");
-		md_table(f, "case", cells, n);
-		for (int r = 0; r < nc; r++)
-			if (row_fails(jget(cases, ids[r]), cells, n))
-				case_row(f, m, ids[r], cells, n, true);
+	for (int i = 0; i < ng; i++) {
+		fprintf(f, "\n### %s %s\n", g[i].title, g[i].count);
+		md_table(f, g[i].facts ? "fact" : "case", cells, n);
+		for (int r = 0; r < g[i].nrows; r++)
+			if (g[i].facts)
+				fact_row(f, m, g[i].rows[r], cells, n, true, false);
+			else
+				case_row(f, m, g[i].rows[r], cells, n, true);
 	}
-	total += fact_group(f, m, facts, nf, cells, n, true);
-	for (int lib = 0; lib < 2; lib++)
-		for (int r = 0; r < nc;) {
-			int sl = suite_len(ids[r]), e = r, nd = 0, nreg = 0;
-
-			while (e < nc && suite_len(ids[e]) == sl && !strncmp(ids[e], ids[r], sl))
-				e++;
-			if ((sl == 3 && !strncmp(ids[r], "lib", 3)) == lib)
-				for (int k = r; k < e; k++)
-					if (row_differs(jget(cases, ids[k]), cells, n, true)) {
-						nd++;
-						nreg += row_fails(jget(cases, ids[k]), cells, n);
-					}
-			if (nd) {
-				fprintf(f, "\n### %.*s%s (%d differ: %d failing, %d capability)\n", sl, ids[r],
-					lib ? " (library self-tests)" : "", nd, nreg, nd - nreg);
-				md_table(f, "case", cells, n);
-				for (int k = r; k < e; k++)
-					if (row_differs(jget(cases, ids[k]), cells, n, true))
-						case_row(f, m, ids[k], cells, n, true);
-				total += nd;
-			}
-			r = e;
-		}
-	total += fact_group(f, m, facts, nf, cells, n, false);
-	if (!total && !nfail)
+	if (!ng)
 		fputs("\nNo differences between the cells.\n", f);
+	groups_free(g, ng);
 }
 
 int matrix_write_md(json_object *m, const char *path, const char **cells, int n)
@@ -227,7 +178,7 @@ int matrix_write_md(json_object *m, const char *path, const char **cells, int n)
 	for (int k = 0; key_facts[k]; k++)
 		if (jget(jget(m, "facts"), key_facts[k]))
 			fact_row(f, m, key_facts[k], cells, n, false, false);
-	differences(f, m, ids, nc, facts, nf, cells, n);
+	differences(f, m, cells, n);
 	fprintf(f, "\n## Every case (%d)\n", nc);
 	md_table(f, "case", cells, n);
 	for (int r = 0; r < nc; r++)

@@ -122,19 +122,20 @@ static size_t usage_options(void (*usage)(FILE *f), const char **words, size_t m
 		return 0;
 	usage(m);
 	fclose(m);
-	words[n++] = strdup("--help"); /* every command takes it, said or not */
+	if ((words[n] = strdup("--help"))) /* every command takes it, said or not */
+		n++;
 	for (p = text; p && *p && n < max; p++) {
 		size_t l;
 
-		if (p[0] != '-' || (p > text && !strchr(" [(|,", p[-1])))
+		if (p[0] != '-' || (p > text && !strchr(" [(|,\n", p[-1])))
 			continue;
 		if (p[1] == '-') {
 			l = 2 + strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
-			if (l > 3)
-				words[n++] = strndup(p, l);
+			if (l > 3 && (words[n] = strndup(p, l)))
+				n++;
 			p += l - 1;
-		} else if (isalpha((unsigned char)p[1]) && strchr(" ]|,=\n", p[2])) {
-			words[n++] = strndup(p, 2);
+		} else if (isalpha((unsigned char)p[1]) && strchr(" ]|,=\n", p[2]) && (words[n] = strndup(p, 2))) {
+			n++;
 		}
 	}
 	free(text);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -642,11 +643,50 @@ static bool selected(const char *id, char **pats, int npats)
 static void usage(FILE *f, const char *argv0)
 {
 	fprintf(f,
-		"usage: %s [-l] [-r ID|GLOB]...\n"
+		"usage: %s [-l] [-r ID|GLOB]... | -F N\n"
 		"  -l        list case ids and exit\n"
 		"  -r PAT    run only cases whose id matches PAT (repeatable)\n"
+		"  -F N      the harness floor: run N empty cases (fork, record, reap), print\n"
+		"            \"# floor cases=N wall_us=W cpu_us=C\" and no KTAP (make bench)\n"
 		"Prints KTAP on stdout; exit 1 when a case failed, else 0.\n",
 		argv0);
+}
+
+static void br__fn_floor(struct br_meta *m, void *self, const void *variant)
+{
+	(void)m, (void)self, (void)variant;
+}
+
+/* What every case costs before its body runs: n empty cases through run_case,
+ * timed as wall and as CPU of this process and its reaped children. */
+static int floor_run(long n)
+{
+	static const struct br_test t = {.name = "floor", .file = __FILE__, .fn = br__fn_floor};
+	struct br_case c = {.t = &t, .id = "floor"};
+	struct timespec a, b;
+	struct rusage self, kids;
+	long failed = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++) {
+		struct outcome o;
+
+		run_case(&c, &o);
+		failed += o.verdict != BR_PASS;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	if (failed) {
+		printf("# floor: %ld of %ld empty cases did not pass\n", failed, n);
+		return BR_EXIT_FAIL;
+	}
+#define BR__US(tv) ((long long)(tv).tv_sec * 1000000 + (tv).tv_usec)
+	printf("# floor cases=%ld wall_us=%lld cpu_us=%lld\n", n,
+	       (b.tv_sec - a.tv_sec) * 1000000LL + (b.tv_nsec - a.tv_nsec) / 1000,
+	       BR__US(self.ru_utime) + BR__US(self.ru_stime) + BR__US(kids.ru_utime) + BR__US(kids.ru_stime));
+#undef BR__US
+	return BR_EXIT_PASS;
 }
 
 /* lib/probe's once-per-binary kallsyms reading, when the binary links lib/probe
@@ -663,9 +703,19 @@ int br_main(int argc, char **argv, const char *prefix)
 	int npats = 0, opt;
 	bool list = false;
 	unsigned counts[BR_NVERDICTS] = {0};
+	long floor_n = 0;
+	char *end;
 
-	while ((opt = getopt(argc, argv, "lr:h")) != -1) {
+	while ((opt = getopt(argc, argv, "lr:F:h")) != -1) {
 		switch (opt) {
+		case 'F':
+			floor_n = strtol(optarg, &end, 10);
+			if (*end || floor_n < 1 || floor_n > 100000) {
+				usage(stderr, argv[0]);
+				free(pats);
+				return BR_EXIT_USAGE;
+			}
+			break;
 		case 'l':
 			list = true;
 			break;
@@ -686,6 +736,12 @@ int br_main(int argc, char **argv, const char *prefix)
 		usage(stderr, argv[0]);
 		free(pats);
 		return BR_EXIT_USAGE;
+	}
+	if (floor_n) {
+		free(pats);
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+		return floor_run(floor_n);
 	}
 	cs = expand(prefix, &ncases);
 	for (size_t i = 0; i < ncases; i++)

@@ -7,7 +7,7 @@
  * serial line also carries firmware and kernel noise:
  *
  *   @@BR:<nonce>:BEGIN uptime_ms=N mem_free_kb=N@@
- *   @@BR:<nonce>:FLOOR cases=N wall_us=N cpu_us=N@@   the harness floor
+ *   @@BR:<nonce>:FLOOR cases=N wall_us=N cpu_us=N@@   with blastradius.floor=N
  *   @@BR:<nonce>:SUITE ns.uts@@        then that binary's KTAP
  *   @@BR:<nonce>:EXIT ns.uts status=S ms=N@@
  *   @@BR:<nonce>:END uptime_ms=N@@
@@ -180,11 +180,11 @@ static void run_suite(const char *rel)
 }
 
 /*
- * The harness floor in this guest: one suite binary's -F mode (empty cases:
- * fork, record, reap), printed as FLOOR cases=N wall_us=W cpu_us=C before the
- * suites, for `blastradius bench`'s per-case ratios.
+ * blastradius.floor=N (make bench): the harness floor in this guest, one suite
+ * binary's -F mode (N empty cases: fork, record, reap), printed as FLOOR
+ * cases=N wall_us=W cpu_us=C before the suites, for the per-case ratios.
  */
-static void run_floor(const char *rel)
+static void run_floor(const char *rel, char *cases)
 {
 	char bin[512], line[256] = "";
 	int out = open("/tmp/.floor", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -195,8 +195,11 @@ static void run_floor(const char *rel)
 		return;
 	pid = fork();
 	if (pid == 0) {
-		char *argv[] = {bin, "-F", "50", NULL};
+		char *argv[] = {bin, "-F", cases, NULL};
+		sigset_t none;
 
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		dup2(out, 1);
 		execv(bin, argv);
 		_exit(127);
@@ -211,7 +214,7 @@ static void run_floor(const char *rel)
 
 int main(void)
 {
-	char scale[16] = "1", trivial[8] = "0", suite_timeout[16] = "60";
+	char scale[16] = "1", trivial[8] = "0", suite_timeout[16] = "60", floor[16] = "0";
 	sigset_t chld;
 	size_t n;
 	char **suites;
@@ -245,6 +248,7 @@ int main(void)
 	/* A suite binary that hangs is killed after this many seconds and the next one
 	 * runs, so one hang costs its own results, not the cell's. */
 	cmdline_param("suite_timeout", suite_timeout, sizeof(suite_timeout));
+	cmdline_param("floor", floor, sizeof(floor));
 	suite_timeout_ms = atoll(suite_timeout) * 1000;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -264,8 +268,8 @@ int main(void)
 	fflush(stdout);
 
 	suites = strcmp(trivial, "1") ? suite_list(&n) : (n = 0, NULL);
-	if (n)
-		run_floor(suites[0]);
+	if (n && atoi(floor) > 0)
+		run_floor(suites[0], floor);
 	for (size_t i = 0; i < n; i++)
 		run_suite(suites[i]);
 	printf("@@BR:%s:END uptime_ms=%lld@@\n", nonce, uptime_ms());

@@ -649,11 +649,13 @@ static bool selected(const char *id, char **pats, int npats)
 static void usage(FILE *f, const char *argv0)
 {
 	fprintf(f,
-		"usage: %s [-l] [-r ID|GLOB]... | -F N\n"
+		"usage: %s [-l] [-r ID|GLOB]... | -F N | -K\n"
 		"  -l        list case ids and exit\n"
 		"  -r PAT    run only cases whose id matches PAT (repeatable)\n"
 		"  -F N      the harness floor: run N empty cases (fork, record, reap), print\n"
 		"            \"# floor cases=N wall_us=W cpu_us=C\" and no KTAP (make bench)\n"
+		"  -K        print BR_KSYMS=... (is the x32/ia32 entry code built) and exit,\n"
+		"            for a runner to pass to every binary (binaries linking lib/probe)\n"
 		"Prints KTAP on stdout; exit 1 when a case failed, else 0.\n",
 		argv0);
 }
@@ -700,6 +702,7 @@ static int floor_run(long n)
  * in a constructor: the static probe runs under foreign filters that may kill
  * any call made before its main. */
 void br_probe_share(void) __attribute__((weak));
+const char *br_probe_ksyms(void) __attribute__((weak));
 
 int br_main(int argc, char **argv, const char *prefix)
 {
@@ -712,8 +715,17 @@ int br_main(int argc, char **argv, const char *prefix)
 	long floor_n = 0;
 	char *end;
 
-	while ((opt = getopt(argc, argv, "lr:F:h")) != -1) {
+	while ((opt = getopt(argc, argv, "lr:F:Kh")) != -1) {
 		switch (opt) {
+		case 'K': {
+			/* For the guest init: lib/probe's kallsyms answer, as $BR_KSYMS. */
+			const char *v = br_probe_ksyms ? br_probe_ksyms() : NULL;
+
+			free(pats);
+			if (v)
+				printf("BR_KSYMS=%s\n", v);
+			return v ? BR_EXIT_PASS : BR_EXIT_FAIL;
+		}
 		case 'F':
 			floor_n = strtol(optarg, &end, 10);
 			if (*end || floor_n < 1 || floor_n > 100000) {

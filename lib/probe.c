@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -517,12 +518,28 @@ struct ksyms_memo {
 };
 static struct ksyms_memo *ksyms_shared;
 
+/*
+ * The runners (blastradius run, the guest init through `lib/probe -K`) read
+ * kallsyms once and hand the answer to every binary as $BR_KSYMS. It only
+ * tells "disabled" from "absent" for an ABI whose calls do not run (a live
+ * ABI is always probed), so a wrong value can change a fact, never a verdict
+ * on a boundary; lib/probe's own x32/ia32 cases read kallsyms themselves.
+ */
 void br_probe_share(void)
 {
 	void *p = mmap(NULL, sizeof(struct ksyms_memo), PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	const char *env = getenv("BR_KSYMS");
+	int x32, ia32, end = 0;
 
 	ksyms_shared = p == MAP_FAILED ? NULL : p; /* NULL: read per process */
+	if (ksyms_shared && env && sscanf(env, "x32=%d,ia32=%d%n", &x32, &ia32, &end) == 2 && !env[end] &&
+	    (x32 == 0 || x32 == 1) && (ia32 == 0 || ia32 == 1)) {
+		ksyms_shared->has[BR_ABI_NATIVE] = 1;
+		ksyms_shared->has[BR_ABI_X32] = x32;
+		ksyms_shared->has[BR_ABI_IA32] = ia32;
+		ksyms_shared->state = KSYMS_READ;
+	}
 }
 
 /* One pass over /proc/kallsyms for both ABIs: 0, or -1 when unreadable. */
@@ -573,6 +590,20 @@ static int kallsyms_has(enum br_abi abi)
 		__atomic_store_n(&m->state, KSYMS_READ, __ATOMIC_RELEASE);
 	}
 	return m->has[abi];
+}
+
+const char *br_probe_ksyms(void)
+{
+	static char v[32];
+	int x32 = 1, ia32 = 1;
+
+	/* A live ABI is never looked up: its answer is not used. */
+	if (!br_abi_live(BR_ABI_X32) && (x32 = kallsyms_has(BR_ABI_X32)) < 0)
+		return NULL;
+	if (!br_abi_live(BR_ABI_IA32) && (ia32 = kallsyms_has(BR_ABI_IA32)) < 0)
+		return NULL;
+	snprintf(v, sizeof(v), "x32=%d,ia32=%d", x32, ia32);
+	return v;
 }
 
 static long getpid_on(void *abi)

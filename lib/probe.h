@@ -160,8 +160,14 @@ bool br_abi_live(enum br_abi abi);
  * kills or denies reports UNAVAILABLE. */
 enum br_abi_state br_abi_state(enum br_abi abi);
 /* Share br_abi_state's kallsyms reading with the processes forked after
- * this call (br_main calls it before the first case). */
+ * this call (br_main calls it before the first case). The page starts filled
+ * from $BR_KSYMS when that holds a runner's answer ("x32=B,ia32=B", B 0 or 1):
+ * one read per run instead of one per binary. */
 void br_probe_share(void);
+/* The runners' side: read kallsyms here (only if an ABI is not live) and
+ * return the answer in $BR_KSYMS form, or NULL when it cannot be told.
+ * Static string. */
+const char *br_probe_ksyms(void);
 /* "enabled", "disabled", "absent", "unavailable". */
 const char *br_abi_state_name(enum br_abi_state s);
 /* NULL when abi is live (cheap), else why its calls cannot run here: its

@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "codes.h"
 #include "facts.h"
+#include "probe.h"
 #include "proc.h"
 
 struct job {
@@ -441,6 +442,13 @@ int cmd_run(int argc, char **argv)
 	jobs = select_jobs(&o, &n, &bins);
 	if (!n)
 		die_usage("run: no suite binary matches the selection");
+	{
+		/* kallsyms read once for every binary of the run (lib/probe.h). */
+		const char *k = br_probe_ksyms();
+
+		if (k)
+			setenv("BR_KSYMS", k, 1);
+	}
 	/* The run folder first: a taken --id is refused before anything runs. */
 	if (!o.no_results)
 		dir = results_new_run(o.results, o.id, &id, &final);

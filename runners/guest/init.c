@@ -179,37 +179,32 @@ static void run_suite(const char *rel)
 	fflush(stdout);
 }
 
-/*
- * blastradius.floor=N (make bench): the harness floor in this guest, one suite
- * binary's -F mode (N empty cases: fork, record, reap), printed as FLOOR
- * cases=N wall_us=W cpu_us=C before the suites, for the per-case ratios.
- */
-static void run_floor(const char *rel, char *cases)
+/* The first line a suite binary prints with these arguments (stdout to a file). */
+static void first_line(char *const argv[], char *line, size_t size)
 {
-	char bin[512], line[256] = "";
-	int out = open("/tmp/.floor", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int out = open("/tmp/.line", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ssize_t n = 0;
 	pid_t pid;
 
-	snprintf(bin, sizeof(bin), "/suites/%s", rel);
+	line[0] = 0;
 	if (out < 0)
 		return;
 	pid = fork();
 	if (pid == 0) {
-		char *argv[] = {bin, "-F", cases, NULL};
 		sigset_t none;
 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		dup2(out, 1);
-		execv(bin, argv);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
-	if (pread(out, line, sizeof(line) - 1, 0) > 0 && !strncmp(line, "# floor ", 8))
-		printf("@@BR:%s:FLOOR %.*s@@\n", nonce, (int)strcspn(line + 8, "\n"), line + 8);
+	n = pread(out, line, size - 1, 0);
+	line[n > 0 ? n : 0] = 0;
+	line[strcspn(line, "\n")] = 0;
 	close(out);
-	fflush(stdout);
 }
 
 int main(void)
@@ -268,8 +263,25 @@ int main(void)
 	fflush(stdout);
 
 	suites = strcmp(trivial, "1") ? suite_list(&n) : (n = 0, NULL);
-	if (n && atoi(floor) > 0)
-		run_floor(suites[0], floor);
+	if (n) {
+		/* lib/probe reads kallsyms once for every binary of the boot ($BR_KSYMS). */
+		char line[128];
+
+		first_line((char *[]){"/suites/lib/probe", "-K", NULL}, line, sizeof(line));
+		if (!strncmp(line, "BR_KSYMS=", 9))
+			setenv("BR_KSYMS", line + 9, 1);
+	}
+	if (n && atoi(floor) > 0) {
+		/* blastradius.floor=N (make bench): the harness floor here, N empty
+		 * cases (fork, record, reap) of one binary's -F mode. */
+		char bin[512], line[256];
+
+		snprintf(bin, sizeof(bin), "/suites/%s", suites[0]);
+		first_line((char *[]){bin, "-F", floor, NULL}, line, sizeof(line));
+		if (!strncmp(line, "# floor ", 8))
+			printf("@@BR:%s:FLOOR %s@@\n", nonce, line + 8);
+		fflush(stdout);
+	}
 	for (size_t i = 0; i < n; i++)
 		run_suite(suites[i]);
 	printf("@@BR:%s:END uptime_ms=%lld@@\n", nonce, uptime_ms());

@@ -516,7 +516,14 @@ struct ksyms_memo {
 	int state;         /* KSYMS_UNSET or KSYMS_READ */
 	int has[BR_NABIS]; /* 1 built, 0 not (valid once state == KSYMS_READ) */
 };
-static struct ksyms_memo *ksyms_shared;
+/* What br_probe_share maps: the kallsyms answer and br_probe_sys_control's outcomes. */
+#define CONTROLS_MAX 128
+struct probe_shared {
+	struct ksyms_memo ksyms;
+	int control_done[BR_NABIS][CONTROLS_MAX];
+	struct br_outcome control[BR_NABIS][CONTROLS_MAX];
+};
+static struct probe_shared *shared;
 
 /*
  * The runners (blastradius run, the guest init through `lib/probe -K`) read
@@ -527,18 +534,18 @@ static struct ksyms_memo *ksyms_shared;
  */
 void br_probe_share(void)
 {
-	void *p = mmap(NULL, sizeof(struct ksyms_memo), PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, sizeof(struct probe_shared), PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	const char *env = getenv("BR_KSYMS");
 	int x32, ia32, end = 0;
 
-	ksyms_shared = p == MAP_FAILED ? NULL : p; /* NULL: read per process */
-	if (ksyms_shared && env && sscanf(env, "x32=%d,ia32=%d%n", &x32, &ia32, &end) == 2 && !env[end] &&
+	shared = p == MAP_FAILED ? NULL : p; /* NULL: read and probe per process */
+	if (shared && env && sscanf(env, "x32=%d,ia32=%d%n", &x32, &ia32, &end) == 2 && !env[end] &&
 	    (x32 == 0 || x32 == 1) && (ia32 == 0 || ia32 == 1)) {
-		ksyms_shared->has[BR_ABI_NATIVE] = 1;
-		ksyms_shared->has[BR_ABI_X32] = x32;
-		ksyms_shared->has[BR_ABI_IA32] = ia32;
-		ksyms_shared->state = KSYMS_READ;
+		shared->ksyms.has[BR_ABI_NATIVE] = 1;
+		shared->ksyms.has[BR_ABI_X32] = x32;
+		shared->ksyms.has[BR_ABI_IA32] = ia32;
+		shared->ksyms.state = KSYMS_READ;
 	}
 }
 
@@ -579,7 +586,7 @@ static int kallsyms_read(int has[BR_NABIS])
 static int kallsyms_has(enum br_abi abi)
 {
 	static struct ksyms_memo mine; /* when the shared page could not be mapped */
-	struct ksyms_memo *m = ksyms_shared ? ksyms_shared : &mine;
+	struct ksyms_memo *m = shared ? &shared->ksyms : &mine;
 	int has[BR_NABIS];
 
 	if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != KSYMS_READ) {
@@ -680,4 +687,29 @@ void br_require_abi(enum br_abi abi)
 {
 	if (br_abi_missing(abi))
 		br_skip("%s", br_abi_missing(abi));
+}
+
+/*
+ * The unfiltered control of an entry is the same for every filter a suite then
+ * tries on it (lib/probe's actions, lib/seccomp's profiles): probed once per
+ * binary, each time in its own forked probe as br_probe_sys does, and kept in
+ * the page br_probe_share maps, so later cases reuse it. Cases run one at a
+ * time, each in its own fork; only this outcome (a property of the kernel and
+ * the harness's credentials) is shared. Under TCG the forks are the cost.
+ */
+enum br_outcome_kind br_probe_sys_control(struct br_outcome *o, const struct br_sysprobe *sp, enum br_abi abi)
+{
+	size_t i = (size_t)(sp - br_sysprobes);
+	bool keep = shared && abi < BR_NABIS && sp >= br_sysprobes && i < CONTROLS_MAX;
+
+	if (keep && __atomic_load_n(&shared->control_done[abi][i], __ATOMIC_ACQUIRE)) {
+		*o = shared->control[abi][i];
+		return o->kind;
+	}
+	br_probe_sys(o, sp, abi, 0);
+	if (keep && o->kind != BR_PROBE_ERROR) { /* an error (a timeout under load) is retried */
+		shared->control[abi][i] = *o;
+		__atomic_store_n(&shared->control_done[abi][i], 1, __ATOMIC_RELEASE);
+	}
+	return o->kind;
 }

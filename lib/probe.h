@@ -123,6 +123,11 @@ long br_sysprobe_call(const struct br_sysprobe *sp, enum br_abi abi);
  * lacks gives UNSUPPORTED with detail "no <name> on <abi>". */
 enum br_outcome_kind br_probe_sys(struct br_outcome *o, const struct br_sysprobe *sp,
 				  enum br_abi abi, int timeout_ms);
+/* br_probe_sys without a filter, for the control of a case: probed once per
+ * binary (a sp of br_sysprobes[], in the harness: see br_probe_share), then
+ * the same outcome for every later case. */
+enum br_outcome_kind br_probe_sys_control(struct br_outcome *o, const struct br_sysprobe *sp,
+					  enum br_abi abi);
 
 /*
  * io_uring: open path (O_RDONLY | flags) through IORING_OP_OPENAT, which the

@@ -262,18 +262,11 @@ int main(void)
 	}
 	fflush(stdout);
 
-	suites = strcmp(trivial, "1") ? suite_list(&n) : (n = 0, NULL);
-	if (n) {
-		/* lib/probe reads kallsyms once for every binary of the boot ($BR_KSYMS). */
-		char line[128];
-
-		first_line((char *[]){"/suites/lib/probe", "-K", NULL}, line, sizeof(line));
-		if (!strncmp(line, "BR_KSYMS=", 9))
-			setenv("BR_KSYMS", line + 9, 1);
-	}
+	suites = strcmp(trivial, "1") || atoi(floor) > 0 ? suite_list(&n) : (n = 0, NULL);
 	if (n && atoi(floor) > 0) {
-		/* blastradius.floor=N (make bench): the harness floor here, N empty
-		 * cases (fork, record, reap) of one binary's -F mode. */
+		/* blastradius.floor=N (make bench, with blastradius.trivial=1): the
+		 * harness floor here, N empty cases (fork, record, reap) of one
+		 * binary's -F mode. */
 		char bin[512], line[256];
 
 		snprintf(bin, sizeof(bin), "/suites/%s", suites[0]);
@@ -281,6 +274,16 @@ int main(void)
 		if (!strncmp(line, "# floor ", 8))
 			printf("@@BR:%s:FLOOR %s@@\n", nonce, line + 8);
 		fflush(stdout);
+	}
+	if (!strcmp(trivial, "1"))
+		n = 0;
+	if (n) {
+		/* lib/probe reads kallsyms once for every binary of the boot ($BR_KSYMS). */
+		char line[128];
+
+		first_line((char *[]){"/suites/lib/probe", "-K", NULL}, line, sizeof(line));
+		if (!strncmp(line, "BR_KSYMS=", 9))
+			setenv("BR_KSYMS", line + 9, 1);
 	}
 	for (size_t i = 0; i < n; i++)
 		run_suite(suites[i]);

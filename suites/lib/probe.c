@@ -273,7 +273,7 @@ static void each_entry(enum br_abi abi, uint32_t action, enum br_outcome_kind wa
 
 		if (sp->nr[abi] < 0)
 			continue;
-		br_probe_sys(&o, sp, abi, 0);
+		br_probe_sys_control(&o, sp, abi); /* the same for the three actions */
 		if (o.kind != BR_ALLOWED) {
 			/* The table says which entries a capability check guards. */
 			if (o.kind == BR_DENIED && o.err == EPERM && sp->cap_first && !br_is_root()) {

@@ -749,19 +749,28 @@ static struct cell *plan(const struct mopts *o, size_t *ncells, struct kernel **
 
 /*
  * Guests first, longest first by the last run's cell times (a cell with none
- * known before them: it may be the longest), so -jN ends when the total work
- * is done instead of when the last long cell to start is; the host cell last:
- * it is short and uses every core, so it fills the tail instead of stretching it.
+ * known counts as the longest known; ties keep the plan's order), so -jN ends
+ * when the total work is done instead of when the last long cell to start
+ * does; the host cell last: it is short and uses every core, so it fills the
+ * tail instead of stretching it.
  */
 static struct cell *pick_next(struct cell *cells, size_t n)
 {
+	long long longest = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (cells[i].est_ms > longest)
+			longest = cells[i].est_ms;
 	for (int host = 0; host < 2; host++) {
 		struct cell *best = NULL;
+		long long best_ms = -1;
 
-		for (size_t i = 0; i < n; i++)
-			if (cells[i].state == C_WAIT && cells[i].k->host == host &&
-			    (!best || (best->est_ms && (!cells[i].est_ms || cells[i].est_ms > best->est_ms))))
-				best = &cells[i];
+		for (size_t i = 0; i < n; i++) {
+			long long ms = cells[i].est_ms ? cells[i].est_ms : longest;
+
+			if (cells[i].state == C_WAIT && cells[i].k->host == host && ms > best_ms)
+				best = &cells[i], best_ms = ms;
+		}
 		if (best)
 			return best;
 	}

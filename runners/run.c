@@ -442,13 +442,6 @@ int cmd_run(int argc, char **argv)
 	jobs = select_jobs(&o, &n, &bins);
 	if (!n)
 		die_usage("run: no suite binary matches the selection");
-	{
-		/* kallsyms read once for every binary of the run (lib/probe.h). */
-		const char *k = br_probe_ksyms();
-
-		if (k)
-			setenv("BR_KSYMS", k, 1);
-	}
 	/* The run folder first: a taken --id is refused before anything runs. */
 	if (!o.no_results)
 		dir = results_new_run(o.results, o.id, &id, &final);
@@ -458,6 +451,14 @@ int cmd_run(int argc, char **argv)
 
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
+	}
+	{
+		/* kallsyms read once for every binary of the run (lib/probe.h); after
+		 * the handlers: a signal meanwhile still removes the run folder. */
+		const char *k = br_probe_ksyms();
+
+		if (k)
+			setenv("BR_KSYMS", k, 1);
 	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (!o.quiet && !o.failures)

@@ -306,8 +306,8 @@ int main(void)
 
 	suites = strcmp(trivial, "1") || atoi(floor) > 0 ? suite_list(&n) : (n = 0, NULL);
 	if (n && atoi(floor) > 0) {
-		/* blastradius.floor=N (make bench, with blastradius.trivial=1): the
-		 * harness floor here, N empty cases (fork, record, reap) of one
+		/* blastradius.floor=N (make bench): the harness floor here, before the
+		 * suites of the same boot, N empty cases (fork, record, reap) of one
 		 * binary's -F mode. */
 		char bin[512], line[256];
 

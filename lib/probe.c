@@ -578,8 +578,10 @@ static int kallsyms_read(int has[BR_NABIS])
 					left--;
 				}
 	}
+	/* A read cut short (EINTR under a handler without SA_RESTART) tells nothing. */
+	left = ferror(f);
 	fclose(f);
-	return 0;
+	return left ? -1 : 0;
 }
 
 /* 1 built, 0 not, -1 unknown. */

@@ -220,45 +220,61 @@ static json_object *newest_compare(const struct bench_opts *o, char *path, size_
 	return path[0] ? json_read_object(path, err, sizeof(err)) : NULL;
 }
 
-/* Peers: per collection, the selftests' and our ms per case from compare.json's binaries. */
+/* Does our binary (suite/file) belong to a collection's "ours" list (suite or suite/file)? */
+static bool ours_in(const char *bin, const char *ours)
+{
+	char list[512];
+
+	snprintf(list, sizeof(list), "%s", ours ? ours : "");
+	for (char *save = NULL, *t = strtok_r(list, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		if (!strcmp(bin, t) || (!strncmp(bin, t, strlen(t)) && bin[strlen(t)] == '/'))
+			return true;
+	return false;
+}
+
+/* Peers: per collection, the selftests' and our ms per case from compare.json's
+ * binaries (ours are listed without a collection: its "ours" list places them). */
 static void print_peers(const struct bench_opts *o)
 {
 	char path[PATH_MAX];
-	json_object *c = newest_compare(o, path, sizeof(path)), *bins;
-	const char *colls[64];
-	double ms[64][2] = {{0}};
-	int cases[64][2] = {{0}}, nc = 0;
+	json_object *c = newest_compare(o, path, sizeof(path)), *bins, *colls;
 
-	if (!c || !json_object_object_get_ex(c, "binaries", &bins) || !json_object_is_type(bins, json_type_array)) {
+	if (!c || !json_object_object_get_ex(c, "binaries", &bins) || !json_object_is_type(bins, json_type_array) ||
+	    !json_object_object_get_ex(c, "collections", &colls) || !json_object_is_type(colls, json_type_array)) {
 		printf("\npeers: no %s/kselftest/<id>/compare.json (make compare-kselftest first)\n", o->results);
 		json_object_put(c);
 		return;
 	}
-	for (size_t i = 0; i < json_object_array_length(bins); i++) {
-		json_object *b = json_object_array_get_idx(bins, i);
-		const char *coll = json_object_get_string(json_object_object_get(b, "collection"));
-		const char *side = json_object_get_string(json_object_object_get(b, "side"));
-		int k = 0, sd = side && !strcmp(side, "blastradius");
-
-		if (!coll || jint(b, "cases") <= 0 || jint(b, "ms") < 0)
-			continue;
-		while (k < nc && strcmp(colls[k], coll))
-			k++;
-		if (k == nc) {
-			if (nc == 64)
-				continue;
-			colls[nc++] = coll;
-		}
-		ms[k][sd] += (double)jint(b, "ms");
-		cases[k][sd] += (int)jint(b, "cases");
-	}
-	printf("\npeers (%s, host wall ms per case, binaries grouped by collection):\n", path);
+	printf("\npeers (%s: host wall ms per case, each side's binaries for that collection):\n", path);
 	printf("%-18s %8s %8s %8s %8s %12s\n", "collection", "st cases", "st ms/c", "br cases", "br ms/c",
 	       "selftests/br");
-	for (int k = 0; k < nc; k++) {
-		double a = cases[k][0] ? ms[k][0] / cases[k][0] : -1, b = cases[k][1] ? ms[k][1] / cases[k][1] : -1;
+	for (size_t k = 0; k < json_object_array_length(colls); k++) {
+		json_object *row = json_object_array_get_idx(colls, k);
+		const char *coll = json_object_get_string(json_object_object_get(row, "collection"));
+		const char *ours = json_object_get_string(json_object_object_get(row, "ours"));
+		double ms[2] = {0, 0}, a, b;
+		int cases[2] = {0, 0};
 
-		printf("%-18s %8d %8.2f %8d %8.2f ", colls[k], cases[k][0], a, cases[k][1], b);
+		if (!coll)
+			continue;
+		for (size_t i = 0; i < json_object_array_length(bins); i++) {
+			json_object *x = json_object_array_get_idx(bins, i);
+			const char *side = json_object_get_string(json_object_object_get(x, "side"));
+			const char *bc = json_object_get_string(json_object_object_get(x, "collection"));
+			const char *bn = json_object_get_string(json_object_object_get(x, "binary"));
+			int sd = side && !strcmp(side, "blastradius");
+
+			if (jint(x, "cases") <= 0 || jint(x, "ms") < 0 || !bn ||
+			    !(sd ? ours_in(bn, ours) : bc && !strcmp(bc, coll)))
+				continue;
+			ms[sd] += (double)jint(x, "ms");
+			cases[sd] += (int)jint(x, "cases");
+		}
+		a = cases[0] ? ms[0] / cases[0] : -1, b = cases[1] ? ms[1] / cases[1] : -1;
+		printf("%-18s %8d ", coll, cases[0]);
+		a >= 0 ? printf("%8.2f ", a) : printf("%8s ", "-");
+		printf("%8d ", cases[1]);
+		b >= 0 ? printf("%8.2f ", b) : printf("%8s ", "-");
 		if (a > 0 && b > 0)
 			printf("%11.1fx\n", a / b);
 		else

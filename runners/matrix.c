@@ -359,8 +359,14 @@ static void finish_guest(struct cell *c, const char *celldir)
 	}
 	if (end)
 		sscanf(strstr(end, "uptime_ms=") + 10, "%lld", &guest_end);
-	if ((s = marker(c, "FLOOR ", begin)) && (!end || s < end))
-		sscanf(s, "%*[^ ] cases=%lld wall_us=%lld cpu_us=%lld", &floor_n, &floor_wall, &floor_cpu);
+	/* The harness floor (make bench): before and after the suites, summed. */
+	for (s = marker(c, "FLOOR ", begin); s && (!end || s < end); s = marker(c, "FLOOR ", s + 1)) {
+		long long fn, fw, fc;
+
+		if (sscanf(s, "%*[^ ] cases=%lld wall_us=%lld cpu_us=%lld", &fn, &fw, &fc) == 3 && fn > 0)
+			floor_n += fn, floor_wall = (floor_wall < 0 ? 0 : floor_wall) + fw,
+			floor_cpu = (floor_cpu < 0 ? 0 : floor_cpu) + fc;
+	}
 	for (s = marker(c, "SUITE ", begin); s && (!end || s < end);) {
 		char id[256], *ktap = strstr(s, "@@\n"), *exit_m, *next;
 		int st = -1;

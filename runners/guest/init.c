@@ -9,7 +9,8 @@
  * kernel noise:
  *
  *   @@BR:<nonce>:BEGIN uptime_ms=N mem_free_kb=N@@
- *   @@BR:<nonce>:FLOOR cases=N wall_us=N cpu_us=N@@   with blastradius.floor=N
+ *   @@BR:<nonce>:FLOOR cases=N wall_us=N cpu_us=N@@   with blastradius.floor=N, also
+ *                                         after the last suite
  *   @@BR:<nonce>:SUITE ns.uts@@        then that binary's KTAP
  *   @@BR:<nonce>:EXIT ns.uts status=S ms=N@@
  *   @@BR:<nonce>:END uptime_ms=N@@
@@ -248,6 +249,22 @@ static void first_line(char *const argv[], char *line, size_t size)
 	close(out);
 }
 
+/*
+ * blastradius.floor=N (make bench): the harness floor here, before and after
+ * the suites of the same boot, N empty cases (fork, record, reap) of one
+ * binary's -F mode.
+ */
+static void run_floor(const char *rel, char *cases)
+{
+	char bin[512], line[256];
+
+	snprintf(bin, sizeof(bin), "/suites/%s", rel);
+	first_line((char *[]){bin, "-F", cases, NULL}, line, sizeof(line));
+	if (!strncmp(line, "# floor ", 8))
+		printf("@@BR:%s:FLOOR %s@@\n", nonce, line + 8);
+	fflush(stdout);
+}
+
 int main(void)
 {
 	char scale[16] = "1", trivial[8] = "0", suite_timeout[16] = "60", floor[16] = "0";
@@ -305,18 +322,8 @@ int main(void)
 	fflush(stdout);
 
 	suites = strcmp(trivial, "1") || atoi(floor) > 0 ? suite_list(&n) : (n = 0, NULL);
-	if (n && atoi(floor) > 0) {
-		/* blastradius.floor=N (make bench): the harness floor here, before the
-		 * suites of the same boot, N empty cases (fork, record, reap) of one
-		 * binary's -F mode. */
-		char bin[512], line[256];
-
-		snprintf(bin, sizeof(bin), "/suites/%s", suites[0]);
-		first_line((char *[]){bin, "-F", floor, NULL}, line, sizeof(line));
-		if (!strncmp(line, "# floor ", 8))
-			printf("@@BR:%s:FLOOR %s@@\n", nonce, line + 8);
-		fflush(stdout);
-	}
+	if (n && atoi(floor) > 0)
+		run_floor(suites[0], floor);
 	if (!strcmp(trivial, "1"))
 		n = 0;
 	if (n) {
@@ -329,6 +336,8 @@ int main(void)
 	}
 	for (size_t i = 0; i < n; i++)
 		run_suite(suites[i]);
+	if (n && atoi(floor) > 0)
+		run_floor(suites[0], floor); /* again after: the load may have changed */
 	printf("@@BR:%s:END uptime_ms=%lld@@\n", nonce, uptime_ms());
 	fflush(stdout);
 	sync();

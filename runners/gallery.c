@@ -369,7 +369,8 @@ static char *slurp(const char *path)
 		;
 	close(fd);
 	if (!buf)
-		buf = strdup("");
+		return strdup("");
+	buf[len] = 0; /* read_more terminates only what it read */
 	return buf;
 }
 

@@ -23,6 +23,7 @@
 
 #include "compat.h"
 #include "landlock.h"
+#include "mac.h"
 #include "probe.h"
 #include "proc.h"
 
@@ -330,6 +331,63 @@ static const char *const sysctls[] = {
 	"kernel.kexec_load_disabled",
 };
 
+/* In lsm (comma-separated), is name? */
+static int in_list(const char *lsm, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = lsm; p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return 1;
+	return 0;
+}
+
+/* The task's label under each LSM that keeps one (mac.<lsm>.label), AppArmor's
+ * mode for it, SELinux's mode and policy version. lsm is the LSM list or NULL.
+ * An LSM not in the list is reported only if its own attr file answers; the
+ * shared attr/current (kernels before 5.1) only when one labelling LSM is listed. */
+static int add_mac(struct br_facts *f, const char *lsm)
+{
+	static const char *const labelled[] = {"apparmor", "selinux", "smack"};
+	const size_t nl = sizeof(labelled) / sizeof(*labelled);
+	char label[512], key[64], name[256];
+	char active[64] = "";
+	int listed = 0, r = 0, pv;
+	const char *mode;
+
+	for (size_t i = 0; lsm && i < nl; i++)
+		listed += in_list(lsm, labelled[i]);
+	for (size_t i = 0; !r && i < nl; i++) {
+		int in = lsm && in_list(lsm, labelled[i]);
+		int e = br_mac_label(labelled[i], in && listed == 1, label, sizeof(label));
+
+		snprintf(key, sizeof(key), "mac.%s.label", labelled[i]);
+		if (e == -ENOENT || e == -EINVAL) {
+			if (in) /* listed, yet it answers nothing: say so, never guess */
+				r = br_facts_add(f, key, "unreadable(%s)", strerrorname_np(-e));
+			continue;
+		}
+		if (e < 0) {
+			r = br_facts_add(f, key, "unreadable(%s)", strerrorname_np(-e));
+			continue;
+		}
+		r = br_facts_add(f, key, "%s", label);
+		snprintf(active + strlen(active), sizeof(active) - strlen(active), "%s%s",
+			 *active ? "," : "", labelled[i]);
+		if (!r && i == 0 && (mode = br_mac_aa_mode(label, name, sizeof(name))))
+			r = br_facts_add(f, "mac.apparmor.mode", "%s", mode);
+	}
+	/* mac.active: the labelling LSMs that answered for this task, or "none". */
+	if (!r)
+		r = br_facts_add(f, "mac.active", "%s", *active ? active : "none");
+	if (!r && (mode = br_mac_selinux_mode(&pv))) {
+		r = br_facts_add(f, "mac.selinux.mode", "%s", mode);
+		if (!r && pv >= 0)
+			r = br_facts_add(f, "mac.selinux.policyvers", "%d", pv);
+	}
+	return r;
+}
+
 int br_facts_gather(struct br_facts *f)
 {
 	struct utsname u;
@@ -352,6 +410,8 @@ int br_facts_gather(struct br_facts *f)
 		if (!r)
 			r = br_facts_add(f, "lsm.source", "%s", src);
 	}
+	if (!r)
+		r = add_mac(f, src ? buf : NULL);
 	if (!r)
 		r = add_landlock(f);
 	if (!r)

@@ -59,14 +59,15 @@ static const char html_js[] =
 	"</script>\n";
 
 static const char *const key_facts[] = {"kernel.release", "landlock.abi", "x32", "ia32", "lsm",
-					 "guest.accel", "guest.variant", NULL};
+					 "mac.active", "mac.apparmor.label", "mac.apparmor.mode",
+					 "mac.selinux.mode", "guest.accel", "guest.variant", NULL};
 
 /* Facts whose change moves a boundary: what an unprivileged process can reach
  * (file handles, user namespaces, sysctls that gate them), the filters and
  * LSMs in force, the syscall ABIs a filter must cover. */
 static const char *const security_prefixes[] = {"fhandle.", "userns.", "sysctl.", "seccomp.", "landlock.",
 						"lsm", "x32", "ia32", "caps.", "containment.", "exe.",
-						"ns.", NULL};
+						"ns.", "mac.", NULL};
 
 static bool is_key_fact(const char *k)
 {

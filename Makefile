@@ -15,7 +15,7 @@ LIBS    := -lseccomp -lcap
 
 # Debian packages by name, each with a file that proves it is installed.
 BUILD_DEPS := libseccomp-dev:/usr/include/seccomp.h libcap-dev:/usr/include/sys/capability.h \
-              libjson-c-dev:/usr/include/json-c/json.h
+              libjson-c-dev:/usr/include/json-c/json.h secilc:/usr/bin/secilc
 
 # What `make check` needs beyond the build.
 CHECK_DEPS := perl:/usr/bin/prove pkg-config:/usr/bin/pkg-config iproute2:/usr/sbin/ip \
@@ -55,7 +55,7 @@ all: $(LIB) $(CLI) $(PROBE) $(SUITE_BINS) $(TEST_BINS) $(INITRAMFS) $(MAN)
 $(MAN): $(CLI) runners/manpage.sh
 	sh runners/manpage.sh $(CLI) > $@.tmp && mv $@.tmp $@
 
-$(DEPS_STAMP): runners/deps.sh
+$(DEPS_STAMP): runners/deps.sh Makefile
 	@sh runners/deps.sh $(BUILD_DEPS)
 	@mkdir -p $(@D) && touch $@
 
@@ -83,10 +83,17 @@ $(BUILD)/suites/%: suites/%.c $(LIB) $(FIXTURES) | $(DEPS_STAMP)
 # suites/seccomp/fixtures.c embeds these with .incbin.
 $(BUILD)/suites/seccomp/fixtures: $(wildcard fixtures/seccomp/*.bpf)
 
-# The matrix guest's PID 1: static, libc only.
-$(GUEST_INIT): runners/guest/init.c | $(DEPS_STAMP)
+# Our SELinux policy (fixtures/selinux, CIL), compiled for the guest's init to
+# load when SELinux is active (the matrix's selinux cell).
+SELINUX_POLICY := $(BUILD)/selinux/blastradius.policy
+$(SELINUX_POLICY): fixtures/selinux/blastradius.cil | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $<
+	secilc -o $@.tmp -f /dev/null $< && mv $@.tmp $@
+
+# The matrix guest's PID 1: static, libc only; it embeds the SELinux policy.
+$(GUEST_INIT): runners/guest/init.c $(SELINUX_POLICY) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DBR_SELINUX_POLICY='"$(SELINUX_POLICY)"' $(LDSTATIC) -o $@ $<
 
 # Guests get stripped suite binaries: the initramfs and its unpacked copy must
 # both fit in the guest's 256 MiB next to the kernel.

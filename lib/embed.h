@@ -9,4 +9,10 @@
 		".previous\n");                                                                    \
 	extern const char sym[]
 
+/* The same for binary content: sym_end marks its end (before the NUL). */
+#define BR_INCBIN_SIZED(sym, path)                                                                 \
+	__asm__(".section .rodata\n.global " #sym "\n.global " #sym "_end\n" #sym ":\n.incbin \"" \
+		path "\"\n" #sym "_end:\n.byte 0\n.previous\n");                                    \
+	extern const char sym[], sym##_end[]
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "proc.h"
@@ -167,4 +168,41 @@ int br_mac_aa_change_onexec(const char *profile)
 int br_mac_aa_change_profile(const char *profile)
 {
 	return aa_attr("current", "changeprofile %s", profile);
+}
+
+/* ---- SELinux: entering domains, labelling files ---- */
+
+int br_mac_selinux_set(const char *attr, const char *ctx)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/attr/%s", attr);
+	return br_write_file(path, ctx);
+}
+
+int br_mac_selinux_valid(const char *ctx)
+{
+	int fd = open("/sys/fs/selinux/context", O_RDWR | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	/* The kernel answers EINVAL for a context the policy does not have. */
+	r = write(fd, ctx, strlen(ctx) + 1) >= 0 ? 1 : errno == EINVAL ? 0 : -errno;
+	close(fd);
+	return r;
+}
+
+int br_mac_selinux_label_file(const char *path, const char *ctx)
+{
+	return setxattr(path, "security.selinux", ctx, strlen(ctx) + 1, 0) ? -errno : 0;
+}
+
+/* ---- Yama ---- */
+
+int br_mac_yama_set_scope(int scope)
+{
+	char buf[8];
+
+	snprintf(buf, sizeof(buf), "%d", scope);
+	return br_write_file("/proc/sys/kernel/yama/ptrace_scope", buf);
 }

@@ -61,4 +61,24 @@ int br_mac_aa_change_onexec(const char *profile);
  * Open fds are kept; each later use is checked against the new profile. */
 int br_mac_aa_change_profile(const char *profile);
 
+/* ---- SELinux: entering domains, labelling files (suites/mac/selinux.c) ---- */
+
+/* Write ctx to /proc/self/attr/<attr>: "current" switches now (a
+ * dyntransition; single-threaded callers only), "exec" sets the domain of the
+ * next execve. 0 or -errno (EACCES/EINVAL: the policy refuses or lacks it). */
+int br_mac_selinux_set(const char *attr, const char *ctx);
+
+/* Whether the loaded policy has ctx (written to /sys/fs/selinux/context):
+ * 1, 0, or -errno (-ENOENT: no selinuxfs). */
+int br_mac_selinux_valid(const char *ctx);
+
+/* Label a file (its security.selinux attribute). 0 or -errno. */
+int br_mac_selinux_label_file(const char *path, const char *ctx);
+
+/* ---- Yama ---- */
+
+/* Write kernel.yama.ptrace_scope (a global sysctl: guest-only cases).
+ * 0 or -errno (-EINVAL: scope 3 is set and cannot be lowered). */
+int br_mac_yama_set_scope(int scope);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/sendfile.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -96,6 +97,27 @@ int br_make_file(const char *path, const char *content, unsigned mode)
 	if (fchmod(fd, mode) && !ret)
 		ret = -errno;
 	close(fd);
+	return ret;
+}
+
+int br_copy_file(const char *from, const char *to, unsigned mode)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, ret = 0;
+	struct stat st;
+
+	if (in < 0)
+		return -errno;
+	if (fstat(in, &st) ||
+	    (out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700)) < 0)
+		ret = -errno;
+	for (off_t off = 0; !ret && off < st.st_size;)
+		if (sendfile(out, in, &off, st.st_size - off) <= 0)
+			ret = errno ? -errno : -EIO;
+	if (!ret && fchmod(out, mode))
+		ret = -errno;
+	close(in);
+	if (out >= 0)
+		close(out);
 	return ret;
 }
 

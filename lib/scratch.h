@@ -36,6 +36,10 @@ int br_drop_to_nobody(void);
 /* Write a file of the given content and mode (creating it). 0 or -errno. */
 int br_make_file(const char *path, const char *content, unsigned mode);
 
+/* Copy a file (e.g. /proc/self/exe, to exec under another label or mode)
+ * to a new path of the given mode. 0 or -errno. */
+int br_copy_file(const char *from, const char *to, unsigned mode);
+
 /* Pass one fd over a unix socket (SCM_RIGHTS). send: 0 or -errno;
  * recv: the fd (caller closes) or -errno. */
 int br_send_fd(int sock, int fd);

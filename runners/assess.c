@@ -296,6 +296,7 @@ static void measure(struct assess *a)
 		a->in_text = run_capture(a->probe_args, &a->launcher_status);
 	}
 	recs_parse(&a->in, a->in_text);
+	procsys_resolve(&a->in, a->ncmd ? &a->ref : NULL);
 	st = a->launcher_status;
 	if (!a->in.started)
 		fprintf(stderr, "blastradius: assess: no probe report from %s (%s): %s; every claim is "

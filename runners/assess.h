@@ -96,6 +96,12 @@ char *plain_summary(const struct recs *in, const struct recs *ref);
 const char *ns_state(const struct recs *in, const struct recs *ref, const char *t, char *msg,
 		     size_t size);
 
+/* From the probe's procsys.host and procsys.ns.<type>: procsys.global (host
+ * settings, and the files of every namespace not measured to be the
+ * sandbox's own), procsys.own and procsys.namespaces (how each type was
+ * judged). Appended to in; nothing when the probe did not get that far. */
+void procsys_resolve(struct recs *in, const struct recs *ref);
+
 /* What uid 0 inside is outside, from a uid_map record ("0 0 1; ..."):
  * "host" (uid 0), "mapped" (another uid) or "unmapped". */
 const char *root_map(const char *map);

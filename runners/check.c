@@ -190,6 +190,71 @@ const char *ns_state(const struct recs *in, const struct recs *ref, const char *
 	return NULL;
 }
 
+/* Append an O record. */
+static void recs_add(struct recs *r, const char *key, const char *value, const char *cause,
+		     const char *detail)
+{
+	struct rec *v = realloc(r->v, (r->n + 1) * sizeof(*v));
+
+	if (!v)
+		return;
+	r->v = v;
+	v[r->n++] = (struct rec){'O', strdup(key), strdup(value), strdup(cause), strdup(detail)};
+}
+
+void procsys_resolve(struct recs *in, const struct recs *ref)
+{
+	static const char *const types[] = {"net", "ipc", "uts", "user", "pid"};
+	const struct rec *host = recs_get(in, 'O', "procsys.host");
+	char *global = NULL, *own = NULL, *how = NULL, n[32];
+	size_t glen = 0, olen = 0, hlen = 0, gcount, ocount = 0, judged = 0;
+	FILE *g, *o, *h;
+
+	if (!host || recs_get(in, 'O', "procsys.global"))
+		return;
+	g = open_memstream(&global, &glen);
+	o = open_memstream(&own, &olen);
+	h = open_memstream(&how, &hlen);
+	gcount = strtoul(host->value, NULL, 10);
+	fputs(host->detail, g);
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++) {
+		char key[32], why[256];
+		const struct rec *x;
+		const char *st;
+		size_t c;
+
+		snprintf(key, sizeof(key), "procsys.ns.%s", types[i]);
+		x = recs_get(in, 'O', key);
+		c = x ? strtoul(x->value, NULL, 10) : 0;
+		if (!c)
+			continue;
+		/* Own only when that namespace is measured to differ from the
+		 * reference; shared or unknown is the host's setting. */
+		st = ns_state(in, ref, types[i], why, sizeof(why));
+		if (st && !strcmp(st, "isolated")) {
+			fprintf(o, "%s%s", ocount ? " " : "", x->detail);
+			ocount += c;
+		} else {
+			fprintf(g, "%s%s", gcount ? " " : "", x->detail);
+			gcount += c;
+		}
+		fprintf(h, "%s%s: %zu files, %s (%s)", judged++ ? "; " : "", types[i], c,
+			st && !strcmp(st, "isolated") ? "its own" : st ? "the host's namespace" :
+			"unknown namespace, counted as the host's", why);
+	}
+	fclose(g);
+	fclose(o);
+	fclose(h);
+	snprintf(n, sizeof(n), "%zu", gcount);
+	recs_add(in, "procsys.global", n, "none", global);
+	snprintf(n, sizeof(n), "%zu", ocount);
+	recs_add(in, "procsys.own", n, "none", own);
+	recs_add(in, "procsys.namespaces", judged ? "judged" : "none", "none", how);
+	free(global);
+	free(own);
+	free(how);
+}
+
 /* uid 0 inside: "host", "mapped" or "unmapped", from "a b c; a b c". */
 const char *root_map(const char *map)
 {
@@ -445,7 +510,12 @@ static enum br_verdict check_procsys(const struct br_claim *c, const struct recs
 	if (!x)
 		return skip(msg, size, "not measured");
 	if (!strcmp(x->value, "absent") || !strcmp(x->value, "0")) {
-		snprintf(msg, size, "no file under /proc/sys opens for writing (%s)", x->value);
+		if (strcmp(key, "procsys.global"))
+			snprintf(msg, size, "no file under /proc/sys opens for writing (%s)", x->value);
+		else
+			snprintf(msg, size, "no host-wide file under /proc/sys opens for writing (%s "
+				 "writable, %s of the sandbox's own namespaces)", vq(in, "procsys.writable"),
+				 vq(in, "procsys.own"));
 		return BR_PASS;
 	}
 	if (c->op == BR_OP_EQ) { /* "= none" */
@@ -633,9 +703,36 @@ static bool same_first_pids(const struct recs *in, const struct recs *ref)
 	return false;
 }
 
+/*
+ * Is this /proc's PID 1 another process than the outside's PID 1, when its
+ * namespace links are unreadable? Their start times (/proc/1/stat) differ:
+ * a pid namespace has one PID 1, so a /proc whose PID 1 is another process
+ * is another namespace's. Only with the outside's own /proc to compare
+ * with, and the same time namespace (its offsets shift start times).
+ */
+static bool other_pid1(const struct recs *in, const struct recs *ref, char *why, size_t size)
+{
+	const struct rec *a = recs_get(in, 'O', "proc.pid1"), *b = recs_get(ref, 'O', "proc.pid1");
+	const char *t;
+	char tw[256];
+
+	if (!ref || !a || !b || !strcmp(a->value, "0") || !strcmp(b->value, "0") ||
+	    strspn(a->value, "0123456789") != strlen(a->value) ||
+	    strspn(b->value, "0123456789") != strlen(b->value) || !val(ref, "proc.pidns") ||
+	    strcmp(val(ref, "proc.pidns"), "own") || !strcmp(a->value, b->value))
+		return false;
+	t = ns_state(in, ref, "time", tw, sizeof(tw));
+	if (!t || strcmp(t, "shared"))
+		return false;
+	snprintf(why, size, "its PID 1 started at tick %s, %s; the outside's PID 1 at tick %s, %s",
+		 a->value, strstr(a->detail, "comm ") ? strstr(a->detail, "comm ") : "?", b->value,
+		 strstr(b->detail, "comm ") ? strstr(b->detail, "comm ") : "?");
+	return true;
+}
+
 const char *host_pids(const struct recs *in, const struct recs *ref, char *msg, size_t size)
 {
-	char why[256], in1[64], out1[64];
+	char why[512], in1[64], out1[64];
 	const char *pid = ns_state(in, ref, "pid", why, sizeof(why));
 	const char *procns = val(in, "proc.pidns"), *names = NULL;
 	const struct rec *pids = recs_get(in, 'O', "proc.pids");
@@ -663,6 +760,12 @@ const char *host_pids(const struct recs *in, const struct recs *ref, char *msg, 
 			snprintf(msg, size, "/proc belongs to an intermediate pid namespace, neither ours "
 				 "nor the outside's, with %s processes (%s)", pids ? pids->value : "?",
 				 names ? names + 11 : "names unreadable");
+			return "hidden";
+		}
+		if (!mine && other_pid1(in, ref, why, sizeof(why))) {
+			snprintf(msg, size, "/proc belongs to an intermediate pid namespace, neither ours "
+				 "nor the outside's (%s), with %s processes (%s)", why,
+				 pids ? pids->value : "?", names ? names + 11 : "names unreadable");
 			return "hidden";
 		}
 		snprintf(msg, size, "/proc belongs to another pid namespace (%s processes listed), "
@@ -1040,6 +1143,9 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 			     vq(in, "procsys.writable"), g ? g->value : "?", vq(in, "procsys.own"));
 			if (g && strcmp(g->value, "0"))
 				line(f, "global /proc/sys files writable: %.1500s", g->detail);
+			if ((g = recs_get(in, 'O', "procsys.namespaces")) && g->detail[0])
+				line(f, "/proc/sys files of a namespace, by whose namespace it is: %.1000s",
+				     g->detail);
 		}
 		if (!gap_line(f, in, "fhandle", "open_by_handle_at")) {
 			n = family(in, "fhandle.", list, sizeof(list));

@@ -37,6 +37,8 @@
 struct variant {
 	const char *name, *desc;
 	bool in_all;
+	/* Without --variants, the one kernel it runs on (NULL: see the default list). */
+	const char *default_on;
 	/* Fills the extra cmdline for k; false when the variant does not apply to k. */
 	bool (*applies)(const struct kernel *k, char *append, size_t len);
 };
@@ -65,23 +67,42 @@ static bool v_noia32(const struct kernel *k, char *a, size_t l)
 	       config_is(k, "CONFIG_IA32_EMULATION_DEFAULT_DISABLED", NULL);
 }
 
-static bool v_nolandlock(const struct kernel *k, char *a, size_t l)
+/* lsm= the kernel's default CONFIG_LSM order without drop (a comma list);
+ * false when the kernel has no CONFIG_LSM. */
+static bool lsm_without(const struct kernel *k, const char *drop, char *a, size_t l)
 {
-	char *lsm = kernel_config(k, "CONFIG_LSM"), *out;
+	char *lsm = kernel_config(k, "CONFIG_LSM"), *out, key[64];
 	size_t n = 0;
 
-	if (!lsm || !config_is(k, "CONFIG_SECURITY_LANDLOCK", "y")) {
-		free(lsm);
+	if (!lsm)
 		return false;
-	}
-	/* The kernel's default lsm= order without landlock. */
 	out = calloc(1, strlen(lsm) + 1);
-	for (char *t = strtok(lsm, "\","); t; t = strtok(NULL, "\","))
-		if (strcmp(t, "landlock"))
+	for (char *t = strtok(lsm, "\","); t; t = strtok(NULL, "\",")) {
+		snprintf(key, sizeof(key), ",%s,", t);
+		if (!strstr(drop, key))
 			n += sprintf(out + n, "%s%s", n ? "," : "", t);
+	}
 	snprintf(a, l, "lsm=%s", out);
 	free(out);
 	free(lsm);
+	return true;
+}
+
+static bool v_nolandlock(const struct kernel *k, char *a, size_t l)
+{
+	return config_is(k, "CONFIG_SECURITY_LANDLOCK", "y") && lsm_without(k, ",landlock,", a, l);
+}
+
+static bool v_selinux(const struct kernel *k, char *a, size_t l)
+{
+	size_t n;
+
+	/* AppArmor comes first in Debian's list and is exclusive like SELinux:
+	 * without it SELinux is the major LSM. Our policy is loaded by the init. */
+	if (!config_is(k, "CONFIG_SECURITY_SELINUX", "y") || !lsm_without(k, ",apparmor,", a, l))
+		return false;
+	n = strlen(a);
+	snprintf(a + n, l - n, " enforcing=1");
 	return true;
 }
 
@@ -100,12 +121,14 @@ static bool v_badinit(const struct kernel *k, char *a, size_t l)
 }
 
 static const struct variant variants[] = {
-	{"x32", "syscall.x32=y where x32 is built in (the generic kernel)", true, v_x32},
-	{"noia32", "ia32_emulation=0 where the kernel knows it (6.7+)", true, v_noia32},
-	{"nolandlock", "lsm= without landlock", true, v_nolandlock},
-	{"nouserns", "sysctl.user.max_user_namespaces=0", true, v_nouserns},
+	{"x32", "syscall.x32=y where x32 is built in (the generic kernel)", true, NULL, v_x32},
+	{"noia32", "ia32_emulation=0 where the kernel knows it (6.7+)", true, NULL, v_noia32},
+	{"nolandlock", "lsm= without landlock", true, NULL, v_nolandlock},
+	{"nouserns", "sysctl.user.max_user_namespaces=0", true, NULL, v_nouserns},
+	{"selinux", "lsm= without AppArmor (SELinux leads), enforcing=1", true,
+	 "bookworm-cloud", v_selinux},
 	{"badinit", "rdinit= that does not exist: a forced panic (tests the incomplete path)", false,
-	 v_badinit},
+	 NULL, v_badinit},
 	{0},
 };
 
@@ -529,10 +552,13 @@ static void usage_matrix(FILE *f)
 		"cell per kernel and boot-parameter variant, then writes the reports.\n\n"
 		"  --kernels LIST   comma-separated kernels (see 'blastradius kernels --help');\n"
 		"                   default: the default aliases and host\n"
-		"  --variants LIST  comma-separated variants, 'all' or 'none' (default: x32);\n"
+		"  --variants LIST  comma-separated variants, 'all' or 'none' (default: x32,\n"
+		"                   and each one marked 'default on K' on that kernel only);\n"
 		"                   a variant makes an extra column wherever it applies:\n");
 	for (const struct variant *v = variants; v->name; v++)
-		fprintf(f, "                     %-11s %s%s\n", v->name, v->desc, v->in_all ? "" : " (not in all)");
+		fprintf(f, "                     %-11s %s%s%s%s%s\n", v->name, v->desc,
+			v->in_all ? "" : " (not in all)", v->default_on ? " (default on " : "",
+			v->default_on ? v->default_on : "", v->default_on ? ")" : "");
 	fprintf(f,
 		"  -j N             guests in parallel (default: online cpus)\n"
 		"  --accel A        kvm, tcg or auto (default): auto uses KVM only after a\n"
@@ -634,10 +660,13 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 	}
 }
 
-static bool variant_selected(const struct mopts *o, const struct variant *v)
+static bool variant_selected(const struct mopts *o, const struct variant *v, const struct kernel *k)
 {
 	char list[512];
 
+	/* The default set keeps such a variant to one kernel: a column, not a row per kernel. */
+	if (!o->variants_given && v->default_on)
+		return !strcmp(k->name, v->default_on);
 	if (!strcmp(o->variants, "none"))
 		return false;
 	if (!strcmp(o->variants, "all"))
@@ -700,7 +729,7 @@ static struct cell *plan(const struct mopts *o, size_t *ncells, struct kernel **
 			const struct variant *v = vi < 0 ? NULL : &variants[vi];
 			struct cell *c = &cells[n];
 
-			if (v && (k->host || !variant_selected(o, v)))
+			if (v && (k->host || !variant_selected(o, v, k)))
 				continue;
 			memset(c, 0, sizeof(*c));
 			if (v && !v->applies(k, c->append, sizeof(c->append))) {

@@ -70,9 +70,11 @@ agent() {
 }
 # Root: uid 0 inside is the host's, and global sysctls open for writing.
 agent srt 0 'procsys.global = none' "$bin/srt" --
-# srt's /proc belongs to bubblewrap's own pid namespace: never "the host's".
+# srt's /proc belongs to bubblewrap's own pid namespace (its PID 1's links
+# unreadable): named intermediate, with its processes, never "the host's".
 ! grep -q "CAN see the host's processes" <<<"$held" &&
-	ok "srt as root: the host's processes are not reported visible" ||
+	grep -q "^#   cannot see the host's processes; sees an intermediate pid namespace.*(bwrap)" <<<"$held" &&
+	ok "srt as root: /proc is bubblewrap's intermediate pid namespace, not the host's" ||
 	not_ok "srt: host processes reported visible" "$(diag "$(grep 'process' <<<"$held")")"
 agent codex 0 'procsys.global = none' "$bin/codex" sandbox --
 agent srt-user 65534 'procsys.writable = none' "$bin/srt" --

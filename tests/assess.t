@@ -295,6 +295,8 @@ known_bad landlock 1 'ioctl_dev: allowed' \
 	"$([ "${llabi:-0}" -ge 6 ] 2>/dev/null || echo "Landlock ABI ${llabi:-none} here: the claimed rights need ABI 6 (the QEMU matrix has such kernels)")"
 known_bad procsys 1 '^not ok 3 assess.breach.procsys.global$' \
 	"$($root || echo "needs root to stay the host's uid 0")"
+known_bad netsysctl 1 '^not ok 2 assess.breach.procsys.global$' \
+	"$($root || echo "needs root to stay the host's uid 0")"
 known_bad setgroups 1 '^not ok 2 assess.namespaces.setgroups$' \
 	"$($root || echo "needs root to write another process's gid_map")"
 # The flawed allow-list's report says the trap is catchable, in plain words.

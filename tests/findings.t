@@ -43,11 +43,11 @@ outside)
 rootsysctl)
 	rec ns.user 4:9 none; rec ns.net 4:8 none; rec uid 0 none; rec uid_map '0 0 1' none
 	rec procsys.writable 3 none 'net.ipv4.ip_forward vm.swappiness kernel.core_pattern'
-	rec procsys.global 2 none 'kernel.core_pattern vm.swappiness'; rec procsys.own 1 none net.ipv4.ip_forward ;;
+	rec procsys.host 2 none 'kernel.core_pattern vm.swappiness'; rec procsys.ns.net 1 none net.ipv4.ip_forward ;;
 mapped)
-	rec ns.user 4:9 none; rec uid 0 none; rec uid_map '0 100000 65536' none
+	rec ns.user 4:9 none; rec ns.net 4:8 none; rec uid 0 none; rec uid_map '0 100000 65536' none
 	rec procsys.writable 1 none 'net.ipv4.ip_forward'
-	rec procsys.global 0 none ''; rec procsys.own 1 none net.ipv4.ip_forward ;;
+	rec procsys.host 0 none ''; rec procsys.ns.net 1 none net.ipv4.ip_forward ;;
 hostcaps)
 	rec ns.user 4:1 none; rec uid 0 none; rec uid_map '0 0 4294967295' none
 	rec caps.effective 0x000001ffffffffff none all ;;

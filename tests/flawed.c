@@ -23,6 +23,9 @@
  *   procsys     new mount, net, ipc and uts namespaces for a process that
  *               stays uid 0 of the host, /proc/sys left writable (fixed:
  *               /proc/sys bound read-only); root only
+ *   netsysctl   /proc/sys read-only but for /proc/sys/net, for root in the
+ *               host's network namespace: net.* are the host's settings
+ *               (fixed: a network namespace of its own); root only
  *
  * Every filter sets no_new_privs first. Nothing here outlives PROG.
  */
@@ -239,6 +242,22 @@ static void procsys(bool ro)
 		die("bind /proc/sys read-only", errno);
 }
 
+/* Root: /proc/sys read-only except net.*, in a new mount namespace; the
+ * flaw is the host's network namespace (fixed: one of its own). */
+static void netsysctl(bool own_net)
+{
+	if (unshare(CLONE_NEWNS | (own_net ? CLONE_NEWNET : 0)))
+		die("unshare", errno);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die("mount --make-rprivate /", errno);
+	if (mount("/proc/sys", "/proc/sys", NULL, MS_BIND, NULL) ||
+	    mount(NULL, "/proc/sys", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
+		die("bind /proc/sys read-only", errno);
+	if (mount("/proc/sys/net", "/proc/sys/net", NULL, MS_BIND, NULL) ||
+	    mount(NULL, "/proc/sys/net", NULL, MS_BIND | MS_REMOUNT, NULL))
+		die("bind /proc/sys/net read-write", errno);
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const denied[] = {"mount", "bpf", "keyctl", "ptrace", NULL};
@@ -258,8 +277,11 @@ int main(int argc, char **argv)
 		goto usage;
 	if (!strcmp(cls, "setgroups"))
 		userns_groups(fixed, argv + i);
-	if (!strcmp(cls, "procsys")) {
-		procsys(fixed);
+	if (!strcmp(cls, "procsys") || !strcmp(cls, "netsysctl")) {
+		if (!strcmp(cls, "procsys"))
+			procsys(fixed);
+		else
+			netsysctl(fixed);
 		execvp(argv[i], argv + i);
 		die(argv[i], errno);
 	}
@@ -282,7 +304,7 @@ int main(int argc, char **argv)
 	execvp(argv[i], argv + i);
 	die(argv[i], errno);
 usage:
-	fprintf(stderr, "usage: flawed allowlist|bare|trap|uring|abi|landlock|setgroups|procsys [--fixed] -- PROG "
+	fprintf(stderr, "usage: flawed allowlist|bare|trap|uring|abi|landlock|setgroups|procsys|netsysctl [--fixed] -- PROG "
 		"ARGS...\n");
 	return 2;
 }

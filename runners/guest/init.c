@@ -1,10 +1,12 @@
 /*
  * PID 1 of a blastradius matrix guest (static, no libc extras, no modules).
  *
- * Mounts what the suites need, runs every /suites/<suite>/<file> as root in
- * order, and streams their KTAP on the console between markers that carry the
- * run's nonce from the kernel command line (blastradius.nonce=...), because the
- * serial line also carries firmware and kernel noise:
+ * Mounts what the suites need (and loads our SELinux policy where SELinux is
+ * active), runs every /suites/<suite>/<file> as root in order (names ending
+ * "_last" after all the others), and streams their KTAP on the console
+ * between markers that carry the run's nonce from the kernel command line
+ * (blastradius.nonce=...), because the serial line also carries firmware and
+ * kernel noise:
  *
  *   @@BR:<nonce>:BEGIN uptime_ms=N mem_free_kb=N@@
  *   @@BR:<nonce>:SUITE ns.uts@@        then that binary's KTAP
@@ -30,6 +32,11 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "embed.h"
+
+/* Our SELinux policy (fixtures/selinux), loaded when SELinux is active. */
+BR_INCBIN_SIZED(br_selinux_policy, BR_SELINUX_POLICY);
 
 static char nonce[64] = "0";
 static long long suite_timeout_ms = 60000;
@@ -63,6 +70,28 @@ static void mnt(const char *src, const char *dir, const char *type, unsigned lon
 		printf("# init: mount %s on %s: %s\n", type, dir, strerror(errno));
 }
 
+/*
+ * SELinux enforces nothing until a policy is loaded (enforcing=1 takes effect
+ * then). Where it is active (selinuxfs exists: the matrix's selinux cell),
+ * load ours: every process stays in br_unconfined_t, which may do anything,
+ * and suites/mac/selinux.c enters the test domains.
+ */
+static void selinux_load(void)
+{
+	size_t len = (size_t)(br_selinux_policy_end - br_selinux_policy);
+	int fd;
+
+	if (access("/sys/fs/selinux", F_OK))
+		return;
+	mnt("selinuxfs", "/sys/fs/selinux", "selinuxfs", MS_NOSUID | MS_NOEXEC);
+	fd = open("/sys/fs/selinux/load", O_WRONLY | O_CLOEXEC);
+	/* The kernel takes the whole policy in one write. */
+	if (fd < 0 || write(fd, br_selinux_policy, len) != (ssize_t)len)
+		printf("# init: cannot load the SELinux policy: %s\n", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 /* blastradius.<key>=VALUE from /proc/cmdline into out (unchanged when absent). */
 static void cmdline_param(const char *key, char *out, size_t len)
 {
@@ -81,9 +110,21 @@ static void cmdline_param(const char *key, char *out, size_t len)
 			snprintf(out, len, "%s", tok + strlen(pat));
 }
 
+/* A file named *_last: it changes something no later case may see (Yama's
+ * ptrace_scope 3 cannot be lowered until reboot). */
+static int is_last(const char *rel)
+{
+	size_t n = strlen(rel);
+
+	return n >= 5 && !strcmp(rel + n - 5, "_last");
+}
+
+/* By name, the *_last files after all others. */
 static int cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+
+	return is_last(x) != is_last(y) ? is_last(x) - is_last(y) : strcmp(x, y);
 }
 
 /* Sorted "<suite>/<file>" names under /suites. */
@@ -190,6 +231,7 @@ int main(void)
 	mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
 	t_init = uptime_ms();
 	mnt("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	selinux_load();
 	mnt("devtmpfs", "/dev", "devtmpfs", MS_NOSUID);
 	mnt("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC);
 	mnt("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC);

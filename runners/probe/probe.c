@@ -322,6 +322,30 @@ static void probe_identity(void)
 	snprintf(a, sizeof(a), "%s", n > 0 ? (atoi(self) == getpid() ? "own" : "foreign") : "absent");
 	obs("proc.pidns", a, "none", "/proc/self is %s, getpid() is %d", n > 0 ? self : "unreadable",
 	    (int)getpid());
+	attempt("read /proc/1/stat (start time)");
+	{
+		char st[1024], *q;
+		unsigned long long start = 0;
+
+		/* starttime is field 22; after "PID (comm)" it is the 20th. Readable
+		 * where PID 1's namespace links are not: it tells this /proc's PID 1
+		 * from the outside's without ptrace access. */
+		if (br_read_file("/proc/1/stat", st, sizeof(st)) > 0 && (q = strrchr(st, ')'))) {
+			char *comm = strchr(st, '(');
+
+			*q = 0;
+			q += 2;
+			for (int f = 3; f < 22 && q; f++)
+				q = (q = strchr(q, ' ')) ? q + 1 : NULL;
+			start = q ? strtoull(q, NULL, 10) : 0;
+			snprintf(a, sizeof(a), "%llu", start);
+			obs("proc.pid1", q ? a : "unreadable(format)", "none",
+			    "start time of PID 1 of this /proc (clock ticks after boot), comm %.32s",
+			    comm ? comm + 1 : "?");
+		} else {
+			obs("proc.pid1", "unreadable", "none", "/proc/1/stat unreadable");
+		}
+	}
 	attempt("opendir /proc, read /proc/PID/comm");
 	count = proc_pids(names, sizeof(names));
 	snprintf(a, sizeof(a), "%d", count);
@@ -933,20 +957,108 @@ static int nftw_writable(const char *path, const struct stat *st, int type, stru
 	return 0;
 }
 
-/* Sysctls that belong to a namespace the sandbox may own (net, ipc, uts,
- * user, pid): writing them changes that namespace only. Everything else
- * under /proc/sys is global: the host's own setting. */
-static bool procsys_namespaced(const char *name)
+/* The namespace types whose sysctls /proc/sys shows per namespace. */
+static const char *const procsys_types[] = {"net", "ipc", "uts", "user", "pid", NULL};
+
+/*
+ * The namespace a sysctl belongs to (writing it changes that namespace
+ * only), or NULL for a host-wide setting. Whether that namespace is the
+ * sandbox's own is assess's call: it compares the identities with the
+ * outside. kernel.pid_max is per pid namespace only on kernels that say so
+ * (pid_max_ns, measured).
+ */
+static const char *procsys_ns(const char *name, bool pid_max_ns)
 {
-	static const char *const own[] = {
-		"net.", "fs.mqueue.", "user.", "kernel.shm", "kernel.msg", "kernel.sem",
-		"kernel.hostname", "kernel.domainname", "kernel.ns_last_pid", NULL,
+	static const struct {
+		const char *prefix, *type;
+	} own[] = {
+		{"net.", "net"},
+		{"fs.mqueue.", "ipc"}, {"kernel.shm", "ipc"}, {"kernel.msg", "ipc"},
+		{"kernel.sem", "ipc"}, {"kernel.auto_msgmni", "ipc"},
+		{"kernel.hostname", "uts"}, {"kernel.domainname", "uts"},
+		{"user.", "user"},
+		{"kernel.ns_last_pid", "pid"}, {"vm.memfd_noexec", "pid"},
 	};
 
-	for (const char *const *p = own; *p; p++)
-		if (!strncmp(name, *p, strlen(*p)))
-			return true;
-	return false;
+	for (size_t i = 0; i < sizeof(own) / sizeof(*own); i++)
+		if (!strncmp(name, own[i].prefix, strlen(own[i].prefix)))
+			return own[i].type;
+	return pid_max_ns && !strcmp(name, "kernel.pid_max") ? "pid" : NULL;
+}
+
+/* In a child: unshare a pid namespace (and a user namespace when that
+ * takes one), and from its first process write the inode numbers of
+ * kernel.pid_max and kernel.core_pattern to the pipe fd *arg. */
+static long do_fresh_pidns_ino(void *arg)
+{
+	int fd = *(const int *)arg, st;
+	pid_t pid;
+
+	if (unshare(CLONE_NEWPID) && unshare(CLONE_NEWUSER | CLONE_NEWPID))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		struct stat a, b;
+		unsigned long ino[2] = {0, 0};
+
+		if (!stat("/proc/sys/kernel/pid_max", &a) && !stat("/proc/sys/kernel/core_pattern", &b)) {
+			ino[0] = a.st_ino;
+			ino[1] = b.st_ino;
+		}
+		_exit(write(fd, ino, sizeof(ino)) == sizeof(ino) ? 0 : 1);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		return BR_PROBE_BROKEN;
+	return 0;
+}
+
+/*
+ * Linux 6.14 made kernel.pid_max a per pid namespace sysctl, in a table set
+ * of its own: a process in another pid namespace sees another file (another
+ * inode) under the same name, while a host-wide file such as
+ * kernel.core_pattern stays the same inode (the control). Measured, never
+ * read from the kernel's version.
+ */
+static bool pid_max_per_pidns(char *why, size_t size)
+{
+	struct stat a, b;
+	struct br_outcome o;
+	int p[2];
+
+	if (stat("/proc/sys/kernel/pid_max", &a) || stat("/proc/sys/kernel/core_pattern", &b)) {
+		snprintf(why, size, "kernel.pid_max or kernel.core_pattern absent here");
+		return false;
+	}
+	if (pipe(p)) {
+		snprintf(why, size, "pipe failed");
+		return false;
+	}
+	attempt("unshare(CLONE_NEWPID) in a child, stat kernel.pid_max from its first process");
+	br_probe(&o, do_fresh_pidns_ino, &p[1], 0, TIMEOUT_MS);
+	close(p[1]);
+	{
+		unsigned long ino[2] = {0, 0};
+		ssize_t n = o.kind == BR_ALLOWED ? read(p[0], ino, sizeof(ino)) : 0;
+
+		close(p[0]);
+		if (n != (ssize_t)sizeof(ino)) {
+			char buf[160];
+
+			snprintf(why, size, "no fresh pid namespace to compare with (%s): counted as "
+				 "host-wide", br_outcome_str(&o, buf, sizeof(buf)));
+			return false;
+		}
+		if (ino[1] != (unsigned long)b.st_ino) {
+			snprintf(why, size, "the control kernel.core_pattern is another inode in a fresh "
+				 "pid namespace (%lu, here %lu): no decision, counted as host-wide", ino[1],
+				 (unsigned long)b.st_ino);
+			return false;
+		}
+		snprintf(why, size, "kernel.pid_max is inode %lu here and %lu in a fresh pid namespace "
+			 "(control kernel.core_pattern: %lu in both): %s", (unsigned long)a.st_ino, ino[0],
+			 ino[1], ino[0] != (unsigned long)a.st_ino ? "per pid namespace" : "host-wide");
+		return ino[0] != (unsigned long)a.st_ino;
+	}
 }
 
 /* The global settings that hand over the host first (a core_pattern pipe or
@@ -957,17 +1069,27 @@ static const char *const procsys_worst[] = {
 	"kernel.randomize_va_space", "kernel.kptr_restrict", "kernel.yama.ptrace_scope", NULL,
 };
 
+/*
+ * procsys.writable: every file that opens O_WRONLY. procsys.host: those of
+ * no namespace (host-wide whatever the sandbox; the worst first).
+ * procsys.ns.<type>: those of a namespace of that type; assess counts them
+ * as the sandbox's own only when that namespace differs from the outside's.
+ */
 static void probe_procsys(void)
 {
-	char n[32], *global = NULL, *own = NULL, *save = NULL;
-	size_t glen = 0, olen = 0, gcount = 0, ocount = 0;
-	FILE *g, *o;
+	enum { NT = sizeof(procsys_types) / sizeof(*procsys_types) - 1 };
+	char n[32], why[512], *host = NULL, *save = NULL, *lists[NT] = {0};
+	size_t hlen = 0, hcount = 0, lens[NT] = {0}, counts[NT] = {0};
+	FILE *h, *f[NT];
+	bool pid_max_ns;
 
 	attempt("access /proc/sys");
 	if (access("/proc/sys", F_OK)) {
 		obs("procsys.writable", "absent", "none", "no /proc/sys here");
 		return;
 	}
+	pid_max_ns = pid_max_per_pidns(why, sizeof(why));
+	obs("procsys.pid_max", pid_max_ns ? "pid" : "host", "none", "%s", why);
 	attempt("walk /proc/sys, open each file O_WRONLY (never written)");
 	/* FTW_MOUNT: stay out of binfmt_misc and other file systems. */
 	nftw("/proc/sys", nftw_writable, 16, FTW_PHYS | FTW_MOUNT);
@@ -976,37 +1098,45 @@ static void probe_procsys(void)
 			*p = '.';
 	snprintf(n, sizeof(n), "%zu", procsys_count);
 	obs("procsys.writable", n, "none", "%s", procsys_list ? procsys_list : "");
-	g = open_memstream(&global, &glen);
-	o = open_memstream(&own, &olen);
+	h = open_memstream(&host, &hlen);
+	for (size_t t = 0; t < NT; t++)
+		f[t] = open_memstream(&lists[t], &lens[t]);
 	for (const char *const *w = procsys_worst; *w; w++)
 		if (procsys_list && strstr(procsys_list, *w)) {
 			size_t l = strlen(*w);
 
 			for (char *p = strstr(procsys_list, *w); p; p = strstr(p + 1, *w))
 				if ((p == procsys_list || p[-1] == ' ') && (p[l] == ' ' || !p[l])) {
-					fprintf(g, "%s%s", gcount++ ? " " : "", *w);
+					fprintf(h, "%s%s", hcount++ ? " " : "", *w);
 					break;
 				}
 		}
 	for (char *w = procsys_list ? strtok_r(procsys_list, " ", &save) : NULL; w;
 	     w = strtok_r(NULL, " ", &save)) {
+		const char *type = procsys_ns(w, pid_max_ns);
 		bool worst = false;
 
 		for (const char *const *x = procsys_worst; *x; x++)
 			worst |= !strcmp(w, *x);
-		if (procsys_namespaced(w))
-			fprintf(o, "%s%s", ocount++ ? " " : "", w);
-		else if (!worst)
-			fprintf(g, "%s%s", gcount++ ? " " : "", w);
+		for (size_t t = 0; type && t < NT; t++)
+			if (!strcmp(type, procsys_types[t]))
+				fprintf(f[t], "%s%s", counts[t]++ ? " " : "", w);
+		if (!type && !worst)
+			fprintf(h, "%s%s", hcount++ ? " " : "", w);
 	}
-	fclose(g);
-	fclose(o);
-	snprintf(n, sizeof(n), "%zu", gcount);
-	obs("procsys.global", n, "none", "%s", global);
-	snprintf(n, sizeof(n), "%zu", ocount);
-	obs("procsys.own", n, "none", "%s", own);
-	free(global);
-	free(own);
+	fclose(h);
+	snprintf(n, sizeof(n), "%zu", hcount);
+	obs("procsys.host", n, "none", "%s", host);
+	for (size_t t = 0; t < NT; t++) {
+		char key[32];
+
+		fclose(f[t]);
+		snprintf(key, sizeof(key), "procsys.ns.%s", procsys_types[t]);
+		snprintf(n, sizeof(n), "%zu", counts[t]);
+		obs(key, n, "none", "%s", lists[t]);
+		free(lists[t]);
+	}
+	free(host);
 	free(procsys_list);
 }
 

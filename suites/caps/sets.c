@@ -21,7 +21,6 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -67,18 +66,7 @@ static int report_main(void)
 
 static void copy_self(const char *path, mode_t mode)
 {
-	int in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
-	struct stat st;
-
-	ASSERT_LE(0, in);
-	ASSERT_LE(0, out);
-	ASSERT_OK(fstat(in, &st));
-	for (off_t off = 0; off < st.st_size;)
-		ASSERT_LT(0, sendfile(out, in, &off, st.st_size - off));
-	ASSERT_OK(fchmod(out, mode));
-	close(in);
-	close(out);
+	ASSERT_EQ(0, br_copy_file("/proc/self/exe", path, mode));
 }
 
 static void set_file_caps(const char *path, const char *text)

@@ -390,6 +390,7 @@ static void collect(struct entry *e, const char *dir, int timeout_s)
 			*ff++ = 0;
 		recs_parse(&e->in, rec);
 		recs_parse(&e->ref, ff ? ff : "");
+		procsys_resolve(&e->in, &e->ref); /* as assess does: procsys.global and .own */
 		e->records = e->in.started;
 		free(rec);
 	}

@@ -68,6 +68,9 @@ assert rows["caps.effective"]["differs"], rows["caps.effective"]
 assert rows["seccomp-none"]["cells"]["strict-agent"]["state"] == "clear"
 assert rows["seccomp-none"]["cells"]["bwrap"]["state"] == "found"
 assert rows["landlock"]["cells"]["strict-agent"]["value"] != "none"
+# As root, bwrap's /proc/sys is writable: the global settings are named.
+assert rows["host-root-sysctl"]["cells"]["bwrap"]["state"] == "found", rows["host-root-sysctl"]["cells"]["bwrap"]
+assert "kernel.core_pattern" in rows["procsys.global"]["cells"]["bwrap"]["cause"], rows["procsys.global"]
 EOF
 grep -q '^## Breach containment' "$g/gallery.md" && grep -q '| critical `host-root-sysctl`' "$g/gallery.md" &&
 	grep -q '\*\*differs\*\*' "$g/gallery.md" &&

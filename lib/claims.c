@@ -28,6 +28,8 @@ static const char *const hidden_visible[] = {"hidden", "visible", NULL};
 static const char *const reach[] = {"unreachable", "reachable", NULL};
 static const char *const rootmap[] = {"host", "mapped", "unmapped", NULL};
 static const char *const actions[] = {"kill", "errno", "trap", NULL};
+static const char *const aa_modes[] = {"enforce", "complain", "kill", "unconfined", "absent", NULL};
+static const char *const se_modes[] = {"enforcing", "permissive", "disabled", NULL};
 static const char *const ll_rights[] = {"truncate", "ioctl_dev", "bind_tcp", "connect_tcp",
 					 "abstract_unix_socket", "signal", NULL};
 
@@ -101,6 +103,19 @@ const struct br_claim_key br_claim_keys[] = {
 	 "or none"},
 	{"tiocsti", EQ, BR_CV_CHOICE, denied_allowed, BR_AREA_BREACH,
 	 "TIOCSTI on /dev/tty, or else on an inherited terminal fd, is refused (sentinel: NULL char)"},
+	{"mac.apparmor", EQ, BR_CV_CHOICE, aa_modes, BR_AREA_BREACH,
+	 "AppArmor's mode for the process, from its label: enforce, complain or kill (a profile "
+	 "confines it in that mode), unconfined (AppArmor is active, no profile), absent (not an "
+	 "active LSM)"},
+	{"mac.selinux", EQ, BR_CV_CHOICE, se_modes, BR_AREA_BREACH,
+	 "SELinux's mode (/sys/fs/selinux/enforce; system-wide, so the outside probe's when "
+	 "selinuxfs is hidden inside): enforcing, permissive, or disabled (not an active LSM)"},
+	{"mac.label", EQ, BR_CV_LABEL, NULL, BR_AREA_BREACH,
+	 "the process's label under the LSM that labels it: its AppArmor profile (without the "
+	 "mode), SELinux context or Smack label"},
+	{"mac.yama", EQ | GE | LE, BR_CV_INT, NULL, BR_AREA_BREACH,
+	 "Yama's kernel.yama.ptrace_scope (system-wide: the outside probe's when unreadable "
+	 "inside); 0 when Yama is not an active LSM"},
 	{0},
 };
 
@@ -285,6 +300,10 @@ static int check_value(struct parse *p, struct br_claim *c)
 				return perr(p, "%s: expected 'none' or decimal ids, got '%s'", k->name,
 					    c->words[i]);
 		return 0;
+	case BR_CV_LABEL:
+		if (c->nwords == 1)
+			return 0;
+		return perr(p, "%s: expected one label (no blanks), got '%s'", k->name, c->text);
 	default:
 		return perr(p, "%s: internal error: unknown value type", k->name);
 	}

@@ -30,6 +30,7 @@ enum br_claim_type {
 	BR_CV_GLOBS,    /* "none" or dotted sysctl globs (net.*) */
 	BR_CV_WORDS,    /* one or more words, each from choices[] */
 	BR_CV_IDS,      /* "none" or decimal ids (group ids) */
+	BR_CV_LABEL,    /* one word: an LSM label (an AppArmor profile, an SELinux context) */
 };
 
 /* The questionnaire area a claim answers (shared/seed/questionnaire.txt). */

@@ -331,39 +331,24 @@ static const char *const sysctls[] = {
 	"kernel.kexec_load_disabled",
 };
 
-/* In lsm (comma-separated), is name? */
-static int in_list(const char *lsm, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = lsm; p; p = strchr(p, ','), p = p ? p + 1 : NULL)
-		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
-			return 1;
-	return 0;
-}
-
 /* The task's label under each LSM that keeps one (mac.<lsm>.label), AppArmor's
  * mode for it, SELinux's mode and policy version. lsm is the LSM list or NULL.
- * An LSM not in the list is reported only if its own attr file answers; the
- * shared attr/current (kernels before 5.1) only when one labelling LSM is listed. */
+ * An LSM not in the list is not reported (with no list: only if its own attr
+ * file answers); the shared attr/current (kernels before 5.1) only when one
+ * labelling LSM is listed (br_mac_task_label). */
 static int add_mac(struct br_facts *f, const char *lsm)
 {
-	static const char *const labelled[] = {"apparmor", "selinux", "smack"};
-	const size_t nl = sizeof(labelled) / sizeof(*labelled);
 	char label[512], key[64], name[256];
 	char active[64] = "";
-	int listed = 0, r = 0, pv;
+	int r = 0, pv;
 	const char *mode;
 
-	for (size_t i = 0; lsm && i < nl; i++)
-		listed += in_list(lsm, labelled[i]);
-	for (size_t i = 0; !r && i < nl; i++) {
-		int in = lsm && in_list(lsm, labelled[i]);
-		int e = br_mac_label(labelled[i], in && listed == 1, label, sizeof(label));
+	for (const char *const *l = br_mac_labelling; !r && *l; l++) {
+		int e = br_mac_task_label(lsm, *l, label, sizeof(label));
 
-		snprintf(key, sizeof(key), "mac.%s.label", labelled[i]);
+		snprintf(key, sizeof(key), "mac.%s.label", *l);
 		if (e == -ENOENT || e == -EINVAL) {
-			if (in) /* listed, yet it answers nothing: say so, never guess */
+			if (lsm && br_mac_active(lsm, *l)) /* listed, yet it answers nothing: say so */
 				r = br_facts_add(f, key, "unreadable(%s)", strerrorname_np(-e));
 			continue;
 		}
@@ -373,8 +358,8 @@ static int add_mac(struct br_facts *f, const char *lsm)
 		}
 		r = br_facts_add(f, key, "%s", label);
 		snprintf(active + strlen(active), sizeof(active) - strlen(active), "%s%s",
-			 *active ? "," : "", labelled[i]);
-		if (!r && i == 0 && (mode = br_mac_aa_mode(label, name, sizeof(name))))
+			 *active ? "," : "", *l);
+		if (!r && !strcmp(*l, "apparmor") && (mode = br_mac_aa_mode(label, name, sizeof(name))))
 			r = br_facts_add(f, "mac.apparmor.mode", "%s", mode);
 	}
 	/* mac.active: the labelling LSMs that answered for this task, or "none". */

@@ -36,6 +36,29 @@ int br_mac_label(const char *lsm, int fallback, char *buf, size_t size)
 	return r;
 }
 
+const char *const br_mac_labelling[] = {"apparmor", "selinux", "smack", NULL};
+
+bool br_mac_active(const char *lsms, const char *lsm)
+{
+	size_t n = strlen(lsm);
+
+	for (const char *p = lsms; p && *p; p += strcspn(p, ","), p += *p == ',')
+		if (!strncmp(p, lsm, n) && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
+int br_mac_task_label(const char *lsms, const char *lsm, char *buf, size_t size)
+{
+	int others = 0;
+
+	if (lsms && !br_mac_active(lsms, lsm))
+		return -ENOENT;
+	for (const char *const *l = br_mac_labelling; lsms && *l; l++)
+		others += strcmp(*l, lsm) && br_mac_active(lsms, *l);
+	return br_mac_label(lsm, lsms && !others, buf, size);
+}
+
 const char *br_mac_aa_mode(const char *label, char *name, size_t size)
 {
 	static const char *const modes[] = {"enforce", "complain", "kill", "unconfined",

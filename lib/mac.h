@@ -6,6 +6,7 @@
 #ifndef BR_MAC_H
 #define BR_MAC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -16,6 +17,22 @@
  * stripped. 0, or -errno (-ENOENT/-EINVAL: lsm not active for this task).
  */
 int br_mac_label(const char *lsm, int fallback, char *buf, size_t size);
+
+/* The LSMs that label tasks, each exclusive of the others in the kernel's
+ * LSM list: "apparmor", "selinux", "smack", then NULL. */
+extern const char *const br_mac_labelling[];
+
+/* lsm ("yama") is a word of lsms, the active LSMs comma-separated
+ * ("lockdown,capability,yama,apparmor", the lsm fact). */
+bool br_mac_active(const char *lsms, const char *lsm);
+
+/*
+ * br_mac_label for lsm, given the active list lsms: -ENOENT when lsm is not
+ * in it; /proc/self/attr/current is read only when lsm is the one labelling
+ * LSM in lsms (SELinux has no directory of its own there). lsms NULL (the
+ * list is unknown): lsm's own directory only.
+ */
+int br_mac_task_label(const char *lsms, const char *lsm, char *buf, size_t size);
 
 /*
  * AppArmor's mode in a label: "unconfined" for the label "unconfined",

@@ -71,6 +71,7 @@ static const char *const value_docs[] = {
 	[BR_CV_PATHS] = "absolute paths",
 	[BR_CV_GLOBS] = "`none`, or sysctl globs with `<=`",
 	[BR_CV_IDS] = "`none` or decimal ids",
+	[BR_CV_LABEL] = "one label (an AppArmor profile, an SELinux context)",
 };
 
 static void print_keys(void)

@@ -30,7 +30,7 @@ struct recs {
 
 /* NULL when every probe section named in sections (blank-separated:
  * identity creds facts seccomp.default syscalls crossings io_uring fhandle
- * fs landlock procsys sockets tiocsti) ran to its end; else why not, in buf. */
+ * fs landlock procsys sockets tiocsti mac) ran to its end; else why not, in buf. */
 const char *section_gap(const struct recs *in, const char *sections, char *buf, size_t size);
 
 /* The evidence is incomplete: no "end", or a section's worker died. */
@@ -113,5 +113,29 @@ int family(const struct recs *in, const char *prefix, char *list, size_t size);
 
 /* "visible"/"hidden"/NULL (unknown, why in msg): the host's process table. */
 const char *host_pids(const struct recs *in, const struct recs *ref, char *msg, size_t size);
+
+/* What the MAC layer does for the process (runners/assess_mac.c): the
+ * best-informed reading wins, but one LSM that confines beats the others. */
+enum mac_state { MAC_CONFINED, MAC_UNKNOWN, MAC_LOGGING, MAC_NONE };
+
+struct mac_view {
+	enum mac_state state;
+	const char *lsm;             /* the active LSMs, or NULL (unknown) */
+	const char *aa, *se, *yama;  /* mac.apparmor, mac.selinux, mac.yama, or NULL */
+	const char *se_ctx;          /* the SELinux context, or NULL */
+	bool se_outside, yama_outside; /* system-wide values the inside could not read */
+	char aa_profile[256];        /* AppArmor's profile (or "unconfined" ...) */
+	const char *label, *label_lsm; /* what mac.label names, and whose; NULL: no label */
+	bool compared, same_as_outside; /* the labels inside against the outside's */
+	char what[1024];             /* every LSM's part, "; " between */
+	char confined_by[512];       /* the parts that confine */
+	char outside[512];           /* "apparmor label outside: ..." */
+};
+
+void mac_view(const struct recs *in, const struct recs *ref, struct mac_view *m);
+
+/* One sentence: "confined by AppArmor profile X in enforce mode", "no MAC
+ * policy confines this process (...)", ... */
+const char *mac_sentence(const struct mac_view *m, char *buf, size_t size);
 
 #endif

@@ -390,6 +390,28 @@ static void daemon_answer(FILE *f, const struct assess *a)
 	socket_answer(f, a, 2, "other host unix sockets");
 }
 
+/* The mac section, as runners/assess_mac.c reads it, inside against outside. */
+static void mac_item(FILE *f, const struct assess *a)
+{
+	struct mac_view m;
+	char s[1600], gap[1024];
+
+	if (section_gap(&a->in, "mac", gap, sizeof(gap))) {
+		fputs("<span class=\"nm\">not measured</span> (", f);
+		hp(f, "%s)", gap);
+		return;
+	}
+	mac_view(&a->in, refp(a), &m);
+	fputs("<b>", f);
+	hp(f, "%s", mac_sentence(&m, s, sizeof(s)));
+	fputs("</b>", f);
+	if (m.compared)
+		hp(f, "; inside against outside: %s%s%s", m.same_as_outside ? "the same label" :
+		   "a different label", m.outside[0] ? ", " : "", m.outside);
+	hp(f, "; Yama ptrace_scope: %s%s", !m.yama ? "not measured" : !strcmp(m.yama, "absent") ?
+	   "Yama is not active" : m.yama, m.yama_outside ? " (measured outside)" : "");
+}
+
 static void mac_answer(FILE *f, const struct assess *a)
 {
 	static const char *const types[] = {"user", "pid", "net", "mnt", "ipc", "uts", "cgroup", "time"};
@@ -406,8 +428,8 @@ static void mac_answer(FILE *f, const struct assess *a)
 	hp(f, "seccomp: %s; namespaces: %d of 8 new (%d measured); Landlock: %s; LSMs in the kernel: %s",
 	   !mode ? "not measured" : !strcmp(mode, "disabled") ? "none" : "a filter", isolated, known,
 	   ll ? ll : "not measured", fact(a, "lsm") ? fact(a, "lsm") : "not recorded");
-	fputs("<br>the AppArmor or SELinux profile confining the process: <span class=\"nm\">not "
-	      "measured</span>", f);
+	fputs("<br>the AppArmor or SELinux profile confining the process: ", f);
+	mac_item(f, a);
 }
 
 static void answer(FILE *f, const struct assess *a, enum qitem q)

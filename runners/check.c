@@ -794,7 +794,7 @@ static const char *claim_sections(const char *k)
 		{"seccomp.deny", "syscalls io_uring"}, {"syscalls.blocked", "syscalls io_uring"},
 		{"seccomp.", "syscalls"}, {"io_uring", "io_uring"}, {"landlock.handled", "landlock"}, {"landlock", "fs"},
 		{"fhandle", "fhandle"}, {"procsys.", "procsys"}, {"sockets", "sockets"},
-		{"tiocsti", "tiocsti"},
+		{"tiocsti", "tiocsti"}, {"mac.", "mac"},
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
@@ -827,6 +827,43 @@ const char *section_gap(const struct recs *in, const char *sections, char *buf, 
 
 static enum br_verdict claim_check_one(const struct br_claim *c, const struct recs *in,
 				       const struct recs *ref, char *msg, size_t size);
+
+/* mac.apparmor, mac.selinux, mac.yama and mac.label, from the mac section
+ * as runners/assess_mac.c reads it (system-wide values from outside when
+ * the inside cannot read them). */
+static enum br_verdict check_mac(const struct br_claim *c, const struct recs *in,
+				 const struct recs *ref, char *msg, size_t size)
+{
+	const char *k = c->key->name;
+	struct mac_view m;
+	char why[1024];
+
+	mac_view(in, ref, &m);
+	if (!recs_get(in, 'O', "mac.lsm"))
+		return skip(msg, size, "not measured (no mac records)");
+	if (!strcmp(k, "mac.apparmor") || !strcmp(k, "mac.selinux") || !strcmp(k, "mac.yama")) {
+		bool outside = !strcmp(k, "mac.selinux") ? m.se_outside : !strcmp(k, "mac.yama") && m.yama_outside;
+		const struct rec *x = recs_get(outside ? ref : in, 'O', k);
+
+		if (!x || !strcmp(x->value, "unknown"))
+			return skip(msg, size, "%s", x ? x->detail : "not measured");
+		snprintf(why, sizeof(why), "%s%s", x->detail, outside ? "; measured outside: it is "
+			 "system-wide, and unreadable inside" : "");
+		if (strcmp(k, "mac.yama"))
+			return choice(c, x->value, msg, size, why);
+		snprintf(msg, size, "measured %s (%s)", x->value, why);
+		return cmp_int(c, !strcmp(x->value, "absent") ? 0 : strtol(x->value, NULL, 10));
+	}
+	if (m.label) {
+		snprintf(why, sizeof(why), "the %s label", m.label_lsm);
+		return choice(c, m.label, msg, size, why);
+	}
+	if (m.state == MAC_UNKNOWN)
+		return skip(msg, size, "%s", m.what);
+	snprintf(msg, size, "no LSM labels this process (%s; active LSMs: %s)", m.what,
+		 m.lsm ? m.lsm : "unknown");
+	return BR_FAIL;
+}
 
 /* A claim its sections did not finish cannot pass: what they measured may
  * still show it false, but never true. */
@@ -975,6 +1012,8 @@ static enum br_verdict claim_check_one(const struct br_claim *c, const struct re
 		snprintf(why, sizeof(why), "%s, cause %s", x->value, x->cause);
 		return choice(c, allowed(x) ? "allowed" : "denied", msg, size, why);
 	}
+	if (!strncmp(k, "mac.", 4))
+		return check_mac(c, in, ref, msg, size);
 	return skip(msg, size, "no check for %s in this version", k);
 }
 
@@ -1154,6 +1193,19 @@ char *reach_summary(const struct recs *in, const struct recs *ref, enum br_area 
 		}
 		if (!gap_line(f, in, "tiocsti", "TIOCSTI"))
 			line(f, "TIOCSTI into the terminal: %s", vq(in, "tiocsti"));
+		if (!gap_line(f, in, "mac", "mandatory access control")) {
+			struct mac_view m;
+
+			mac_view(in, ref, &m);
+			line(f, "mandatory access control: %s; active LSMs: %s; Yama ptrace_scope %s%s",
+			     m.what, m.lsm ? m.lsm : "unknown", m.yama ? m.yama : "?",
+			     m.yama_outside ? " (measured outside)" : "");
+			if (m.compared)
+				line(f, "MAC label inside against outside: %s%s", m.same_as_outside ?
+				     "the same" : "different", m.outside[0] ? "" : " (no label inside)");
+			if (m.outside[0])
+				line(f, "%s", m.outside);
+		}
 		break;
 	}
 	default:
@@ -1246,6 +1298,18 @@ char *plain_summary(const struct recs *in, const struct recs *ref)
 	if (done(in, "fs") && (n = family(in, "fs.write.", list, sizeof(list))) >= 0)
 		line(f, n ? "CAN create files in: %s" : "cannot create files in any place probed%s",
 		     n ? list : "");
+	if (done(in, "mac")) {
+		struct mac_view m;
+
+		mac_view(in, ref, &m);
+		if (m.state == MAC_CONFINED)
+			line(f, "is %s%s", mac_sentence(&m, list, sizeof(list)), m.compared &&
+			     m.same_as_outside ? " (the same label as outside: not the sandbox's own)" : "");
+		else if (m.state == MAC_LOGGING)
+			line(f, "runs under a MAC policy that only logs: %s", m.what);
+		else if (m.state == MAC_NONE)
+			line(f, "runs unconfined by any MAC policy: %s", m.what);
+	}
 	if (done(in, "tiocsti") && (v = val(in, "tiocsti")) && strcmp(v, "untested"))
 		line(f, "%s push keystrokes into a terminal (TIOCSTI)",
 		     !strcmp(v, "allowed") ? "CAN" : "cannot");

@@ -725,6 +725,59 @@ static enum fstate r_landlock_partial(const struct fctx *c, char *t, size_t size
 	return found(t, size, "the Landlock domain leaves rights of this kernel unhandled: %s", list);
 }
 
+/* ---- mandatory access control (read by runners/assess_mac.c) ---- */
+
+static enum fstate mac_rule(const struct fctx *c, char *t, size_t size, enum mac_state want)
+{
+	struct mac_view m;
+	char s[1600];
+
+	mac_view(c->in, c->ref, &m);
+	if (m.state == MAC_UNKNOWN)
+		return F_UNMEASURED;
+	if (m.state != want)
+		return F_CLEAR;
+	mac_sentence(&m, s, sizeof(s));
+	if (want != MAC_CONFINED || !m.compared)
+		return found(t, size, "%s", s);
+	return found(t, size, "%s (%s)", s, m.same_as_outside ? "the same label as outside: the "
+		     "launcher's own confinement, not one the sandbox adds" : m.outside);
+}
+
+static enum fstate r_mac_none(const struct fctx *c, char *t, size_t size)
+{
+	return mac_rule(c, t, size, MAC_NONE);
+}
+
+static enum fstate r_mac_logging(const struct fctx *c, char *t, size_t size)
+{
+	return mac_rule(c, t, size, MAC_LOGGING);
+}
+
+static enum fstate r_mac_confined(const struct fctx *c, char *t, size_t size)
+{
+	return mac_rule(c, t, size, MAC_CONFINED);
+}
+
+/* Classic ptrace rules (Yama off or absent) over the host's pid namespace. */
+static enum fstate r_ptrace_scope(const struct fctx *c, char *t, size_t size)
+{
+	struct mac_view m;
+	char why[512];
+	const char *pid = ns_state(c->in, c->ref, "pid", why, sizeof(why));
+	const char *pt = ov(c, "syscall.ptrace.native");
+
+	mac_view(c->in, c->ref, &m);
+	if ((m.yama && strcmp(m.yama, "0") && strcmp(m.yama, "absent") && strcmp(m.yama, "unknown")) ||
+	    is(pid, "isolated") || (pt && !is(pt, "allowed")))
+		return F_CLEAR;
+	if (!m.yama || !strcmp(m.yama, "unknown") || !pid || !pt)
+		return F_UNMEASURED;
+	return found(t, size, "%s, in the host's pid namespace, and ptrace(2) gets past seccomp: it may "
+		     "attach to every host process of its uid (read its memory, run code as it)",
+		     !strcmp(m.yama, "absent") ? "Yama is not active" : "Yama's ptrace_scope is 0");
+}
+
 #define FIX_ROOTMAP "map uid 0 inside to an unprivileged host uid (a user namespace whose uid_map does " \
 		    "not map 0 to 0)"
 
@@ -852,6 +905,21 @@ const struct finding_rule finding_rules[] = {
 	 "bind_tcp, connect_tcp, signal, abstract_unix_socket) still works", "landlock landlock.right.*",
 	 "handle every right of the running ABI (blastradius sandbox: landlock.handle = all, "
 	 "landlock.scope = all)", r_landlock_partial, NULL, NULL, "fs landlock"},
+	{"mac-none", SEV_LOW, Q_BR_MAC, "a MAC policy (AppArmor, SELinux, Smack)",
+	 "no AppArmor profile, SELinux domain or Smack label confines the process (AppArmor absent or unconfined, SELinux disabled or in an unconfined domain)",
+	 "mac.lsm mac.apparmor mac.selinux mac.label.*",
+	 "confine the agent with a MAC policy of its own: an AppArmor profile in enforce mode, or a "
+	 "confined SELinux domain", r_mac_none, NULL, NULL, "mac"},
+	{"mac-logging", SEV_LOW, Q_BR_MAC, "a MAC policy that only logs",
+	 "the only MAC policy on the process logs and allows: an AppArmor profile in complain mode, or SELinux permissive",
+	 "mac.apparmor mac.selinux mac.label.*",
+	 "put the profile in enforce mode (aa-enforce), or SELinux in enforcing mode", r_mac_logging,
+	 NULL, NULL, "mac"},
+	{"ptrace-scope", SEV_LOW, Q_BR_PIDS, "ptrace of the host's processes",
+	 "Yama's ptrace_scope is 0 (or Yama is not active), the pid namespace is the host's and ptrace(2) gets past seccomp",
+	 "mac.yama ns.pid syscall.ptrace.native",
+	 "a pid namespace of its own, or kernel.yama.ptrace_scope = 1 or more", r_ptrace_scope, NULL,
+	 NULL, "mac identity syscalls"},
 	{"own-sysctl", SEV_INFO, Q_BR_MAC, "the sandbox's own settings under /proc/sys",
 	 "files under /proc/sys of the sandbox's own namespaces (net.*, kernel.shm*, fs.mqueue.*, ...) open for writing", "procsys.own",
 	 "mount /proc/sys read-only if they need not change", r_own_sysctl, NULL, NULL, "procsys"},
@@ -861,6 +929,11 @@ const struct finding_rule finding_rules[] = {
 	{"other-writable", SEV_INFO, Q_LL_USED, "writes to other places probed",
 	 "a file can be created in another probed place ($HOME, the working directory, claimed paths)", "fs.write.*",
 	 "allow writes only where the sandboxed program must write", r_write_other, NULL, NULL, "fs"},
+	{"mac-confined", SEV_INFO, Q_BR_MAC, "the MAC policy that confines the process",
+	 "an AppArmor profile in enforce (or kill) mode, a confined SELinux domain (enforcing) or a Smack label confines the process; compared with the outside's label",
+	 "mac.lsm mac.apparmor mac.selinux mac.label.*",
+	 "nothing to close: the profile's rules decide what it denies, review them", r_mac_confined,
+	 NULL, NULL, "mac"},
 	{0},
 };
 

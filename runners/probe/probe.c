@@ -50,6 +50,7 @@
 #include "fhandle.h"
 #include "harness.h" /* br_errname */
 #include "landlock.h"
+#include "mac.h"
 #include "probe.h"
 #include "proc.h"
 
@@ -1469,6 +1470,84 @@ static void probe_tiocsti(void)
 			    "EIO: dev.tty.legacy_tiocsti=0, EPERM: not our controlling tty");
 }
 
+/* ---- mandatory access control ---- */
+
+/*
+ * The active LSMs, the task's label under each LSM that labels tasks, and
+ * the modes: AppArmor's (from its label), SELinux's (selinuxfs) and Yama's
+ * ptrace_scope. A value this process cannot read is "unknown" with why,
+ * never "absent": an LSM is absent only when the LSM list says so (or its
+ * own attr directory answers EINVAL, "not active").
+ */
+static void probe_mac(void)
+{
+	char lsms[512], label[512], name[512], aa[512] = "";
+	const char *src, *lsm_list, *mode;
+	int r, aa_r = -ENOENT, vers, scope;
+
+	attempt("list the active LSMs (securityfs, lsm_list_modules)");
+	src = br_fact_lsm(lsms, sizeof(lsms));
+	lsm_list = src ? lsms : NULL;
+	if (src)
+		obs("mac.lsm", lsms, "none", "active LSMs, from %s", src);
+	else
+		obs("mac.lsm", "unknown", "probe-error", "neither securityfs nor lsm_list_modules(2) "
+		    "answered here");
+	for (const char *const *l = br_mac_labelling; *l; l++) {
+		char key[64];
+
+		attempt("read /proc/self/attr/%s/current", *l);
+		r = br_mac_task_label(lsm_list, *l, label, sizeof(label));
+		if (!strcmp(*l, "apparmor") && (aa_r = r) == 0)
+			snprintf(aa, sizeof(aa), "%s", label);
+		if (r == -ENOENT || (r == -EINVAL && !lsm_list))
+			continue; /* not active */
+		snprintf(key, sizeof(key), "mac.label.%s", *l);
+		if (r)
+			obs(key, "unknown", "probe-error", "%s is active, but its label for this process is "
+			    "unreadable (%s)", *l, br_errname(-r));
+		else
+			obs(key, label, "none", "this process's %s label (/proc/self/attr)", *l);
+	}
+	if (!aa_r && (mode = br_mac_aa_mode(aa, name, sizeof(name))))
+		obs("mac.apparmor", mode, "none", "%s%s", strcmp(mode, "unconfined") ? "profile " : "",
+		    strcmp(mode, "unconfined") ? name : "no AppArmor profile confines this process");
+	else if (!aa_r)
+		obs("mac.apparmor", "unknown", "probe-error", "no mode in the AppArmor label '%s'", aa);
+	else if (aa_r == -ENOENT || aa_r == -EINVAL)
+		obs("mac.apparmor", "absent", "none", "AppArmor is not an active LSM%s%s",
+		    lsm_list ? ": " : " (its attr directory says EINVAL)", lsm_list ? lsm_list : "");
+	else
+		obs("mac.apparmor", "unknown", "probe-error", "AppArmor's label is unreadable (%s)",
+		    br_errname(-aa_r));
+	attempt("read /sys/fs/selinux/enforce and policyvers");
+	if ((mode = br_mac_selinux_mode(&vers)))
+		obs("mac.selinux", mode, "none", "policy version %d (/sys/fs/selinux)", vers);
+	else if (lsm_list && !br_mac_active(lsm_list, "selinux"))
+		obs("mac.selinux", "disabled", "none", "SELinux is not an active LSM: %s", lsm_list);
+	else
+		obs("mac.selinux", "unknown", "probe-error", "%s, and /sys/fs/selinux/enforce is "
+		    "unreadable here", lsm_list ? "SELinux is active" : "the LSM list is unknown");
+	attempt("read /proc/sys/kernel/yama/ptrace_scope");
+	scope = br_mac_yama_scope();
+	if (scope >= 0) {
+		static const char *const what[] = {
+			"any process may ptrace another of its uid",
+			"only a descendant (or one named by PR_SET_PTRACER) may be traced",
+			"only CAP_SYS_PTRACE may trace", "no process may trace another",
+		};
+
+		snprintf(label, sizeof(label), "%d", scope);
+		obs("mac.yama", label, "none", "Yama ptrace_scope %d: %s", scope,
+		    scope <= 3 ? what[scope] : "unknown scope");
+	} else if (lsm_list && !br_mac_active(lsm_list, "yama")) {
+		obs("mac.yama", "absent", "none", "Yama is not an active LSM: %s", lsm_list);
+	} else {
+		obs("mac.yama", "unknown", "probe-error", "%s, and kernel.yama.ptrace_scope is unreadable "
+		    "(%s)", lsm_list ? "Yama is active" : "the LSM list is unknown", br_errname(-scope));
+	}
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -1481,13 +1560,24 @@ static void usage(FILE *f)
 		"  --fd N            write records to fd N instead of stdout\n"
 		"  --handle T:HEX    a file handle made outside, to try open_by_handle_at on\n"
 		"  --socket PATH     one more unix socket to try, @NAME for an abstract one\n"
-		"  --write-path PATH one more directory to test for writes (repeatable)\n");
+		"  --write-path PATH one more directory to test for writes (repeatable)\n"
+		"  --section NAME    run only this section (repeatable; the others write nothing)\n");
 }
 
 static struct {
 	char **sockets, **paths, *handle;
 	int nsockets, npaths;
+	const char *only[16]; /* --section: run only these */
+	int nonly;
 } opt;
+
+static bool selected(const char *section)
+{
+	for (int i = 0; i < opt.nonly; i++)
+		if (!strcmp(opt.only[i], section))
+			return true;
+	return !opt.nonly;
+}
 
 static void sec_facts(void)
 {
@@ -1534,6 +1624,7 @@ static const struct section {
 	{"fs", sec_fs},               {"landlock", sec_landlock},
 	{"procsys", probe_procsys},
 	{"sockets", sec_sockets},     {"tiocsti", probe_tiocsti},
+	{"mac", probe_mac},
 };
 
 /*
@@ -1548,7 +1639,8 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{"fd", required_argument, 0, 'f'},     {"handle", required_argument, 0, 'H'},
 		{"socket", required_argument, 0, 's'}, {"write-path", required_argument, 0, 'w'},
-		{"help", no_argument, 0, 'h'},         {0},
+		{"help", no_argument, 0, 'h'},         {"section", required_argument, 0, 'S'},
+		{0},
 	};
 	static char *sockets[MAX_SOCKETS], *paths[MAX_EXTRA];
 	int c, st;
@@ -1571,6 +1663,10 @@ int main(int argc, char **argv)
 		case 'w':
 			if (opt.npaths < MAX_EXTRA)
 				paths[opt.npaths++] = optarg;
+			break;
+		case 'S':
+			if (opt.nonly < 16)
+				opt.only[opt.nonly++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -1599,6 +1695,9 @@ int main(int argc, char **argv)
 	obs("probe.fork", "allowed", "none", "fork() and wait4() work: every section runs in a child");
 	for (size_t i = 0; i < sizeof(sections) / sizeof(*sections); i++) {
 		char how[64];
+
+		if (!selected(sections[i].name))
+			continue;
 
 		pid = fork();
 		if (pid == 0) {

@@ -157,6 +157,17 @@ compare-kselftest: all
 agents:
 	@sh runners/agents.sh
 
+# Every sandbox of fixtures/gallery/host.gallery, side by side (README "Gallery"):
+# their Debian packages (installed when root), the agent sandboxes from
+# `make agents` on PATH. An incomplete column (exit 1) is the gallery's output.
+GALLERY_DEPS := bubblewrap:/usr/bin/bwrap firejail:/usr/bin/firejail runc:/usr/sbin/runc \
+	podman:/usr/bin/podman systemd-container:/usr/bin/systemd-nspawn util-linux:/usr/bin/setpriv
+.PHONY: gallery
+gallery: all
+	@sh runners/deps.sh $(GALLERY_DEPS)
+	@agents=$$(sh runners/agents.sh) || echo "blastradius: make agents failed: srt and codex will be incomplete" >&2; \
+	PATH="$${agents:+$$agents:}$$PATH" $(CLI) gallery $(GALLERY_ARGS) fixtures/gallery/host.gallery || [ $$? = 1 ]
+
 check: all
 	@sh runners/deps.sh $(CHECK_DEPS)
 	sh tests/prove.sh $(BUILD)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -267,9 +268,15 @@ static void kill_descendants(pid_t pgid)
 		bool any = false;
 		int fd;
 		ssize_t n;
+		pid_t r;
 
-		while (waitpid(-1, NULL, WNOHANG) > 0)
+		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
 			;
+		/* No child left, not even a zombie: an orphan of the case would have
+		 * been reparented to us, so nothing is left to kill (the usual case;
+		 * it spares a /proc read per case, dear under TCG). */
+		if (r < 0 && errno == ECHILD)
+			return;
 		snprintf(path, sizeof(path), "/proc/self/task/%ld/children", (long)syscall(SYS_gettid));
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
@@ -642,11 +649,52 @@ static bool selected(const char *id, char **pats, int npats)
 static void usage(FILE *f, const char *argv0)
 {
 	fprintf(f,
-		"usage: %s [-l] [-r ID|GLOB]...\n"
+		"usage: %s [-l] [-r ID|GLOB]... | -F N | -K\n"
 		"  -l        list case ids and exit\n"
 		"  -r PAT    run only cases whose id matches PAT (repeatable)\n"
+		"  -F N      the harness floor: run N empty cases (fork, record, reap), print\n"
+		"            \"# floor cases=N wall_us=W cpu_us=C\" and no KTAP (make bench)\n"
+		"  -K        print BR_KSYMS=... (is the x32/ia32 entry code built) and exit,\n"
+		"            for a runner to pass to every binary (binaries linking lib/probe)\n"
 		"Prints KTAP on stdout; exit 1 when a case failed, else 0.\n",
 		argv0);
+}
+
+static void br__fn_floor(struct br_meta *m, void *self, const void *variant)
+{
+	(void)m, (void)self, (void)variant;
+}
+
+/* What every case costs before its body runs: n empty cases through run_case,
+ * timed as wall and as CPU of this process and its reaped children. */
+static int floor_run(long n)
+{
+	static const struct br_test t = {.name = "floor", .file = __FILE__, .fn = br__fn_floor};
+	struct br_case c = {.t = &t, .id = "floor"};
+	struct timespec a, b;
+	struct rusage self, kids;
+	long failed = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++) {
+		struct outcome o;
+
+		run_case(&c, &o);
+		failed += o.verdict != BR_PASS;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	if (failed) {
+		printf("# floor: %ld of %ld empty cases did not pass\n", failed, n);
+		return BR_EXIT_FAIL;
+	}
+#define BR__US(tv) ((long long)(tv).tv_sec * 1000000 + (tv).tv_usec)
+	printf("# floor cases=%ld wall_us=%lld cpu_us=%lld\n", n,
+	       (b.tv_sec - a.tv_sec) * 1000000LL + (b.tv_nsec - a.tv_nsec) / 1000,
+	       BR__US(self.ru_utime) + BR__US(self.ru_stime) + BR__US(kids.ru_utime) + BR__US(kids.ru_stime));
+#undef BR__US
+	return BR_EXIT_PASS;
 }
 
 /* lib/probe's once-per-binary kallsyms reading, when the binary links lib/probe
@@ -654,6 +702,7 @@ static void usage(FILE *f, const char *argv0)
  * in a constructor: the static probe runs under foreign filters that may kill
  * any call made before its main. */
 void br_probe_share(void) __attribute__((weak));
+const char *br_probe_ksyms(void) __attribute__((weak));
 
 int br_main(int argc, char **argv, const char *prefix)
 {
@@ -663,9 +712,28 @@ int br_main(int argc, char **argv, const char *prefix)
 	int npats = 0, opt;
 	bool list = false;
 	unsigned counts[BR_NVERDICTS] = {0};
+	long floor_n = 0;
+	char *end;
 
-	while ((opt = getopt(argc, argv, "lr:h")) != -1) {
+	while ((opt = getopt(argc, argv, "lr:F:Kh")) != -1) {
 		switch (opt) {
+		case 'K': {
+			/* For the guest init: lib/probe's kallsyms answer, as $BR_KSYMS. */
+			const char *v = br_probe_ksyms ? br_probe_ksyms() : NULL;
+
+			free(pats);
+			if (v)
+				printf("BR_KSYMS=%s\n", v);
+			return v ? BR_EXIT_PASS : BR_EXIT_FAIL;
+		}
+		case 'F':
+			floor_n = strtol(optarg, &end, 10);
+			if (*end || floor_n < 1 || floor_n > 100000) {
+				usage(stderr, argv[0]);
+				free(pats);
+				return BR_EXIT_USAGE;
+			}
+			break;
 		case 'l':
 			list = true;
 			break;
@@ -686,6 +754,12 @@ int br_main(int argc, char **argv, const char *prefix)
 		usage(stderr, argv[0]);
 		free(pats);
 		return BR_EXIT_USAGE;
+	}
+	if (floor_n) {
+		free(pats);
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+		return floor_run(floor_n);
 	}
 	cs = expand(prefix, &ncases);
 	for (size_t i = 0; i < ncases; i++)

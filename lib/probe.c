@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -515,14 +516,37 @@ struct ksyms_memo {
 	int state;         /* KSYMS_UNSET or KSYMS_READ */
 	int has[BR_NABIS]; /* 1 built, 0 not (valid once state == KSYMS_READ) */
 };
-static struct ksyms_memo *ksyms_shared;
+/* What br_probe_share maps: the kallsyms answer and br_probe_sys_control's outcomes. */
+#define CONTROLS_MAX 128
+struct probe_shared {
+	struct ksyms_memo ksyms;
+	int control_done[BR_NABIS][CONTROLS_MAX];
+	struct br_outcome control[BR_NABIS][CONTROLS_MAX];
+};
+static struct probe_shared *shared;
 
+/*
+ * The runners (blastradius run, the guest init through `lib/probe -K`) read
+ * kallsyms once and hand the answer to every binary as $BR_KSYMS. It only
+ * tells "disabled" from "absent" for an ABI whose calls do not run (a live
+ * ABI is always probed), so a wrong value can change a fact, never a verdict
+ * on a boundary; lib/probe's own x32/ia32 cases read kallsyms themselves.
+ */
 void br_probe_share(void)
 {
-	void *p = mmap(NULL, sizeof(struct ksyms_memo), PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, sizeof(struct probe_shared), PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	const char *env = getenv("BR_KSYMS");
+	int x32, ia32, end = 0;
 
-	ksyms_shared = p == MAP_FAILED ? NULL : p; /* NULL: read per process */
+	shared = p == MAP_FAILED ? NULL : p; /* NULL: read and probe per process */
+	if (shared && env && sscanf(env, "x32=%d,ia32=%d%n", &x32, &ia32, &end) == 2 && !env[end] &&
+	    (x32 == 0 || x32 == 1) && (ia32 == 0 || ia32 == 1)) {
+		shared->ksyms.has[BR_ABI_NATIVE] = 1;
+		shared->ksyms.has[BR_ABI_X32] = x32;
+		shared->ksyms.has[BR_ABI_IA32] = ia32;
+		shared->ksyms.state = KSYMS_READ;
+	}
 }
 
 /* One pass over /proc/kallsyms for both ABIs: 0, or -1 when unreadable. */
@@ -554,15 +578,17 @@ static int kallsyms_read(int has[BR_NABIS])
 					left--;
 				}
 	}
+	/* A read cut short (EINTR under a handler without SA_RESTART) tells nothing. */
+	left = ferror(f);
 	fclose(f);
-	return 0;
+	return left ? -1 : 0;
 }
 
 /* 1 built, 0 not, -1 unknown. */
 static int kallsyms_has(enum br_abi abi)
 {
 	static struct ksyms_memo mine; /* when the shared page could not be mapped */
-	struct ksyms_memo *m = ksyms_shared ? ksyms_shared : &mine;
+	struct ksyms_memo *m = shared ? &shared->ksyms : &mine;
 	int has[BR_NABIS];
 
 	if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != KSYMS_READ) {
@@ -573,6 +599,20 @@ static int kallsyms_has(enum br_abi abi)
 		__atomic_store_n(&m->state, KSYMS_READ, __ATOMIC_RELEASE);
 	}
 	return m->has[abi];
+}
+
+const char *br_probe_ksyms(void)
+{
+	static char v[32];
+	int x32 = 1, ia32 = 1;
+
+	/* A live ABI is never looked up: its answer is not used. */
+	if (!br_abi_live(BR_ABI_X32) && (x32 = kallsyms_has(BR_ABI_X32)) < 0)
+		return NULL;
+	if (!br_abi_live(BR_ABI_IA32) && (ia32 = kallsyms_has(BR_ABI_IA32)) < 0)
+		return NULL;
+	snprintf(v, sizeof(v), "x32=%d,ia32=%d", x32, ia32);
+	return v;
 }
 
 static long getpid_on(void *abi)
@@ -649,4 +689,29 @@ void br_require_abi(enum br_abi abi)
 {
 	if (br_abi_missing(abi))
 		br_skip("%s", br_abi_missing(abi));
+}
+
+/*
+ * The unfiltered control of an entry is the same for every filter a suite then
+ * tries on it (lib/probe's actions, lib/seccomp's profiles): probed once per
+ * binary, each time in its own forked probe as br_probe_sys does, and kept in
+ * the page br_probe_share maps, so later cases reuse it. Cases run one at a
+ * time, each in its own fork; only this outcome (a property of the kernel and
+ * the harness's credentials) is shared. Under TCG the forks are the cost.
+ */
+enum br_outcome_kind br_probe_sys_control(struct br_outcome *o, const struct br_sysprobe *sp, enum br_abi abi)
+{
+	size_t i = (size_t)(sp - br_sysprobes);
+	bool keep = shared && abi < BR_NABIS && sp >= br_sysprobes && i < CONTROLS_MAX;
+
+	if (keep && __atomic_load_n(&shared->control_done[abi][i], __ATOMIC_ACQUIRE)) {
+		*o = shared->control[abi][i];
+		return o->kind;
+	}
+	br_probe_sys(o, sp, abi, 0);
+	if (keep && o->kind != BR_PROBE_ERROR) { /* an error (a timeout under load) is retried */
+		shared->control[abi][i] = *o;
+		__atomic_store_n(&shared->control_done[abi][i], 1, __ATOMIC_RELEASE);
+	}
+	return o->kind;
 }

@@ -123,6 +123,11 @@ long br_sysprobe_call(const struct br_sysprobe *sp, enum br_abi abi);
  * lacks gives UNSUPPORTED with detail "no <name> on <abi>". */
 enum br_outcome_kind br_probe_sys(struct br_outcome *o, const struct br_sysprobe *sp,
 				  enum br_abi abi, int timeout_ms);
+/* br_probe_sys without a filter, for the control of a case: probed once per
+ * binary (a sp of br_sysprobes[], in the harness: see br_probe_share), then
+ * the same outcome for every later case. */
+enum br_outcome_kind br_probe_sys_control(struct br_outcome *o, const struct br_sysprobe *sp,
+					  enum br_abi abi);
 
 /*
  * io_uring: open path (O_RDONLY | flags) through IORING_OP_OPENAT, which the
@@ -160,8 +165,14 @@ bool br_abi_live(enum br_abi abi);
  * kills or denies reports UNAVAILABLE. */
 enum br_abi_state br_abi_state(enum br_abi abi);
 /* Share br_abi_state's kallsyms reading with the processes forked after
- * this call (br_main calls it before the first case). */
+ * this call (br_main calls it before the first case). The page starts filled
+ * from $BR_KSYMS when that holds a runner's answer ("x32=B,ia32=B", B 0 or 1):
+ * one read per run instead of one per binary. */
 void br_probe_share(void);
+/* The runners' side: read kallsyms here (only if an ABI is not live) and
+ * return the answer in $BR_KSYMS form, or NULL when it cannot be told.
+ * Static string. */
+const char *br_probe_ksyms(void);
 /* "enabled", "disabled", "absent", "unavailable". */
 const char *br_abi_state_name(enum br_abi_state s);
 /* NULL when abi is live (cheap), else why its calls cannot run here: its

@@ -28,7 +28,7 @@ static void usage_assess(FILE *f)
 	fprintf(f,
 		"usage: blastradius assess [--claims FILE] [--out DIR] [--socket PATH]...\n"
 		"                          [--probe PATH] [--no-probe-arg] [--fail-on SEVERITY]\n"
-		"                          [--sarif FILE] [--redact] [-- CMD ARGS...]\n"
+		"                          [--sarif FILE] [--redact] [--records FILE] [-- CMD ARGS...]\n"
 		"       blastradius assess --keys | --rules\n\n"
 		"Measures what a compromised process could reach: namespaces, id maps,\n"
 		"capabilities, no_new_privs, seccomp (per syscall on native, x32, ia32),\n"
@@ -51,6 +51,8 @@ static void usage_assess(FILE *f)
 		"  --redact        keep the kernel cmdline, hostnames and user names out of\n"
 		"                  every file written (the KTAP too)\n"
 		"  --strict        a claim the evidence cannot decide fails (not tested = fail)\n"
+		"  --records FILE  write the probe's raw output there: inside, then a form\n"
+		"                  feed and the run outside (blastradius gallery reads it)\n"
 		"  --keys          print the claims keys table (markdown) and exit\n"
 		"  --rules         print the findings rules table (markdown) and exit\n\n"
 		"Findings (ranked: README \"Findings\") are printed whatever the claims.\n"
@@ -93,7 +95,7 @@ static void print_keys(void)
 }
 
 /* The probe next to this executable (build tree and `make install` alike). */
-static char *find_probe(const char *want)
+char *find_probe(const char *want)
 {
 	char exe[PATH_MAX], path[PATH_MAX + 32];
 	ssize_t n;
@@ -585,6 +587,7 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 		{"fail-on", required_argument, 0, 'F'}, {"sarif", required_argument, 0, 'X'},
 		{"redact", no_argument, 0, 'R'},       {"rules", no_argument, 0, 'r'},
 		{"strict", no_argument, 0, 'S'},       {"help", no_argument, 0, 'h'},
+		{"records", required_argument, 0, 'W'},
 		{0},
 	};
 	int c;
@@ -623,6 +626,9 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 		case 'S':
 			a->strict = true;
 			break;
+		case 'W':
+			a->records = optarg;
+			break;
 		case 'k':
 			print_keys();
 			exit(BR_EXIT_PASS);
@@ -644,6 +650,8 @@ static void parse_assess_opts(struct assess *a, int argc, char **argv)
 	}
 	if (a->no_probe_arg && !a->ncmd)
 		die_usage("assess: --no-probe-arg needs -- CMD");
+	if (a->records && a->redact)
+		die_usage("assess: --records writes the probe's output unredacted: not with --redact");
 }
 
 /* --fail-on: BR_EXIT_FAIL when a finding at or above the severity exists,
@@ -739,6 +747,14 @@ int cmd_assess(int argc, char **argv)
 	}
 	fputs(a.ktap, stdout);
 	fflush(stdout);
+	if (a.records) {
+		char *t = NULL;
+
+		if (asprintf(&t, "%s\f%s", a.in_text, a.ref_text ? a.ref_text : "") < 0 ||
+		    write_file(a.records, t, strlen(t)))
+			die("assess: cannot write %s", a.records);
+		free(t);
+	}
 	if (a.out) {
 		/* Written as OUT.tmp, renamed to OUT when complete (SHA256SUMS last). */
 		const char *final = a.out;

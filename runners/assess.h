@@ -40,7 +40,7 @@ bool recs_incomplete(const struct recs *r);
 
 /* One assess run: options, the records inside and outside, the results. */
 struct assess {
-	const char *claims_path, *out, *probe, *sarif;
+	const char *claims_path, *out, *probe, *sarif, *records;
 	char **cmd;
 	int ncmd;
 	bool no_probe_arg, strict, redact;
@@ -61,6 +61,10 @@ struct assess {
 	char probe_sha[65], *time;
 	struct findings *findings;
 };
+
+/* The probe binary: want, else $BR_PROBE, else the one next to blastradius;
+ * its absolute path (caller frees), or NULL. */
+char *find_probe(const char *want);
 
 /* Why the evidence is incomplete, in one sentence (caller frees), or NULL. */
 char *incomplete_why(const struct assess *a);

@@ -30,6 +30,7 @@ int cmd_seccomp(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_probes(int argc, char **argv);
+int cmd_gallery(int argc, char **argv);
 
 /* Prints "blastradius: <msg>" and exits 2 (bad input) or 1 (failure). */
 _Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -14,9 +14,11 @@
 #include "cli.h"
 #include "report.h"
 
+/* The page's head up to its <title>, which html_start() writes. */
+static const char html_doc[] =
+	"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>";
 static const char html_head[] =
-	"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-	"<title>blastradius matrix</title>\n<style>\n"
+	"</title>\n<style>\n"
 	"body{font:13px/1.35 system-ui,sans-serif;margin:12px 16px;color:#222}\n"
 	"h1{font-size:18px;margin:0 0 4px}h2{font-size:15px;margin:14px 0 6px}p{margin:4px 0}\n"
 	".scroll{overflow:auto;max-width:100%;max-height:85vh;border:1px solid #ddd}\n"
@@ -58,7 +60,14 @@ static const char html_js[] =
 
 /* A fact value: lists wrap after their commas and blanks, never inside a
  * word (a release's hyphens included): each piece is one unbreakable span. */
-static void esc_value(FILE *f, const char *s)
+void html_start(FILE *f, const char *title)
+{
+	fputs(html_doc, f);
+	esc(f, title);
+	fputs(html_head, f);
+}
+
+void esc_value(FILE *f, const char *s)
 {
 	while (s && *s) {
 		size_t n = strcspn(s, ", ");
@@ -84,21 +93,21 @@ static void header_row(FILE *f, const char *first, const char **cells, int n)
 	fputs("</tr></thead>\n", f);
 }
 
-static void open_table(FILE *f, const char *id, const char *first, const char **cells, int n)
+void open_table(FILE *f, const char *id, const char *first, const char **cells, int n)
 {
 	fprintf(f, "<div class=\"scroll\"><table%s%s%s>", id ? " id=\"" : "", id ? id : "", id ? "\"" : "");
 	header_row(f, first, cells, n);
 	fputs("<tbody>\n", f);
 }
 
-static void close_table(FILE *f)
+void close_table(FILE *f)
 {
 	fputs("</tbody></table></div>\n", f);
 }
 
 /* ---- the heatmap ---- */
 
-static void heat_cell(FILE *f, const struct counts *c, bool incomplete)
+void heat_cell(FILE *f, const struct counts *c, bool incomplete)
 {
 	int total = c->pass + c->fail + c->skip;
 	const char *cls = incomplete ? "incomplete" : c->fail ? "fail" : !total ? "na" : !c->skip ? "pass"
@@ -271,7 +280,7 @@ int matrix_write_html(json_object *m, const char *path, const char **cells, int 
 
 	if (!f)
 		return -errno;
-	fputs(html_head, f);
+	html_start(f, "blastradius matrix");
 	fprintf(f, "<h1>blastradius matrix</h1>\n<p>%d cells, %d cases: %d pass, %d fail, %d skip, %d xfail, "
 		   "%d error; %d incomplete cell(s).</p>\n",
 		n, nc, json_object_get_int(jget(t, "pass")), json_object_get_int(jget(t, "fail")),

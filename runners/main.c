@@ -13,6 +13,7 @@ static const struct br_cmd cmds[] = {
 	{"run", cmd_run, "run the suites on this host and write results/"},
 	{"list", cmd_list, "print every case id"},
 	{"assess", cmd_assess, "check a live sandbox against a claims file; write an evidence bundle"},
+	{"gallery", cmd_gallery, "assess many sandboxes and compare them side by side"},
 	{"facts", cmd_facts, "print the environment fingerprint (kernel, LSMs, ABIs, sysctls)"},
 	{"sandbox", cmd_sandbox, "check a sandbox profile or run a command inside it"},
 	{"matrix", cmd_matrix, "run the suites on many kernels in QEMU guests (and the host)"},

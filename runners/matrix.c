@@ -357,7 +357,7 @@ static void finish_guest(struct cell *c, const char *celldir)
 {
 	char *begin, *end, *s;
 	json_object *facts = kernel_facts(c->k), *suites = json_object_new_array();
-	long long guest_begin = -1, guest_end = -1, mem_free = -1;
+	long long guest_begin = -1, guest_end = -1, mem_free = -1, floor_n = 0, floor_wall = -1, floor_cpu = -1;
 
 	mkdir_p(celldir);
 	write_text(celldir, "console.log", c->out ? c->out : "", c->len);
@@ -370,6 +370,14 @@ static void finish_guest(struct cell *c, const char *celldir)
 	}
 	if (end)
 		sscanf(strstr(end, "uptime_ms=") + 10, "%lld", &guest_end);
+	/* The harness floor (make bench): before and after the suites, summed. */
+	for (s = marker(c, "FLOOR ", begin); s && (!end || s < end); s = marker(c, "FLOOR ", s + 1)) {
+		long long fn, fw, fc;
+
+		if (sscanf(s, "%*[^ ] cases=%lld wall_us=%lld cpu_us=%lld", &fn, &fw, &fc) == 3 && fn > 0)
+			floor_n += fn, floor_wall = (floor_wall < 0 ? 0 : floor_wall) + fw,
+			floor_cpu = (floor_cpu < 0 ? 0 : floor_cpu) + fc;
+	}
 	for (s = marker(c, "SUITE ", begin); s && (!end || s < end);) {
 		char id[256], *ktap = strstr(s, "@@\n"), *exit_m, *next;
 		int st = -1;
@@ -463,6 +471,15 @@ static void finish_guest(struct cell *c, const char *celldir)
 		json_object_object_add(cj, "guest_init_uptime_ms", json_object_new_int64(guest_begin));
 		json_object_object_add(cj, "guest_end_uptime_ms", json_object_new_int64(guest_end));
 		json_object_object_add(cj, "guest_mem_free_kb", json_object_new_int64(mem_free));
+		if (floor_n > 0) {
+			/* The harness floor (guest init, `SUITE -F N`): for make bench. */
+			json_object *fl = json_object_new_object();
+
+			json_object_object_add(fl, "cases", json_object_new_int64(floor_n));
+			json_object_object_add(fl, "wall_us", json_object_new_int64(floor_wall));
+			json_object_object_add(fl, "cpu_us", json_object_new_int64(floor_cpu));
+			json_object_object_add(cj, "harness_floor", fl);
+		}
 		json_object_object_add(cj, "suites", suites);
 		snprintf(path, sizeof(path), "%s/cell.json", celldir);
 		json_write_file(path, cj);
@@ -485,6 +502,16 @@ static void finish_host(struct cell *c, const char *rundir, const char *celldir)
 		snprintf(c->reason, sizeof(c->reason), c->killed ? "interrupted" : "blastradius run exited %d", code);
 	mkdir_p(celldir);
 	write_text(celldir, "console.log", c->out ? c->out : "", c->len);
+	{
+		/* Per suite binary ms and cpu_ms from the run's run.json, as a guest cell has them. */
+		json_object *run, *suites;
+
+		snprintf(path, sizeof(path), "%s/run/run.json", scratch);
+		if ((run = json_read_object(path, err, sizeof(err))) &&
+		    json_object_object_get_ex(run, "suites", &suites))
+			json_object_object_add(cj, "suites", json_object_get(suites));
+		json_object_put(run);
+	}
 	run_cmd((char *[]){"rm", "-rf", scratch, NULL}, NULL, NULL, true);
 	/* Add the kernel's config facts next to what the suites reported. */
 	snprintf(path, sizeof(path), "%s/facts.json", celldir);
@@ -773,20 +800,40 @@ static struct cell *plan(const struct mopts *o, size_t *ncells, struct kernel **
 	return cells;
 }
 
-/* Guests first, the host cell last: it is short and uses every core, so it
- * fills the tail instead of stretching it. */
+/*
+ * Guests first, longest first by the last run's cell times (a cell with none
+ * known counts as the longest known; ties keep the plan's order), so -jN ends
+ * when the total work is done instead of when the last long cell to start
+ * does; the host cell last: it is short and uses every core, so it fills the
+ * tail instead of stretching it.
+ */
 static struct cell *pick_next(struct cell *cells, size_t n)
 {
-	for (int host = 0; host < 2; host++)
-		for (size_t i = 0; i < n; i++)
-			if (cells[i].state == C_WAIT && cells[i].k->host == host)
-				return &cells[i];
+	long long longest = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (cells[i].est_ms > longest)
+			longest = cells[i].est_ms;
+	for (int host = 0; host < 2; host++) {
+		struct cell *best = NULL;
+		long long best_ms = -1;
+
+		for (size_t i = 0; i < n; i++) {
+			long long ms = cells[i].est_ms ? cells[i].est_ms : longest;
+
+			if (cells[i].state == C_WAIT && cells[i].k->host == host && ms > best_ms)
+				best = &cells[i], best_ms = ms;
+		}
+		if (best)
+			return best;
+	}
 	return NULL;
 }
 
-/* Each cell's wall time in the newest other run under results/ that has it:
- * what the progress line's estimate is made of. */
-static void last_run_times(struct cell *cells, size_t n, const char *results, const char *rundir)
+/* Each cell's wall time in the newest other run of the same kind (trivial or
+ * not) under results/: what the progress line's estimate and the order of the
+ * cells are made of. */
+static void last_run_times(struct cell *cells, size_t n, const char *results, const char *rundir, bool trivial)
 {
 	struct dirent **ents;
 	int ne = scandir(results, &ents, NULL, alphasort);
@@ -798,8 +845,16 @@ static void last_run_times(struct cell *cells, size_t n, const char *results, co
 		snprintf(path, sizeof(path), "%s/%s/run.json", results, ents[e]->d_name);
 		if (ents[e]->d_name[0] != '.' && !stat(path, &st) && st.st_mtime >= best_t &&
 		    strcmp(strrchr(rundir, '/') ? strrchr(rundir, '/') + 1 : rundir, ents[e]->d_name)) {
-			best_t = st.st_mtime;
-			snprintf(best, sizeof(best), "%s/%s", results, ents[e]->d_name);
+			json_object *run = json_object_from_file(path), *kind, *intr;
+
+			/* An interrupted run's cells stopped early: not their time. */
+			if (run && json_object_object_get_ex(run, "kind", &kind) &&
+			    !strcmp(json_object_get_string(kind), trivial ? "matrix-trivial" : "matrix") &&
+			    !(json_object_object_get_ex(run, "interrupted", &intr) && json_object_get_boolean(intr))) {
+				best_t = st.st_mtime;
+				snprintf(best, sizeof(best), "%s/%s", results, ents[e]->d_name);
+			}
+			json_object_put(run);
 		}
 		free(ents[e]);
 	}
@@ -1011,7 +1066,7 @@ int cmd_matrix(int argc, char **argv)
 			snprintf(cells[i].accel, sizeof(cells[i].accel), "%s", accel);
 	}
 	rundir = results_new_run(o.results, o.id, &id, &final);
-	last_run_times(cells, n, o.results, rundir);
+	last_run_times(cells, n, o.results, rundir, o.trivial);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);

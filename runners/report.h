@@ -3,6 +3,7 @@
 #define BR_REPORT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 struct json_object;
 
@@ -51,6 +52,19 @@ const char *row_mode(struct json_object *row, const char **cells, int n, bool ve
 /* Keys of an object, sorted (borrowed strings; caller frees the array). */
 const char **sorted_keys(struct json_object *o, int *n);
 /* matrix.html (html.c). 0 or -errno. */
+/* matrix.html's page parts, shared with gallery.html (runners/html.c): the
+ * head with its styles, tables with a sticky header row, a fact value that
+ * wraps only after its separators, and a heatmap cell (fail when any case
+ * failed, pass when none skipped, skip when a quarter or more skipped, else
+ * mixed; hatched when incomplete). */
+struct counts {
+	int pass, fail, skip;
+};
+void html_start(FILE *f, const char *title);
+void open_table(FILE *f, const char *id, const char *first, const char **cells, int n);
+void close_table(FILE *f);
+void esc_value(FILE *f, const char *s);
+void heat_cell(FILE *f, const struct counts *c, bool incomplete);
 int matrix_write_html(struct json_object *m, const char *path, const char **cells, int n);
 /* matrix.md (markdown.c): the same sections as matrix.html, as text. 0 or -errno. */
 int matrix_write_md(struct json_object *m, const char *path, const char **cells, int n);
@@ -62,10 +76,7 @@ int suite_len(const char *id);          /* "ns" of "ns.uts.x": 2 */
 /* The suites of the cases, sorted, lib last (caller frees each and the array). */
 const char **matrix_suites(struct json_object *m, int *n);
 /* A suite's verdicts in a cell (xfail counts as pass, error as fail); suite ""
- * is every boundary case, lib.* left out. */
-struct counts {
-	int pass, fail, skip;
-};
+ * is every boundary case, lib.* left out (struct counts: above). */
 void count_suite(struct json_object *m, const char *suite, const char *cell, struct counts *c);
 /* Does the row fail (or error) in some cell? A row that differs without failing
  * is a capability that some kernels have and others lack. */

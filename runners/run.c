@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "cli.h"
 #include "codes.h"
 #include "facts.h"
+#include "probe.h"
 #include "proc.h"
 
 struct job {
@@ -32,7 +34,7 @@ struct job {
 	size_t len, cap;
 	int status;
 	bool started, eof, reaped, printed;
-	long long t0, ms;
+	long long t0, ms, cpu_ms;
 	unsigned pass, fail, skip, xfail, error;
 	char **fails; /* "FAIL id: reason" / "ERROR id: reason", for --failures and --quiet */
 	size_t nfails;
@@ -327,6 +329,7 @@ static void write_results(char *dir, char *final, char *id, struct job *jobs, si
 		json_object_object_add(s, "exit", json_object_new_int(
 			WIFEXITED(jobs[i].status) ? WEXITSTATUS(jobs[i].status) : 128 + WTERMSIG(jobs[i].status)));
 		json_object_object_add(s, "ms", json_object_new_int64(jobs[i].ms));
+		json_object_object_add(s, "cpu_ms", json_object_new_int64(jobs[i].cpu_ms));
 		json_object_object_add(s, "pass", json_object_new_int(jobs[i].pass));
 		json_object_object_add(s, "fail", json_object_new_int(jobs[i].fail + jobs[i].error));
 		json_object_object_add(s, "skip", json_object_new_int(jobs[i].skip));
@@ -449,6 +452,14 @@ int cmd_run(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 	}
+	{
+		/* kallsyms read once for every binary of the run (lib/probe.h); after
+		 * the handlers: a signal meanwhile still removes the run folder. */
+		const char *k = br_probe_ksyms();
+
+		if (k)
+			setenv("BR_KSYMS", k, 1);
+	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (!o.quiet && !o.failures)
 		printf(BR_TAP_VERSION "\n1..%zu\n", n);
@@ -486,7 +497,14 @@ int cmd_run(int argc, char **argv)
 			if (r == 0 || (r < 0 && errno != EINTR)) {
 				j->eof = true;
 				close(j->fd);
-				waitpid(j->pid, &j->status, 0);
+				{
+					struct rusage ru;
+
+					/* CPU of the binary and its cases: make bench's host figure. */
+					if (wait4(j->pid, &j->status, 0, &ru) == j->pid)
+						j->cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000LL +
+							    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+				}
 				j->ms = mono_ms() - j->t0;
 				j->reaped = true;
 				running--;

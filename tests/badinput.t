@@ -47,6 +47,14 @@ touch plainfile && mkdir -p adir && mkfifo afifo
 head -c 2000000 /dev/zero | tr '\0' 'x' | fold -w 100 >big.claims
 { echo 'ld nr'; yes 'ret ALLOW' | head -c 2000000; } >big.bpf
 ln -s /dev/zero zero.bpf
+# Gallery files, each with one bad line (the first line is good).
+for g in 'no equals sign here' 'two names = true' '../up = true' 'a = true' 'x = --no-probe-arg true {}' \
+	'x = --jobs true' 'x =' "x = sh -c 'unterminated" 'x = ${BR_UNSET_VARIABLE}/true' 'x = ${' \
+	'.hidden = true'; do
+	n=$((${n:-0} + 1))
+	printf '# a comment\na = true\n%s\n' "$g" >"bad$n.gallery"
+done
+: >empty.gallery
 # Kernel images: a 4 KiB file with only a HdrS header, and a well-formed one
 # whose version string climbs out of the cache.
 python3 - <<'EOF'
@@ -113,6 +121,23 @@ rows=(
 "2~list: no suite binary matches~~$cli list --suite nosuch"
 "2~bench: unexpected argument 'extra'~~$cli bench extra"
 "2~bench: matrix refused~~$cli bench --kernels foo --results r"
+"2~bad1.gallery:3: expected NAME = COMMAND~~$cli gallery --results r bad1.gallery"
+"2~bad2.gallery:3: expected one NAME before~~$cli gallery --results r bad2.gallery"
+"2~bad3.gallery:3: entry name '\.\./up'~~$cli gallery --results r bad3.gallery"
+"2~bad4.gallery:3: entry 'a' is already on line 2~~$cli gallery --results r bad4.gallery"
+"2~bad5.gallery:3: '\{\}' with --no-probe-arg~~$cli gallery --results r bad5.gallery"
+"2~bad6.gallery:3: '--jobs': the only option~~$cli gallery --results r bad6.gallery"
+"2~bad7.gallery:3: entry 'x' has no command~~$cli gallery --results r bad7.gallery"
+"2~bad8.gallery:3: unterminated ' quote~~$cli gallery --results r bad8.gallery"
+"2~bad9.gallery:3: \\$\\{BR_UNSET_VARIABLE\\} is not set~~$cli gallery --results r bad9.gallery"
+"2~bad10.gallery:3: '\\$\\{' without a variable name~~$cli gallery --results r bad10.gallery"
+"2~bad11.gallery:3: entry name '\.hidden'~~$cli gallery --results r bad11.gallery"
+"2~empty.gallery: no entries~~$cli gallery --results r empty.gallery"
+"2~adir: not a regular file~~$cli gallery --results r adir"
+"2~nosuch.gallery: No such file~~$cli gallery --results r nosuch.gallery"
+"2~gallery: expected one FILE~~$cli gallery --results r"
+"2~gallery: -j 0: expected 1 to~~$cli gallery -j 0 --results r bad1.gallery"
+"2~gallery: --timeout x: expected~~$cli gallery --timeout x --results r bad1.gallery"
 )
 
 for row in "${rows[@]}"; do

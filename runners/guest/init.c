@@ -9,6 +9,8 @@
  * kernel noise:
  *
  *   @@BR:<nonce>:BEGIN uptime_ms=N mem_free_kb=N@@
+ *   @@BR:<nonce>:FLOOR cases=N wall_us=N cpu_us=N@@   with blastradius.floor=N, also
+ *                                         after the last suite
  *   @@BR:<nonce>:SUITE ns.uts@@        then that binary's KTAP
  *   @@BR:<nonce>:EXIT ns.uts status=S ms=N@@
  *   @@BR:<nonce>:END uptime_ms=N@@
@@ -219,9 +221,53 @@ static void run_suite(const char *rel)
 	fflush(stdout);
 }
 
+/* The first line a suite binary prints with these arguments (stdout to a file). */
+static void first_line(char *const argv[], char *line, size_t size)
+{
+	int out = open("/tmp/.line", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ssize_t n = 0;
+	pid_t pid;
+
+	line[0] = 0;
+	if (out < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		dup2(out, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	n = pread(out, line, size - 1, 0);
+	line[n > 0 ? n : 0] = 0;
+	line[strcspn(line, "\n")] = 0;
+	close(out);
+}
+
+/*
+ * blastradius.floor=N (make bench): the harness floor here, before and after
+ * the suites of the same boot, N empty cases (fork, record, reap) of one
+ * binary's -F mode.
+ */
+static void run_floor(const char *rel, char *cases)
+{
+	char bin[512], line[256];
+
+	snprintf(bin, sizeof(bin), "/suites/%s", rel);
+	first_line((char *[]){bin, "-F", cases, NULL}, line, sizeof(line));
+	if (!strncmp(line, "# floor ", 8))
+		printf("@@BR:%s:FLOOR %s@@\n", nonce, line + 8);
+	fflush(stdout);
+}
+
 int main(void)
 {
-	char scale[16] = "1", trivial[8] = "0", suite_timeout[16] = "60";
+	char scale[16] = "1", trivial[8] = "0", suite_timeout[16] = "60", floor[16] = "0";
 	sigset_t chld;
 	size_t n;
 	char **suites;
@@ -256,6 +302,7 @@ int main(void)
 	/* A suite binary that hangs is killed after this many seconds and the next one
 	 * runs, so one hang costs its own results, not the cell's. */
 	cmdline_param("suite_timeout", suite_timeout, sizeof(suite_timeout));
+	cmdline_param("floor", floor, sizeof(floor));
 	suite_timeout_ms = atoll(suite_timeout) * 1000;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -274,9 +321,23 @@ int main(void)
 	}
 	fflush(stdout);
 
-	suites = strcmp(trivial, "1") ? suite_list(&n) : (n = 0, NULL);
+	suites = strcmp(trivial, "1") || atoi(floor) > 0 ? suite_list(&n) : (n = 0, NULL);
+	if (n && atoi(floor) > 0)
+		run_floor(suites[0], floor);
+	if (!strcmp(trivial, "1"))
+		n = 0;
+	if (n) {
+		/* lib/probe reads kallsyms once for every binary of the boot ($BR_KSYMS). */
+		char line[128];
+
+		first_line((char *[]){"/suites/lib/probe", "-K", NULL}, line, sizeof(line));
+		if (!strncmp(line, "BR_KSYMS=", 9))
+			setenv("BR_KSYMS", line + 9, 1);
+	}
 	for (size_t i = 0; i < n; i++)
 		run_suite(suites[i]);
+	if (n && atoi(floor) > 0)
+		run_floor(suites[0], floor); /* again after: the load may have changed */
 	printf("@@BR:%s:END uptime_ms=%lld@@\n", nonce, uptime_ms());
 	fflush(stdout);
 	sync();

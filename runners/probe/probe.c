@@ -1476,14 +1476,15 @@ static void probe_tiocsti(void)
  * The active LSMs, the task's label under each LSM that labels tasks, and
  * the modes: AppArmor's (from its label), SELinux's (selinuxfs) and Yama's
  * ptrace_scope. A value this process cannot read is "unknown" with why,
- * never "absent": an LSM is absent only when the LSM list says so (or its
- * own attr directory answers EINVAL, "not active").
+ * never "absent": an LSM is absent only when the LSM list says so (or, with
+ * no list, its own attr file answers ENOENT, EINVAL or nothing).
  */
 static void probe_mac(void)
 {
 	char lsms[512], label[512], name[512], aa[512] = "";
 	const char *src, *lsm_list, *mode;
 	int r, aa_r = -ENOENT, vers, scope;
+	bool aa_off = false;
 
 	attempt("list the active LSMs (securityfs, lsm_list_modules)");
 	src = br_fact_lsm(lsms, sizeof(lsms));
@@ -1495,12 +1496,15 @@ static void probe_mac(void)
 		    "answered here");
 	for (const char *const *l = br_mac_labelling; *l; l++) {
 		char key[64];
+		bool off;
 
 		attempt("read /proc/self/attr/%s/current", *l);
 		r = br_mac_task_label(lsm_list, *l, label, sizeof(label));
-		if (!strcmp(*l, "apparmor") && (aa_r = r) == 0)
+		off = lsm_list ? !br_mac_active(lsm_list, *l)
+			       : r == -ENOENT || r == -EINVAL || r == -ENODATA;
+		if (!strcmp(*l, "apparmor") && (aa_off = off, aa_r = r) == 0)
 			snprintf(aa, sizeof(aa), "%s", label);
-		if (r == -ENOENT || (r == -EINVAL && !lsm_list))
+		if (off)
 			continue; /* not active */
 		snprintf(key, sizeof(key), "mac.label.%s", *l);
 		if (r)
@@ -1514,9 +1518,9 @@ static void probe_mac(void)
 		    strcmp(mode, "unconfined") ? name : "no AppArmor profile confines this process");
 	else if (!aa_r)
 		obs("mac.apparmor", "unknown", "probe-error", "no mode in the AppArmor label '%s'", aa);
-	else if (aa_r == -ENOENT || aa_r == -EINVAL)
+	else if (aa_off)
 		obs("mac.apparmor", "absent", "none", "AppArmor is not an active LSM%s%s",
-		    lsm_list ? ": " : " (its attr directory says EINVAL)", lsm_list ? lsm_list : "");
+		    lsm_list ? ": " : " (its attr file does not answer)", lsm_list ? lsm_list : "");
 	else
 		obs("mac.apparmor", "unknown", "probe-error", "AppArmor's label is unreadable (%s)",
 		    br_errname(-aa_r));

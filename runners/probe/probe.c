@@ -1484,7 +1484,8 @@ static void probe_mac(void)
 	char lsms[512], label[512], name[512], aa[512] = "";
 	const char *src, *lsm_list, *mode;
 	int r, aa_r = -ENOENT, vers, scope;
-	bool aa_off = false;
+	bool aa_off = false, se_fs = false;
+	struct stat st;
 
 	attempt("list the active LSMs (securityfs, lsm_list_modules)");
 	src = br_fact_lsm(lsms, sizeof(lsms));
@@ -1494,14 +1495,26 @@ static void probe_mac(void)
 	else
 		obs("mac.lsm", "unknown", "probe-error", "neither securityfs nor lsm_list_modules(2) "
 		    "answered here");
+	/* With no list, attr/current is SELinux's when selinuxfs is mounted and
+	 * AppArmor and Smack say "not active" in their own attr directories:
+	 * the three exclude each other. */
+	attempt("stat /sys/fs/selinux/enforce; read /proc/self/attr/{apparmor,smack}/current");
+	if (!lsm_list && !stat("/sys/fs/selinux/enforce", &st)) {
+		se_fs = true;
+		for (const char *const *l = br_mac_labelling; *l; l++)
+			if (strcmp(*l, "selinux") && (r = br_mac_label(*l, 0, label, sizeof(label))) !=
+			    -ENOENT && r != -EINVAL && r != -ENODATA)
+				se_fs = false;
+	}
 	for (const char *const *l = br_mac_labelling; *l; l++) {
 		char key[64];
-		bool off;
+		bool off, se = se_fs && !strcmp(*l, "selinux");
 
 		attempt("read /proc/self/attr/%s/current", *l);
-		r = br_mac_task_label(lsm_list, *l, label, sizeof(label));
+		r = se ? br_mac_label(*l, 1, label, sizeof(label))
+		       : br_mac_task_label(lsm_list, *l, label, sizeof(label));
 		off = lsm_list ? !br_mac_active(lsm_list, *l)
-			       : r == -ENOENT || r == -EINVAL || r == -ENODATA;
+			       : !se && (r == -ENOENT || r == -EINVAL || r == -ENODATA);
 		if (!strcmp(*l, "apparmor") && (aa_off = off, aa_r = r) == 0)
 			snprintf(aa, sizeof(aa), "%s", label);
 		if (off)
@@ -1531,7 +1544,8 @@ static void probe_mac(void)
 		obs("mac.selinux", "disabled", "none", "SELinux is not an active LSM: %s", lsm_list);
 	else
 		obs("mac.selinux", "unknown", "probe-error", "%s, and /sys/fs/selinux/enforce is "
-		    "unreadable here", lsm_list ? "SELinux is active" : "the LSM list is unknown");
+		    "unreadable here", lsm_list ? "SELinux is active" : se_fs ? "SELinux is active "
+		    "(selinuxfs is mounted)" : "the LSM list is unknown");
 	attempt("read /proc/sys/kernel/yama/ptrace_scope");
 	scope = br_mac_yama_scope();
 	if (scope >= 0) {

@@ -2,8 +2,9 @@
  * Every other way a domain reaches a TCP peer or takes a port (ABI 4):
  * TCP Fast Open (sendto/sendmsg with MSG_FASTOPEN, TCP_FASTOPEN_CONNECT),
  * io_uring's IORING_OP_CONNECT and IORING_OP_BIND, IPv4-mapped IPv6 addresses, AF_UNSPEC, port 0, and what Landlock leaves
- * alone (listen's auto-bind, connect's ephemeral port, MPTCP). All in a
- * private network namespace with lo up (common.h).
+ * alone (listen's auto-bind, connect's ephemeral port, MPTCP, SCTP). UDP
+ * datagrams to an address (ABI 10) and sockets converted by IPV6_ADDRFORM
+ * too. All in a private network namespace with lo up (common.h).
  *
  * Each fixture variant is one operation on one port P, three ways:
  *   denied   the right handled, a rule grants it on another port: EACCES;
@@ -189,9 +190,37 @@ static void enforce_net(uint64_t handled, uint64_t right, int port)
 	enforce((struct br_landlock_access){.net = handled}, rules);
 }
 
+/* UDP with a destination on an unconnected socket (ABI 10): each datagram
+ * is a connect of its own, checked under CONNECT_SEND_UDP. */
+static int udp_socket(int family)
+{
+	int s = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ASSERT_LE(0, s);
+	return s;
+}
+
+static int op_udp_sendto(int family, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(family, port, &ss);
+
+	return outcome(sendto(udp_socket(family), "x", 1, MSG_NOSIGNAL, (struct sockaddr *)&ss, len));
+}
+
+static int op_udp_sendmsg(int family, int port)
+{
+	struct sockaddr_storage ss;
+	struct iovec iov = {.iov_base = "x", .iov_len = 1};
+	struct msghdr msg = {.msg_name = &ss, .msg_iov = &iov, .msg_iovlen = 1};
+
+	msg.msg_namelen = loopback(family, port, &ss);
+	return outcome(sendmsg(udp_socket(family), &msg, MSG_NOSIGNAL));
+}
+
 static void reach_setup(const struct reach *r)
 {
-	NEED_ABI(4);
+	NEED_ABI(br_landlock_abi_of('n', r->right));
 	netns_lo(r->family);
 	listen_at(r->family, LISTEN_PORT);
 	if (r->op == op_connect_v4mapped || r->op == op_bind_v4mapped)
@@ -250,6 +279,13 @@ REACH(fastopen, tcp4_sendto, AF_INET, CONNECT_TCP, LISTEN_PORT, op_fastopen_send
 REACH(fastopen, tcp6_sendto, AF_INET6, CONNECT_TCP, LISTEN_PORT, op_fastopen_sendto);
 REACH(fastopen, tcp4_sendmsg, AF_INET, CONNECT_TCP, LISTEN_PORT, op_fastopen_sendmsg);
 REACH(fastopen, tcp6_sendmsg, AF_INET6, CONNECT_TCP, LISTEN_PORT, op_fastopen_sendmsg);
+
+/* UDP datagrams to an address (ABI 10; a fact below where UDP is not handled). */
+REACH_FIXTURE(udp_reach, .as = BR_EITHER)
+REACH(udp_reach, udp4_sendto, AF_INET, CONNECT_SEND_UDP, LISTEN_PORT, op_udp_sendto);
+REACH(udp_reach, udp6_sendto, AF_INET6, CONNECT_SEND_UDP, LISTEN_PORT, op_udp_sendto);
+REACH(udp_reach, udp4_sendmsg, AF_INET, CONNECT_SEND_UDP, LISTEN_PORT, op_udp_sendmsg);
+REACH(udp_reach, udp6_sendmsg, AF_INET6, CONNECT_SEND_UDP, LISTEN_PORT, op_udp_sendmsg);
 
 /* A connected socket under a domain that grants connect nowhere: AF_UNSPEC
  * dissolves the association (always allowed, like close), and connecting
@@ -361,6 +397,106 @@ TEST(mptcp_under_tcp_rights)
 		ASSERT_EQ(!!(errata & 1), e == 0);
 	else
 		ASSERT_TRUE(e == 0 || e == EACCES);
+}
+
+/* IPV6_ADDRFORM turns a connected IPv6 socket (to ::ffff:127.0.0.1) into
+ * an IPv4 one. Made before enforcement; then, under a domain that grants
+ * the protocol's connect right nowhere, the converted socket is still
+ * checked: TCP dissolves its association (AF_UNSPEC) and reconnects over
+ * AF_INET, UDP sends to an AF_INET address. Control: no Landlock. */
+static void addrform_case(int type, bool restricted)
+{
+	uint64_t right = type == SOCK_STREAM ? LANDLOCK_ACCESS_NET_CONNECT_TCP
+					     : LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP;
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(AF_INET, LISTEN_PORT, &ss);
+	struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+	struct sockaddr_in6 m;
+	int s, v4 = AF_INET, e;
+
+	NEED_ABI(br_landlock_abi_of('n', right));
+	netns_lo(AF_INET);
+	need_family(AF_INET6);
+	listen_at(AF_INET, LISTEN_PORT);
+	s = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, s);
+	ASSERT_OK(connect(s, (struct sockaddr *)&m, v4mapped(LISTEN_PORT, &m)));
+	e = outcome(setsockopt(s, IPPROTO_IPV6, IPV6_ADDRFORM, &v4, sizeof(v4)));
+	if (e == ENOPROTOOPT)
+		SKIP("this kernel has no IPV6_ADDRFORM (removed or not built)");
+	ASSERT_OUTCOME(0, e);
+	if (restricted)
+		enforce_net(right, right, RULE_ELSEWHERE);
+	if (type == SOCK_STREAM) {
+		ASSERT_OUTCOME(0, outcome(connect(s, &unspec, sizeof(unspec))));
+		e = outcome(connect(s, (struct sockaddr *)&ss, len));
+	} else {
+		e = outcome(sendto(s, "x", 1, MSG_NOSIGNAL, (struct sockaddr *)&ss, len));
+	}
+	ASSERT_OUTCOME(restricted ? EACCES : 0, e);
+}
+
+TEST(addrform_tcp_reconnect_denied)
+{
+	addrform_case(SOCK_STREAM, true);
+}
+
+TEST(addrform_tcp_reconnect_control)
+{
+	addrform_case(SOCK_STREAM, false);
+}
+
+TEST(addrform_udp_send_denied)
+{
+	addrform_case(SOCK_DGRAM, true);
+}
+
+TEST(addrform_udp_send_control)
+{
+	addrform_case(SOCK_DGRAM, false);
+}
+
+/* Where Landlock has no UDP rights (ABI < 10), a ruleset handling every
+ * TCP right leaves UDP alone: a fact. From ABI 10 the same ruleset (TCP
+ * rights only) must still leave UDP alone: rights are per protocol. */
+TEST(udp_under_tcp_rights)
+{
+	uint64_t tcp = LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP;
+	int abi = br_landlock_abi(), udp_abi = br_landlock_abi_of('n', LANDLOCK_ACCESS_NET_BIND_UDP);
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	NEED_ABI(4);
+	netns_lo(AF_INET);
+	enforce_net(tcp, tcp, RULE_ELSEWHERE);
+	ASSERT_OUTCOME(EACCES, op_bind(AF_INET, FREE_PORT)); /* the TCP side is handled */
+	len = loopback(AF_INET, FREE_PORT, &ss);
+	ASSERT_OUTCOME(0, outcome(bind(udp_socket(AF_INET), (struct sockaddr *)&ss, len)));
+	ASSERT_OUTCOME(0, op_udp_sendto(AF_INET, LISTEN_PORT));
+	br_fact("landlock.net.udp", "%s", abi >= udp_abi ? "rights (ABI 10)" : "not handled");
+}
+
+/* SCTP is never covered by the TCP rights. Only where SCTP is already
+ * registered (/proc/net/protocols): creating the socket would otherwise load
+ * the sctp module on the host. */
+TEST(sctp_under_tcp_rights)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(AF_INET, FREE_PORT, &ss);
+	char buf[4096];
+	int s, e;
+
+	NEED_ABI(4);
+	if (br_read_file("/proc/net/protocols", buf, sizeof(buf)) < 0 || !strstr(buf, "\nSCTP "))
+		SKIP("no SCTP registered (CONFIG_IP_SCTP off or the module not loaded; not loading it)");
+	netns_lo(AF_INET);
+	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SCTP);
+	ASSERT_LE(0, s);
+	enforce_net(LANDLOCK_ACCESS_NET_BIND_TCP, LANDLOCK_ACCESS_NET_BIND_TCP, RULE_ELSEWHERE);
+	ASSERT_OUTCOME(EACCES, op_bind(AF_INET, FREE_PORT)); /* TCP is handled */
+	e = outcome(bind(s, (struct sockaddr *)&ss, len));
+	br_fact("landlock.net.sctp", "%s", e == EACCES ? "restricted" : e ? br_errname(e) : "not restricted");
+	ASSERT_TRUE(e == 0 || e == EACCES); /* over-restriction is no break */
 }
 
 TEST_HARNESS_MAIN

@@ -6,14 +6,15 @@
  *   reparenting  RENAME_EXCHANGE and link(2) need REFER on both sides, and
  *                a move that would gain a right in any layer is EXDEV;
  *   mounts       the same through a bind mount, and after a directory was
- *                renamed out of the bind mount's view (a disconnected fd).
+ *                renamed out of the bind mount's view (a disconnected fd):
+ *                reads, and renames and links through that fd.
  * Every denial has its control in the same case or a _control twin.
  */
 #include <sys/sysmacros.h>
 
 #include "common.h"
 
-#define WHITEOUT_FIX "linux-git 72f9428f76ff landlock: Require LANDLOCK_ACCESS_FS_MAKE_REG for whiteout creation"
+#define WHITEOUT_FIX "mic/next 72f9428f76ff landlock: Require LANDLOCK_ACCESS_FS_MAKE_REG for whiteout creation"
 
 static const uint64_t make_reg = LANDLOCK_ACCESS_FS_MAKE_REG;
 static const uint64_t refer = LANDLOCK_ACCESS_FS_REFER;
@@ -377,6 +378,72 @@ TEST(disconnected_rule_on_mount_source)
 		ASSERT_OUTCOME(0, e);
 	else
 		ASSERT_TRUE(e == 0 || e == EACCES);
+}
+
+/*
+ * Moves through the disconnected fd, on the bind mount (same mount: the VFS
+ * allows them). The destination view/x (src/x) has MAKE_REG and REMOVE_FILE
+ * but no REFER: a move between away/ and it is EXDEV both ways, a link lacking
+ * MAKE_REG there is EACCES; the rename inside away/ needs no REFER. The
+ * controls: no Landlock, and the link with MAKE_REG granted.
+ */
+static const uint64_t mk_rm = LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REMOVE_FILE;
+
+static int disconnect_with_dest(void)
+{
+	int fd = disconnect();
+
+	ASSERT_OK(mkdir("src/x", 0755));
+	ASSERT_EQ(0, br_make_file("src/x/h", "x", 0644));
+	return fd;
+}
+
+TEST(disconnected_rename_to_view_needs_refer)
+{
+	struct br_landlock_rule rules[] = {{.path = "away", .fs = refer | mk_rm},
+					   {.path = "src/x", .fs = mk_rm}, {0}};
+	int fd;
+
+	NEED_ABI(2);
+	fd = disconnect_with_dest();
+	enforce((struct br_landlock_access){.fs = refer | mk_rm}, rules);
+	ASSERT_OUTCOME(EXDEV, outcome(renameat(fd, "g", AT_FDCWD, "view/x/g")));
+	ASSERT_OUTCOME(EXDEV, outcome(renameat(AT_FDCWD, "view/x/h", fd, "h")));
+	ASSERT_OUTCOME(0, outcome(renameat(fd, "g", fd, "g2"))); /* same directory */
+	ASSERT_OUTCOME(0, outcome(access("away/g2", F_OK)));
+}
+
+TEST(disconnected_rename_to_view_control)
+{
+	int fd;
+
+	NEED_ABI(2);
+	fd = disconnect_with_dest();
+	ASSERT_OUTCOME(0, outcome(renameat(fd, "g", AT_FDCWD, "view/x/g")));
+	ASSERT_OUTCOME(0, outcome(renameat(AT_FDCWD, "view/x/h", fd, "h")));
+}
+
+static void disconnected_link(uint64_t dest, int want)
+{
+	const uint64_t mk = LANDLOCK_ACCESS_FS_MAKE_REG;
+	struct br_landlock_rule rules[] = {{.path = "away", .fs = refer | mk},
+					   {.path = "src/x", .fs = dest}, {0}};
+	int fd;
+
+	NEED_ABI(2);
+	fd = disconnect_with_dest();
+	enforce((struct br_landlock_access){.fs = refer | mk}, rules);
+	ASSERT_OUTCOME(want, outcome(linkat(fd, "g", AT_FDCWD, "view/x/g", 0)));
+}
+
+TEST(disconnected_link_to_view_needs_make_reg)
+{
+	disconnected_link(refer, EACCES);
+}
+
+TEST(disconnected_link_to_view_granted_control)
+{
+	disconnected_link(refer | LANDLOCK_ACCESS_FS_MAKE_REG, 0);
 }
 
 TEST_HARNESS_MAIN

@@ -11,7 +11,7 @@
 #include "common.h"
 #include "proc.h"
 
-#define SIGIO_FIX "linux-git 4b80320ca7ed landlock: Fix LANDLOCK_SCOPE_SIGNAL bypass on the SIGIO path"
+#define SIGIO_FIX "mic/next 4b80320ca7ed landlock: Fix LANDLOCK_SCOPE_SIGNAL bypass on the SIGIO path"
 
 static void scope_signal(void)
 {

@@ -238,6 +238,27 @@ TEST(pivot_hides_old_root)
 	ASSERT_EQ(EROFS, open_write("/data/file"));
 }
 
+/* No old root stacked on the new one: ".." from a directory of the new root
+ * steps onto whatever is mounted on "/", which must be the new root itself
+ * (pivot_root(".", ".") without the detach leaves the host's root there). */
+TEST(pivot_leaves_nothing_stacked_on_root)
+{
+	const struct br_bind binds[] = {{.src = "/mnt", .dst = "data"}, {0}};
+	struct stat root, up;
+
+	enter();
+	scratch();
+	ASSERT_EQ(0, br_mount_tmpfs_root("/tmp", binds));
+	ASSERT_OK(mkdir("/tmp/sub", 0755));
+	ASSERT_EQ(0, br_mount_pivot("/tmp"));
+	ASSERT_OK(stat("/", &root));
+	ASSERT_OK(stat("/sub/..", &up));
+	ASSERT_EQ(root.st_dev, up.st_dev);
+	ASSERT_EQ(root.st_ino, up.st_ino);
+	ASSERT_ERRNO(ENOENT, access("/sub/../etc", F_OK));
+	ASSERT_OK(access("/sub/../data/file", F_OK)); /* control: ".." works */
+}
+
 /* A fresh proc in a new pid namespace shows the namespace, not the host. */
 static struct br_ns_id mnt_before;
 

@@ -253,7 +253,7 @@ static void on_usr1(int sig)
  * the supervisor blocks, the target at SCHED_IDLE.
  */
 TEST(addfd_send_interrupted_still_answers, .as = BR_ROOT,
-     .fixed_by = "linux-git 832b9b176be0 seccomp: restore knotif->state when "
+     .fixed_by = "kees/for-next/seccomp 832b9b176be0 seccomp: restore knotif->state when "
 		 "SECCOMP_ADDFD_FLAG_SEND is interrupted")
 {
 	struct sched_param fifo99 = {.sched_priority = 99}, fifo50 = {.sched_priority = 50},

@@ -9,7 +9,11 @@
  *    cannot be used to smuggle a denied call past them. The same holds on
  *    the other ptrace path: a rewrite at a PTRACE_SYSCALL entry stop happens
  *    before seccomp runs, so the filters see the new number. A tracer can
- *    skip a call (number -1) and choose its return value.
+ *    skip a call (number -1) and choose its return value. The recheck
+ *    applies every action (a rewrite onto a KILL call kills), and a skip at
+ *    the entry stop still meets the filters (they see number -1).
+ *  - An interrupted sleep resumes through restart_syscall, which the
+ *    filters see like any call.
  *  - PTRACE_SECCOMP_GET_METADATA (4.16) reads a tracee's filter flags (LOG
  *    here); like GET_FILTER it needs CAP_SYS_ADMIN in the initial user
  *    namespace, so root of a user namespace cannot read them (EACCES).
@@ -136,7 +140,13 @@ TEST(suspend_seccomp_init_ns_root_control, .as = BR_ROOT)
 #define TRACE_FILTER                                                                               \
 	"ld nr\njeq getppid 0 1\nret TRACE(77)\njeq getpid 0 1\nret ERRNO(18)\nret ALLOW\n"
 
+/* getppid -> TRACE(77); getpid -> KILL_PROCESS: a rewrite onto getpid kills. */
+#define TRACE_KILL_FILTER                                                                          \
+	"ld nr\njeq getppid 0 1\nret TRACE(77)\njeq getpid 0 1\nret KILL_PROCESS\nret ALLOW\n"
+
 #define SKIP_RET 4545 /* what the tracer makes a skipped call return */
+
+static const char *trace_filter = TRACE_FILTER; /* the seccomp-path tracee's */
 
 static _Noreturn void traced_child(void)
 {
@@ -145,7 +155,7 @@ static _Noreturn void traced_child(void)
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0))
 		_exit(20);
 	raise(SIGSTOP);
-	if (br_seccomp_load_text(TRACE_FILTER, BR_SECCOMP_NNP))
+	if (br_seccomp_load_text(trace_filter, BR_SECCOMP_NNP))
 		_exit(21);
 	r = raw(SYS_getppid);
 	/* 0: the rewritten call ran; 45: skipped with the tracer's value; else its errno */
@@ -216,16 +226,36 @@ TEST(tracer_rewrite_to_allowed_call_runs_control)
 	ASSERT_EQ(0, traced(rewrite_to, (void *)(long)SYS_gettid));
 }
 
+/* The recheck after a rewrite applies every action, KILL too: the tracee
+ * dies by SIGSYS, it does not run the call nor get an errno. */
+TEST(tracer_rewrite_to_killed_call_kills)
+{
+	trace_filter = TRACE_KILL_FILTER;
+	ASSERT_EQ(128 + SIGSYS, traced(rewrite_to, (void *)(long)SYS_getpid));
+}
+
+TEST(tracer_rewrite_under_kill_filter_to_allowed_call_runs_control)
+{
+	trace_filter = TRACE_KILL_FILTER;
+	ASSERT_EQ(0, traced(rewrite_to, (void *)(long)SYS_gettid));
+}
+
 /* ---- the PTRACE_SYSCALL path ---- */
 
-/* Tracee: DENY_GETPPID, stop, gettid. Exit 0: the call ran; else its errno. */
+#define KILL_GETPPID "ld nr\njeq getppid 0 1\nret KILL_PROCESS\nret ALLOW\n"
+/* nr -1 (a tracer's skip at the entry stop) -> EXDEV */
+#define DENY_MINUS_1 "ld nr\njeq 0xffffffff 0 1\nret ERRNO(18)\nret ALLOW\n"
+
+static const char *syscall_filter = DENY_GETPPID; /* the PTRACE_SYSCALL tracee's */
+
+/* Tracee: syscall_filter, stop, gettid. Exit 0: the call ran; else its errno. */
 static _Noreturn void syscall_traced_child(void)
 {
 	long r;
 
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0))
 		_exit(20);
-	if (br_seccomp_load_text(DENY_GETPPID, BR_SECCOMP_NNP))
+	if (br_seccomp_load_text(syscall_filter, BR_SECCOMP_NNP))
 		_exit(21);
 	raise(SIGSTOP);
 	r = raw(SYS_gettid);
@@ -273,11 +303,123 @@ TEST(syscall_stop_rewrite_to_allowed_call_runs_control)
 	ASSERT_EQ(0, traced(syscall_stop_rewrite, (void *)(long)SYS_getpid));
 }
 
+TEST(syscall_stop_rewrite_to_killed_call_kills)
+{
+	syscall_filter = KILL_GETPPID;
+	ASSERT_EQ(128 + SIGSYS, traced(syscall_stop_rewrite, (void *)(long)SYS_getppid));
+}
+
+TEST(syscall_stop_rewrite_under_kill_filter_to_allowed_call_runs_control)
+{
+	syscall_filter = KILL_GETPPID;
+	ASSERT_EQ(0, traced(syscall_stop_rewrite, (void *)(long)SYS_getpid));
+}
+
+/* A skip at the entry stop (number -1) comes before seccomp, so the filters
+ * see -1 and their answer stands; without a rule on -1 it is ENOSYS. */
+TEST(syscall_stop_skip_meets_the_filter)
+{
+	syscall_filter = DENY_MINUS_1;
+	ASSERT_EQ(EXDEV, traced(syscall_stop_rewrite, (void *)-1L));
+}
+
+TEST(syscall_stop_skip_without_rule_enosys_control)
+{
+	ASSERT_EQ(ENOSYS, traced(syscall_stop_rewrite, (void *)-1L));
+}
+
 /* ---- skip: at the seccomp stop, number -1 and a return value ---- */
 
 TEST(trace_skip_returns_the_tracers_value)
 {
 	ASSERT_EQ(45, traced(rewrite_to, (void *)-1L));
+}
+
+/* ---- a restarted call meets the filter again (restart_syscall) ---- */
+
+/* nanosleep -> TRACE(1), so the tracer can make a signal pending before the
+ * sleep starts; restart_syscall -> the action under test. */
+#define RESTART_FILTER(act) "ld nr\njeq nanosleep 0 1\nret TRACE(1)\njeq restart_syscall 0 1\nret " act "\nret ALLOW\n"
+
+static const char *restart_filter;
+
+/* Tracee: stop, filter, a 1 ms nanosleep. Exit 0 when it slept, else its errno. */
+static _Noreturn void restart_tracee(void)
+{
+	struct timespec ts = {0, 1000000};
+	long r;
+
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0))
+		_exit(20);
+	raise(SIGSTOP);
+	if (br_seccomp_load_text(restart_filter, BR_SECCOMP_NNP))
+		_exit(21);
+	r = br_sys(BR_ABI_NATIVE, SYS_nanosleep, (long)&ts, 0, 0, 0, 0, 0);
+	_exit(r < 0 ? (int)-r : 0);
+}
+
+/*
+ * At nanosleep's seccomp stop, queue SIGSTOP: the sleep sees it pending at
+ * once and returns -ERESTART_RESTARTBLOCK. The tracer suppresses the stop;
+ * with no handler run the kernel restarts through restart_syscall. Returns
+ * the tracee's exit status (128+signal if killed); 60 when the restart was
+ * never seen (the signal did not interrupt: nothing measured), 100+ on a
+ * tracing error. *saw_restart: a TRACE(2) stop with restart_syscall's number.
+ */
+static int restart_scenario(void *saw_restart)
+{
+	unsigned long msg;
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		restart_tracee();
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 101;
+	if (ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL) ||
+	    ptrace(PTRACE_CONT, pid, 0, 0) || waitpid(pid, &st, 0) != pid)
+		return 102;
+	if (st >> 8 != (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8)) ||
+	    ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg) || msg != 1)
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 103;
+	if (kill(pid, SIGSTOP) || ptrace(PTRACE_CONT, pid, 0, 0) || waitpid(pid, &st, 0) != pid)
+		return 104;
+	if (!WIFSTOPPED(st) || WSTOPSIG(st) != SIGSTOP)
+		return WIFEXITED(st) ? 60 : 105; /* slept through: no restart */
+	if (ptrace(PTRACE_CONT, pid, 0, 0)) /* drop the SIGSTOP: restart */
+		return 106;
+	for (;;) {
+		if (waitpid(pid, &st, 0) != pid)
+			return 107;
+		if (WIFEXITED(st))
+			return saw_restart && !*(bool *)saw_restart ? 60 : WEXITSTATUS(st);
+		if (WIFSIGNALED(st))
+			return 128 + WTERMSIG(st);
+		if (st >> 8 == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8)) && saw_restart &&
+		    !ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg) && msg == 2 &&
+		    ptrace(PTRACE_PEEKUSER, pid, offsetof(struct user_regs_struct, orig_rax), 0) ==
+			    SYS_restart_syscall)
+			*(bool *)saw_restart = true;
+		ptrace(PTRACE_CONT, pid, 0, 0);
+	}
+}
+
+/* A filter that kills restart_syscall kills the restarted sleep: a call
+ * cannot finish outside the filter by being interrupted and resumed. */
+TEST(restart_syscall_meets_the_filter)
+{
+	restart_filter = RESTART_FILTER("KILL_PROCESS");
+	ASSERT_EQ(128 + SIGSYS, traced(restart_scenario, NULL));
+}
+
+/* Control: the filter traces restart_syscall instead; the tracer sees the
+ * restart with restart_syscall's number and the sleep completes. */
+TEST(restart_syscall_traced_then_sleep_completes_control)
+{
+	bool saw = false;
+
+	restart_filter = RESTART_FILTER("TRACE(2)");
+	ASSERT_EQ(0, traced(restart_scenario, &saw));
 }
 
 /* ---- PTRACE_SECCOMP_GET_METADATA ---- */

@@ -3,6 +3,8 @@
  * A sibling whose filter stack has diverged cannot be synchronised; the call
  * then returns that sibling's TID, a *positive* number that is not success.
  * TSYNC_ESRCH (5.7) turns that into -ESRCH, which NEW_LISTENER requires.
+ * A synchronised sibling gets the caller's whole filter stack and its NNP,
+ * also when the thread-group leader has already exited.
  * A thread held in a ptrace syscall-entry stop while a sibling synchronises a
  * filter onto it must meet that filter when it resumes into the call.
  */
@@ -127,6 +129,140 @@ TEST(tsync_with_listener_needs_tsync_esrch)
 	ASSERT_LE(0, r); /* a listener fd */
 }
 
+/* ---- what a synchronised sibling ends up with ---- */
+
+/* A sibling made before the caller took NNP or its first filter: on "go" it
+ * reports its NNP bit, getpgrp and getppid. */
+struct late {
+	int ready[2], go[2];
+	long nnp, pgrp, ppid;
+};
+
+static void *late_main(void *arg)
+{
+	struct late *l = arg;
+	char c = 0;
+
+	if (write(l->ready[1], &c, 1) != 1 || read(l->go[0], &c, 1) != 1)
+		return NULL;
+	l->nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+	l->pgrp = br_sys(BR_ABI_NATIVE, SYS_getpgrp, 0, 0, 0, 0, 0, 0);
+	l->ppid = br_sys(BR_ABI_NATIVE, SYS_getppid, 0, 0, 0, 0, 0, 0);
+	return NULL;
+}
+
+/* Start the sibling, then (this thread only) NNP, DENY_GETPGRP without TSYNC
+ * when first, and DENY_GETPPID with flags; the sibling reports. */
+static void late_sibling(bool first, unsigned flags, struct late *l)
+{
+	pthread_t th;
+	char c = 0;
+
+	ASSERT_OK(pipe(l->ready));
+	ASSERT_OK(pipe(l->go));
+	ASSERT_EQ(0, pthread_create(&th, NULL, late_main, l));
+	ASSERT_EQ(1, read(l->ready[0], &c, 1));
+	ASSERT_OK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	if (first)
+		ASSERT_EQ(0, br_seccomp_load_text(DENY_GETPGRP, 0));
+	ASSERT_EQ(0, br_seccomp_load_text(DENY_GETPPID, flags));
+	ASSERT_EQ(1, write(l->go[1], &c, 1));
+	pthread_join(th, NULL);
+}
+
+/* TSYNC sets NNP on the threads it filters, as the caller has it: a
+ * synchronised thread cannot shed the filter's premise by exec'ing setuid. */
+TEST(tsync_gives_the_sibling_nnp)
+{
+	struct late l;
+
+	late_sibling(false, SECCOMP_FILTER_FLAG_TSYNC, &l);
+	ASSERT_EQ(1, l.nnp);
+	ASSERT_EQ(-EXDEV, l.ppid);
+}
+
+TEST(without_tsync_sibling_keeps_no_nnp_control)
+{
+	pid_t ppid = getppid(); /* before this thread's filter */
+	struct late l;
+
+	late_sibling(false, 0, &l);
+	ASSERT_EQ(0, l.nnp);
+	ASSERT_EQ(ppid, l.ppid);
+}
+
+/* An unfiltered sibling is synchronised to the caller's whole stack,
+ * including the filter the caller loaded for itself alone before. */
+TEST(tsync_installs_the_callers_whole_stack)
+{
+	struct late l;
+
+	late_sibling(true, SECCOMP_FILTER_FLAG_TSYNC, &l);
+	ASSERT_EQ(-EPERM, l.pgrp);
+	ASSERT_EQ(-EXDEV, l.ppid);
+}
+
+TEST(without_tsync_callers_own_filter_stays_its_own_control)
+{
+	pid_t ppid = getppid(), pgrp = getpgrp(); /* before this thread's filters */
+	struct late l;
+
+	late_sibling(true, 0, &l);
+	ASSERT_EQ(pgrp, l.pgrp);
+	ASSERT_EQ(ppid, l.ppid);
+}
+
+/* ---- TSYNC after the thread-group leader has exited ---- */
+
+struct orphaned {
+	pthread_t leader;
+	struct late l;
+	unsigned flags;
+};
+
+/* Runs once the leader is gone: start a sibling, TSYNC, exit the group with
+ * 0 when the sibling met the filter, 1 when it ran getppid, 2 when the load
+ * failed (3 and up: setup). */
+static void *after_leader(void *arg)
+{
+	struct orphaned *o = arg;
+	pthread_t th;
+	char c = 0;
+	long r;
+
+	if (pthread_join(o->leader, NULL))
+		_exit(3);
+	if (pipe(o->l.ready) || pipe(o->l.go) || pthread_create(&th, NULL, late_main, &o->l) ||
+	    read(o->l.ready[0], &c, 1) != 1)
+		_exit(4);
+	r = br_seccomp_load_text(DENY_GETPPID, o->flags);
+	if (write(o->l.go[1], &c, 1) != 1 || pthread_join(th, NULL))
+		_exit(5);
+	_exit(r ? 2 : o->l.ppid == -EXDEV ? 0 : 1);
+}
+
+static int leader_exits(void *flags)
+{
+	static struct orphaned o;
+	pthread_t th;
+
+	o.leader = pthread_self();
+	o.flags = (unsigned)(long)flags;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || pthread_create(&th, NULL, after_leader, &o))
+		return 6;
+	pthread_exit(NULL);
+}
+
+TEST(tsync_with_exited_leader_filters_live_sibling)
+{
+	ASSERT_EQ(0, br_child(leader_exits, (void *)(long)SECCOMP_FILTER_FLAG_TSYNC));
+}
+
+TEST(tsync_with_exited_leader_without_tsync_control)
+{
+	ASSERT_EQ(1, br_child(leader_exits, (void *)0L));
+}
+
 /* ---- TSYNC onto a thread stopped at its syscall entry by a tracer ---- */
 
 struct installer {
@@ -208,10 +344,10 @@ static int tsync_at_entry_stop(void *deny_getppid)
 	return br_wait(pid);
 }
 
-/* The sha is linux-6.12.y's (Debian 6.12.117 carries it); the kernel re-reads
- * its syscall work flags after the ptrace stop. */
+/* The sha is linux-6.12.y's (in 6.12.110; the mainline sha was not found);
+ * the kernel re-reads its syscall work flags after the ptrace stop. */
 TEST(tsync_reaches_thread_in_syscall_entry_stop,
-     .fixed_by = "linux-git 80b43fb457aa entry: Fix seccomp bypass after ptrace with TSYNC")
+     .fixed_by = "linux-6.12.y 80b43fb457aa entry: Fix seccomp bypass after ptrace with TSYNC")
 {
 	int r = br_child(tsync_at_entry_stop, (void *)1);
 

@@ -47,7 +47,10 @@ TEST(label_facts_match_attr_files)
 
 		snprintf(key, sizeof(key), "mac.%s.label", lsms[i]);
 		v = br_facts_get(&f, key);
-		if (br_mac_label(lsms[i], 0, label, sizeof(label)) == 0) {
+		/* The fact may come from the shared attr/current (SELinux has no
+		 * attr/selinux/; lib/facts reads it when one labelling LSM is active). */
+		if (br_mac_label(lsms[i], 0, label, sizeof(label)) == 0 ||
+		    (v && strncmp(v, "unreadable(", 11) && br_mac_label(lsms[i], 1, label, sizeof(label)) == 0)) {
 			answered++;
 			EXPECT_STREQ(label, v);
 			EXPECT_TRUE(strstr(br_facts_get(&f, "mac.active"), lsms[i]) != NULL);

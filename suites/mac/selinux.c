@@ -17,7 +17,9 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -201,6 +203,76 @@ TEST(socket_class_denied, .as = BR_ROOT)
 	EXPECT_EQ(EACCES, in_domain(CTX("br_denied_t"), op_socket, "udp"));
 	/* Per class: the policy declares no tcp_socket, so the kernel allows it. */
 	EXPECT_EQ(0, in_domain(CTX("br_denied_t"), op_socket, "tcp"));
+}
+
+/* Exec of a file the domain may not execute (br_secret_t). */
+static int op_exec(const char *path)
+{
+	char *argv[] = {(char *)path, LABEL_ARG, NULL};
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		dup2(null, 1);
+		execv(path, argv);
+		_exit(errno);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return EIO;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : EIO;
+}
+
+TEST(exec_denied, .as = BR_ROOT)
+{
+	need_policy();
+	workspace();
+	ASSERT_EQ(0, br_copy_file("/proc/self/exe", "prog", 0755));
+	ASSERT_EQ(0, br_mac_selinux_label_file("prog", FILE_CTX("br_secret_t")));
+	EXPECT_EQ(0, in_domain(CTX("br_allowed_t"), op_exec, "./prog"));
+	EXPECT_EQ(EACCES, in_domain(CTX("br_denied_t"), op_exec, "./prog"));
+}
+
+/* ptrace and signals to a br_unconfined_t process (parked: it only waits). */
+static pid_t target;
+
+static int op_ptrace(const char *unused)
+{
+	(void)unused;
+	return ptrace(PTRACE_SEIZE, target, 0, 0) ? errno : 0;
+}
+
+static int op_signal(const char *unused)
+{
+	(void)unused;
+	return kill(target, SIGCONT) ? errno : 0;
+}
+
+TEST(ptrace_of_unconfined_denied, .as = BR_ROOT)
+{
+	int hold;
+
+	need_policy();
+	target = br_parked(&hold);
+	ASSERT_LT(0, target);
+	EXPECT_EQ(0, in_domain(CTX("br_allowed_t"), op_ptrace, NULL));
+	EXPECT_EQ(EACCES, in_domain(CTX("br_denied_t"), op_ptrace, NULL));
+	close(hold);
+	br_wait(target);
+}
+
+TEST(signal_to_unconfined_denied, .as = BR_ROOT)
+{
+	int hold;
+
+	need_policy();
+	target = br_parked(&hold);
+	ASSERT_LT(0, target);
+	EXPECT_EQ(0, in_domain(CTX("br_allowed_t"), op_signal, NULL));
+	EXPECT_EQ(EACCES, in_domain(CTX("br_denied_t"), op_signal, NULL));
+	close(hold);
+	br_wait(target);
 }
 
 TEST(confined_cannot_leave_its_domain, .as = BR_ROOT)

@@ -16,6 +16,8 @@ LIBS    := -lseccomp -lcap
 # Debian packages by name, each with a file that proves it is installed.
 BUILD_DEPS := libseccomp-dev:/usr/include/seccomp.h libcap-dev:/usr/include/sys/capability.h \
               libjson-c-dev:/usr/include/json-c/json.h secilc:/usr/bin/secilc
+# apparmor_parser compiles suites/mac's AppArmor policy (below).
+BUILD_DEPS += apparmor:/sbin/apparmor_parser
 
 # What `make check` needs beyond the build.
 CHECK_DEPS := perl:/usr/bin/prove pkg-config:/usr/bin/pkg-config iproute2:/usr/sbin/ip \
@@ -77,8 +79,18 @@ $(CLI): $(CLI_OBJS) $(LIB)
 # Suites embed fixtures (.incbin), which -MMD cannot see.
 $(BUILD)/suites/%: suites/%.c $(LIB) $(FIXTURES) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -DBR_SUITE='"$(word 2,$(subst /, ,$<))"' \
+	$(CC) $(CFLAGS) -DBR_SUITE='"$(word 2,$(subst /, ,$<))"' -DBR_BUILD_DIR='"$(BUILD)"' \
 		-DBR_FILE='"$(basename $(notdir $<))"' $(LDSTATIC) -o $@ $< $(LIB) $(LIBS)
+
+# suites/mac/apparmor* embed the AppArmor policy, compiled here against the
+# features ABI pinned in fixtures/apparmor/features (never the build host's
+# kernel, and without the host's parser.conf), so every guest gets the same bytes.
+AA_POLICY := $(BUILD)/apparmor/policy.bin
+$(AA_POLICY): $(wildcard fixtures/apparmor/*) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	apparmor_parser --config-file /dev/null -M fixtures/apparmor/features -I fixtures/apparmor \
+		-Q -K -S fixtures/apparmor/blastradius.aa > $@.tmp && mv $@.tmp $@
+$(filter $(BUILD)/suites/mac/apparmor%,$(SUITE_BINS)): $(AA_POLICY) suites/mac/aa.h
 
 # suites/seccomp/fixtures.c embeds these with .incbin.
 $(BUILD)/suites/seccomp/fixtures: $(wildcard fixtures/seccomp/*.bpf)

@@ -347,7 +347,9 @@ static int add_mac(struct br_facts *f, const char *lsm)
 		int e = br_mac_task_label(lsm, *l, label, sizeof(label));
 
 		snprintf(key, sizeof(key), "mac.%s.label", *l);
-		if (e == -ENOENT || e == -EINVAL) {
+		/* ENOENT: not listed or no such attr file; EINVAL or an empty read
+		 * (ENODATA, 6.1 without AppArmor in lsm=): not active */
+		if (e == -ENOENT || e == -EINVAL || e == -ENODATA) {
 			if (lsm && br_mac_active(lsm, *l)) /* listed, yet it answers nothing: say so */
 				r = br_facts_add(f, key, "unreadable(%s)", strerrorname_np(-e));
 			continue;

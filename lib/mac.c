@@ -107,11 +107,12 @@ int br_mac_aa_active(const char **why)
 	struct stat st;
 	int r = br_mac_label("apparmor", 0, label, sizeof(label));
 
-	/* 5.1+ has attr/apparmor/; its read is EINVAL when AppArmor is not in lsm=.
-	 * The guests' kernels are all newer, so no attr/current fallback here. */
+	/* 5.1+ has attr/apparmor/; its read is EINVAL or empty when AppArmor is
+	 * not in lsm=. The guests' kernels are all newer: no attr/current fallback. */
 	if (r < 0) {
-		*why = r == -EINVAL || r == -ENOENT ? "AppArmor is not active (not in lsm=, or not built)"
-						   : "AppArmor label unreadable";
+		*why = r == -EINVAL || r == -ENOENT || r == -ENODATA
+			       ? "AppArmor is not active (not in lsm=, or not built)"
+			       : "AppArmor label unreadable";
 		return r;
 	}
 	if (stat(BR_AA_FS "/.replace", &st)) {

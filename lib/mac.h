@@ -14,7 +14,8 @@
  * /proc/self/attr/<lsm>/current (5.1+), else /proc/self/attr/current when
  * fallback is set (older kernels: that file belongs to the one major LSM,
  * so only the caller knows whether it is lsm's). Trailing newline and NULs
- * stripped. 0, or -errno (-ENOENT/-EINVAL: lsm not active for this task).
+ * stripped. 0, or -errno (-ENOENT/-EINVAL/-ENODATA: lsm not active for this
+ * task; SELinux has no attr/selinux/ directory, only attr/current).
  */
 int br_mac_label(const char *lsm, int fallback, char *buf, size_t size);
 

@@ -232,6 +232,20 @@ static int set(struct parser *p, const char *key, char *v)
 		sb->nll_rules++;
 		return 0;
 	}
+	if (!strcmp(key, "apparmor")) {
+		/* A profile name as the kernel takes it: no blanks, no control characters. */
+		for (const char *c = v; *c; c++)
+			if (!isgraph((unsigned char)*c))
+				return bad(p, "apparmor: expected off or a profile name, got '%s'", v);
+		return copy(p, key, sb->apparmor, sizeof(sb->apparmor), strcmp(v, "off") ? v : "");
+	}
+	if (!strcmp(key, "apparmor.required")) {
+		bool req = true;
+		int r = on_off(p, key, v, &req);
+
+		sb->apparmor_optional = !req;
+		return r;
+	}
 	if (!strcmp(key, "seccomp")) {
 		if (strcmp(v, "none") && !br_seccomp_builtin(v))
 			return bad(p, "seccomp: expected none or a built-in profile (deny-escapes, allow-minimal, allow-stdio), got '%s'", v);
@@ -400,6 +414,9 @@ void br_profile_print(FILE *f, const struct br_sandbox *sb)
 	for (int i = 0; i < sb->nll_rules; i++)
 		fprintf(f, "landlock.allow = %s %s\n", sb->ll_rules[i].path,
 			br_landlock_names('f', sb->ll_rules[i].fs, buf, sizeof(buf)));
+	fprintf(f, "apparmor = %s\n", sb->apparmor[0] ? sb->apparmor : "off");
+	if (sb->apparmor[0])
+		fprintf(f, "apparmor.required = %s\n", sb->apparmor_optional ? "off" : "on");
 	fprintf(f, "seccomp = %s\n", sb->seccomp[0] ? sb->seccomp : "none");
 	for (int i = 0; i < sb->nseccomp_deny; i++)
 		fprintf(f, "seccomp.deny = %s\n", sb->seccomp_deny[i]);

@@ -19,6 +19,10 @@
  *   landlock.handle = all | read_file,write_file,...  fs rights handled
  *   landlock.scope  = abstract_unix_socket,signal
  *   landlock.allow  = PATH RIGHTS            (repeatable)
+ *   apparmor      = off | PROFILE           a loaded AppArmor profile, entered
+ *                                           with change_onexec before the exec
+ *   apparmor.required = on | off            off: skipped where AppArmor is not
+ *                                           active (default on: fail closed)
  *   seccomp       = none | deny-escapes | allow-minimal | allow-stdio
  *   seccomp.deny  = keyctl add_key ...       a deny-list (repeatable)
  *   seccomp.errno = EPERM | 1..4095          the deny-list's errno (else KILL)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "idmap.h"
+#include "mac.h"
 #include "mount.h"
 #include "ns.h"
 #include "proc.h"
@@ -26,6 +27,7 @@ static const char *const step_names[] = {
 	[BR_SB_STEP_CAPS] = "caps",
 	[BR_SB_STEP_NNP] = "nnp",
 	[BR_SB_STEP_LANDLOCK] = "landlock",
+	[BR_SB_STEP_APPARMOR] = "apparmor",
 	[BR_SB_STEP_SECCOMP] = "seccomp",
 	[BR_SB_STEP_EXEC] = "exec",
 };
@@ -208,6 +210,23 @@ static int apply_seccomp(const struct br_sandbox *sb)
 	return br_seccomp_apply(&custom);
 }
 
+/* Fail closed: a required profile where AppArmor is not active, or one that is
+ * not loaded (the kernel refuses the change), stops the payload. A program
+ * enters the profile at its exec; a function at once (nothing after this
+ * step but seccomp, which AppArmor does not mediate). */
+static int apply_apparmor(const struct ctx *c)
+{
+	const char *why;
+	int r;
+
+	if (br_mac_aa_active(&why))
+		return c->sb->apparmor_optional ? 0 : -EOPNOTSUPP;
+	if ((r = br_mac_aa_loaded(c->sb->apparmor)) <= 0)
+		return r ? r : -ENOENT;
+	return c->argv ? br_mac_aa_change_onexec(c->sb->apparmor)
+		       : br_mac_aa_change_profile(c->sb->apparmor);
+}
+
 static int apply(const struct ctx *c, enum br_sb_step *step)
 {
 	const struct br_sandbox *sb = c->sb;
@@ -233,6 +252,9 @@ static int apply(const struct ctx *c, enum br_sb_step *step)
 		return ret;
 	*step = BR_SB_STEP_LANDLOCK;
 	if (sb->landlock && (ret = apply_landlock(sb)))
+		return ret;
+	*step = BR_SB_STEP_APPARMOR;
+	if (sb->apparmor[0] && (ret = apply_apparmor(c)))
 		return ret;
 	*step = BR_SB_STEP_SECCOMP;
 	return apply_seccomp(sb);

@@ -9,7 +9,9 @@
  *   4. a new session (no controlling terminal), then capabilities
  *   5. no_new_privs
  *   6. Landlock
- *   7. seccomp, last (it may deny the calls the earlier steps make)
+ *   7. AppArmor: change_onexec to a loaded profile (the program enters it at
+ *      its exec), or change_profile at once when the payload is a function
+ *   8. seccomp, last (it may deny the calls the earlier steps make)
  *
  * Fail closed: the payload runs only after every layer was applied. When a
  * step fails the child reports which and exits before the payload, and
@@ -69,7 +71,11 @@ struct br_sandbox {
 	struct br_landlock_access ll_handle; /* rights and scopes handled */
 	struct br_sb_rule ll_rules[BR_SB_MAX];
 	int nll_rules;
-	/* 7: seccomp: a built-in profile by name, or a deny-list */
+	/* 7: AppArmor: a loaded profile's name, "" = none. Required unless
+	 * apparmor_optional: then skipped where AppArmor is not active. */
+	char apparmor[128];
+	bool apparmor_optional;
+	/* 8: seccomp: a built-in profile by name, or a deny-list */
 	char seccomp[32]; /* "" = none */
 	char seccomp_deny[BR_SB_MAX][32];
 	int nseccomp_deny;
@@ -88,6 +94,7 @@ enum br_sb_step {
 	BR_SB_STEP_CAPS,
 	BR_SB_STEP_NNP,
 	BR_SB_STEP_LANDLOCK, /* -EOPNOTSUPP: required rights the ABI lacks */
+	BR_SB_STEP_APPARMOR, /* -EOPNOTSUPP: AppArmor not active; -ENOENT: no such profile */
 	BR_SB_STEP_SECCOMP,
 	BR_SB_STEP_EXEC,
 };

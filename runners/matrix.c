@@ -93,6 +93,15 @@ static bool v_nolandlock(const struct kernel *k, char *a, size_t l)
 	return config_is(k, "CONFIG_SECURITY_LANDLOCK", "y") && lsm_without(k, ",landlock,", a, l);
 }
 
+/* Without AppArmor the next exclusive LSM in the list (SELinux, else Smack)
+ * would lead instead; this cell has no labelling MAC at all, as on a host
+ * without one (the SELinux cases belong to the selinux cell). */
+static bool v_noapparmor(const struct kernel *k, char *a, size_t l)
+{
+	return config_is(k, "CONFIG_SECURITY_APPARMOR", "y") &&
+	       lsm_without(k, ",apparmor,selinux,smack,", a, l);
+}
+
 static bool v_selinux(const struct kernel *k, char *a, size_t l)
 {
 	size_t n;
@@ -124,6 +133,8 @@ static const struct variant variants[] = {
 	{"x32", "syscall.x32=y where x32 is built in (the generic kernel)", true, NULL, v_x32},
 	{"noia32", "ia32_emulation=0 where the kernel knows it (6.7+)", true, NULL, v_noia32},
 	{"nolandlock", "lsm= without landlock", true, NULL, v_nolandlock},
+	{"noapparmor", "lsm= without apparmor, selinux, smack: no labelling MAC", true, "bookworm-generic",
+	 v_noapparmor},
 	{"nouserns", "sysctl.user.max_user_namespaces=0", true, NULL, v_nouserns},
 	{"selinux", "lsm= without AppArmor (SELinux leads), enforcing=1", true,
 	 "bookworm-cloud", v_selinux},

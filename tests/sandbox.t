@@ -41,4 +41,22 @@ grep -q STARTED <<<"$out" && not_ok "fail closed" "the command ran: $out" ||
 	ok "fail closed: the command never started"
 grep -q "layer 'mounts' could not be applied" <<<"$out" && ok "the failed layer is named" ||
 	not_ok "the failed layer is named" "$out"
+
+# apparmor = PROFILE fails closed: a profile that is not loaded (or no AppArmor
+# at all) stops the command; apparmor.required = off skips the layer only where
+# AppArmor is not active. suites/mac/apparmor enters a loaded one in guests.
+printf 'apparmor = blastradius-not-loaded\n' >"$tmp/aa.profile"
+out=$("$cli" sandbox "$tmp/aa.profile" -- /bin/sh -c 'echo STARTED' 2>&1)
+rc=$?
+[ "$rc" = 1 ] && ! grep -q STARTED <<<"$out" && grep -q "layer 'apparmor' could not be applied" <<<"$out" &&
+	ok "apparmor: an unloaded profile or no AppArmor exits 1, the command never starts" ||
+	not_ok "apparmor fails closed" "got $rc: $out"
+printf 'apparmor = blastradius-not-loaded\napparmor.required = off\n' >"$tmp/aa-opt.profile"
+if [ -n "$(cat /proc/self/attr/apparmor/current 2>/dev/null)" ]; then
+	skip "apparmor.required = off" "AppArmor is active here: the unloaded profile must still fail"
+else
+	out=$("$cli" sandbox "$tmp/aa-opt.profile" -- /bin/sh -c 'echo STARTED' 2>&1)
+	grep -q STARTED <<<"$out" && ok "apparmor.required = off: skipped where AppArmor is not active" ||
+		not_ok "apparmor.required = off" "$out"
+fi
 done_testing

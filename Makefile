@@ -102,13 +102,8 @@ $(SELINUX_POLICY): fixtures/selinux/blastradius.cil | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	secilc -o $@.tmp -f /dev/null $< && mv $@.tmp $@
 
-# suites/mac/assess*: the probe assess runs, stripped, embedded in the cases.
-GUEST_PROBE := $(BUILD)/guest/blastradius-probe
-$(GUEST_PROBE): $(PROBE)
-	@mkdir -p $(@D)
-	strip -o $@ $<
-$(filter $(BUILD)/suites/mac/assess%,$(SUITE_BINS)): $(GUEST_PROBE) suites/mac/assess.h
-$(filter $(BUILD)/suites/mac/assess%,$(SUITE_BINS)): CFLAGS += -DBR_GUEST_PROBE='"$(GUEST_PROBE)"'
+# suites/mac/assess links the probe's code (runners/probe/probe.c) and loads the policy.
+$(BUILD)/suites/mac/assess: runners/probe/probe.c $(AA_POLICY) suites/mac/aa.h
 
 # The matrix guest's PID 1: static, libc only; it embeds the SELinux policy.
 $(GUEST_INIT): runners/guest/init.c $(SELINUX_POLICY) | $(DEPS_STAMP)

@@ -93,7 +93,7 @@ for s in identity syscalls; do printf 'S%s%s\n' "$t" "$s"; done
 case "${BR_FAKE:-${BR_FAKE_OUT:-outside}}" in
 outside) aa unconfined unconfined 'no AppArmor profile confines this process' ;;
 se-outside) se br_u:br_r:br_unconfined_t enforcing ;;
-se-trans) # as suites/mac/assess_selinux sees it in br_trans_t: no LSM list, no selinuxfs
+se-trans) # as suites/mac/assess sees it in br_trans_t: no LSM list, no selinuxfs
 	rec mac.lsm unknown probe-error; rec mac.label.selinux br_u:br_r:br_trans_t none
 	rec mac.apparmor absent none; rec mac.selinux unknown probe-error 'selinuxfs unreadable'
 	rec mac.yama unknown probe-error ;;

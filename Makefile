@@ -102,6 +102,9 @@ $(SELINUX_POLICY): fixtures/selinux/blastradius.cil | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	secilc -o $@.tmp -f /dev/null $< && mv $@.tmp $@
 
+# suites/mac/assess links the probe's code (runners/probe/probe.c) and loads the policy.
+$(BUILD)/suites/mac/assess: runners/probe/probe.c $(AA_POLICY) suites/mac/aa.h
+
 # The matrix guest's PID 1: static, libc only; it embeds the SELinux policy.
 $(GUEST_INIT): runners/guest/init.c $(SELINUX_POLICY) | $(DEPS_STAMP)
 	@mkdir -p $(@D)

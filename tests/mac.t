@@ -90,8 +90,13 @@ se() { rec mac.lsm capability,selinux none; rec mac.label.selinux "$1" none
 echo "blastradius-probe 1"
 for s in identity syscalls; do printf 'S%s%s\n' "$t" "$s"; done
 [ "$BR_FAKE" = died ] || printf 'S%smac\n' "$t"
-case "${BR_FAKE:-outside}" in
+case "${BR_FAKE:-${BR_FAKE_OUT:-outside}}" in
 outside) aa unconfined unconfined 'no AppArmor profile confines this process' ;;
+se-outside) se br_u:br_r:br_unconfined_t enforcing ;;
+se-trans) # as suites/mac/assess sees it in br_trans_t: no LSM list, no selinuxfs
+	rec mac.lsm unknown probe-error; rec mac.label.selinux br_u:br_r:br_trans_t none
+	rec mac.apparmor absent none; rec mac.selinux unknown probe-error 'selinuxfs unreadable'
+	rec mac.yama unknown probe-error ;;
 enforce) aa 'br-agent (enforce)' enforce; rec ns.pid 4:2 none ;;
 complain) aa 'br-agent (complain)' complain; rec ns.pid 4:2 none ;;
 same) aa unconfined unconfined 'no AppArmor profile confines this process' 0 ;;
@@ -166,6 +171,14 @@ fake se-hidden 'mac.selinux = disabled\n'
 grep -q 'mac.selinux = disabled: measured disabled (detail; measured outside' <<<"$out" &&
 	ok "selinuxfs hidden inside: mac.selinux is the outside's (system-wide), and says so" ||
 	not_ok "se-hidden" "$(diag "exit $rc" "$out")"
+out=$(printf 'mac.selinux = enforcing\nmac.label = br_u:br_r:br_trans_t\n' >"$work/c.claims" &&
+	BR_FAKE_OUT=se-outside "$cli" assess --probe "$work/fake-probe" --claims "$work/c.claims" \
+		-- env BR_FAKE=se-trans {} 2>&1)
+rc=$?
+[ "$rc" = 0 ] && verdict ok mac.selinux && verdict ok mac.label &&
+	grep -q '^# finding info mac-confined: confined by SELinux domain br_u:br_r:br_trans_t, enforcing (measured outside: selinuxfs is hidden inside) (selinux label outside: br_u:br_r:br_unconfined_t)$' <<<"$out" &&
+	ok "a domain that cannot read selinuxfs or the LSM list: confined by its context, enforcing as measured outside" ||
+	not_ok "se-trans" "$(diag "exit $rc" "$out")"
 fake died 'mac.apparmor = unconfined\n' '--fail-on low'
 [ "$rc" = 3 ] && grep -q "SKIP not tested: the probe's mac section was killed(SIGSYS) at its attempt: read /proc/self/attr/apparmor/current" <<<"$out" &&
 	grep -q '^#   mandatory access control: not measured (' <<<"$out" && ! grep -q 'finding [a-z]* mac-' <<<"$out" &&

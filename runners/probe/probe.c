@@ -1787,14 +1787,16 @@ static void probe_tiocsti(void)
  * The active LSMs, the task's label under each LSM that labels tasks, and
  * the modes: AppArmor's (from its label), SELinux's (selinuxfs) and Yama's
  * ptrace_scope. A value this process cannot read is "unknown" with why,
- * never "absent": an LSM is absent only when the LSM list says so (or its
- * own attr directory answers EINVAL, "not active").
+ * never "absent": an LSM is absent only when the LSM list says so (or, with
+ * no list, its own attr file answers ENOENT, EINVAL or nothing).
  */
 static void probe_mac(void)
 {
 	char lsms[512], label[512], name[512], aa[512] = "";
 	const char *src, *lsm_list, *mode;
 	int r, aa_r = -ENOENT, vers, scope;
+	bool aa_off = false, se_fs = false;
+	struct stat st;
 
 	attempt("list the active LSMs (securityfs, lsm_list_modules)");
 	src = br_fact_lsm(lsms, sizeof(lsms));
@@ -1804,14 +1806,29 @@ static void probe_mac(void)
 	else
 		obs("mac.lsm", "unknown", "probe-error", "neither securityfs nor lsm_list_modules(2) "
 		    "answered here");
+	/* With no list, attr/current is SELinux's when selinuxfs is mounted and
+	 * AppArmor and Smack say "not active" in their own attr directories:
+	 * the three exclude each other. */
+	attempt("stat /sys/fs/selinux/enforce; read /proc/self/attr/{apparmor,smack}/current");
+	if (!lsm_list && !stat("/sys/fs/selinux/enforce", &st)) {
+		se_fs = true;
+		for (const char *const *l = br_mac_labelling; *l; l++)
+			if (strcmp(*l, "selinux") && (r = br_mac_label(*l, 0, label, sizeof(label))) !=
+			    -ENOENT && r != -EINVAL && r != -ENODATA)
+				se_fs = false;
+	}
 	for (const char *const *l = br_mac_labelling; *l; l++) {
 		char key[64];
+		bool off, se = se_fs && !strcmp(*l, "selinux");
 
 		attempt("read /proc/self/attr/%s/current", *l);
-		r = br_mac_task_label(lsm_list, *l, label, sizeof(label));
-		if (!strcmp(*l, "apparmor") && (aa_r = r) == 0)
+		r = se ? br_mac_label(*l, 1, label, sizeof(label))
+		       : br_mac_task_label(lsm_list, *l, label, sizeof(label));
+		off = lsm_list ? !br_mac_active(lsm_list, *l)
+			       : !se && (r == -ENOENT || r == -EINVAL || r == -ENODATA);
+		if (!strcmp(*l, "apparmor") && (aa_off = off, aa_r = r) == 0)
 			snprintf(aa, sizeof(aa), "%s", label);
-		if (r == -ENOENT || (r == -EINVAL && !lsm_list))
+		if (off)
 			continue; /* not active */
 		snprintf(key, sizeof(key), "mac.label.%s", *l);
 		if (r)
@@ -1825,9 +1842,9 @@ static void probe_mac(void)
 		    strcmp(mode, "unconfined") ? name : "no AppArmor profile confines this process");
 	else if (!aa_r)
 		obs("mac.apparmor", "unknown", "probe-error", "no mode in the AppArmor label '%s'", aa);
-	else if (aa_r == -ENOENT || aa_r == -EINVAL)
+	else if (aa_off)
 		obs("mac.apparmor", "absent", "none", "AppArmor is not an active LSM%s%s",
-		    lsm_list ? ": " : " (its attr directory says EINVAL)", lsm_list ? lsm_list : "");
+		    lsm_list ? ": " : " (its attr file does not answer)", lsm_list ? lsm_list : "");
 	else
 		obs("mac.apparmor", "unknown", "probe-error", "AppArmor's label is unreadable (%s)",
 		    br_errname(-aa_r));
@@ -1838,7 +1855,8 @@ static void probe_mac(void)
 		obs("mac.selinux", "disabled", "none", "SELinux is not an active LSM: %s", lsm_list);
 	else
 		obs("mac.selinux", "unknown", "probe-error", "%s, and /sys/fs/selinux/enforce is "
-		    "unreadable here", lsm_list ? "SELinux is active" : "the LSM list is unknown");
+		    "unreadable here", lsm_list ? "SELinux is active" : se_fs ? "SELinux is active "
+		    "(selinuxfs is mounted)" : "the LSM list is unknown");
 	attempt("read /proc/sys/kernel/yama/ptrace_scope");
 	scope = br_mac_yama_scope();
 	if (scope >= 0) {

@@ -43,6 +43,13 @@ extern char **cli_argv;
 /* The candidate nearest to word (edit distance, or word is its prefix), or NULL
  * when none is close: for "did you mean". */
 const char *nearest(const char *word, const char *const *cands, size_t n);
+/* "; did you mean 'X'?" (or ""), to append to an error: the nearest of cands,
+ * or the nearest option (long or short) that the usage text names. */
+const char *did_you_mean(const char *word, const char *const *cands, size_t n);
+const char *did_you_mean_option(void (*usage)(FILE *f), const char *bad);
+/* "blastradius: WHAT: unknown option 'BAD'; did you mean ...? (see --help)", exit 2:
+ * for the commands that parse their arguments by hand. */
+_Noreturn void bad_option(void (*usage)(FILE *f), const char *what, const char *bad);
 
 /* Suite binaries, sorted; caller frees with free_strv(). */
 char **suite_binaries(size_t *n);

@@ -56,33 +56,6 @@ static const char html_js[] =
 	"document.getElementById('onlydiff').addEventListener('change',f);\n"
 	"</script>\n";
 
-static const char *const key_facts[] = {"kernel.release", "landlock.abi", "x32", "ia32", "lsm",
-					 "mac.active", "mac.apparmor.label", "mac.apparmor.mode",
-					 "mac.selinux.mode", "guest.accel", "guest.variant", NULL};
-
-/* Facts whose change moves a boundary: what an unprivileged process can reach
- * (file handles, user namespaces, sysctls that gate them), the filters and
- * LSMs in force, the syscall ABIs a filter must cover. */
-static const char *const security_prefixes[] = {"fhandle.", "userns.", "sysctl.", "seccomp.", "landlock.",
-						"lsm", "x32", "ia32", "caps.", "containment.", "exe.",
-						"ns.", "mac.", NULL};
-
-static bool is_key_fact(const char *k)
-{
-	for (int i = 0; key_facts[i]; i++)
-		if (!strcmp(key_facts[i], k))
-			return true;
-	return false;
-}
-
-static bool is_security_fact(const char *k)
-{
-	for (int i = 0; security_prefixes[i]; i++)
-		if (!strncmp(k, security_prefixes[i], strlen(security_prefixes[i])))
-			return true;
-	return false;
-}
-
 /* A fact value: lists wrap after their commas and blanks, never inside a
  * word (a release's hyphens included): each piece is one unbreakable span. */
 static void esc_value(FILE *f, const char *s)
@@ -123,36 +96,7 @@ static void close_table(FILE *f)
 	fputs("</tbody></table></div>\n", f);
 }
 
-/* The suite of a case id: "ns" of "ns.uts.hostname_private". */
-static int suite_len(const char *id)
-{
-	return (int)strcspn(id, ".");
-}
-
 /* ---- the heatmap ---- */
-
-struct counts {
-	int pass, fail, skip;
-};
-
-static void count_suite(json_object *m, const char *suite, const char *cell, struct counts *c)
-{
-	int sl = (int)strlen(suite);
-
-	memset(c, 0, sizeof(*c));
-	json_object_object_foreach(jget(m, "cases"), id, row) {
-		json_object *v = jget(row, cell);
-		const char *verdict = jstr(v, "verdict");
-
-		if (!v || (sl && (suite_len(id) != sl || strncmp(id, suite, sl))))
-			continue;
-		if (!sl && !strncmp(id, "lib.", 4))
-			continue; /* the boundary total leaves the self-tests out */
-		c->pass += !strcmp(verdict, "pass") || !strcmp(verdict, "xfail");
-		c->fail += !strcmp(verdict, "fail") || !strcmp(verdict, "error");
-		c->skip += !strcmp(verdict, "skip");
-	}
-}
 
 static void heat_cell(FILE *f, const struct counts *c, bool incomplete)
 {
@@ -169,11 +113,26 @@ static void heat_cell(FILE *f, const struct counts *c, bool incomplete)
 	fputs("</td>", f);
 }
 
+/* One heatmap row: label, then the counts of suite ("": every boundary case) per cell. */
+static void heat_row(FILE *f, json_object *m, const char *cls, const char *label, const char *suite,
+		     const char **cells, int n)
+{
+	struct counts c;
+
+	fprintf(f, "<tr%s%s%s><th>", *cls ? " class=\"" : "", cls, *cls ? "\"" : "");
+	esc(f, label);
+	fputs("</th>", f);
+	for (int i = 0; i < n; i++) {
+		count_suite(m, suite, cells[i], &c);
+		heat_cell(f, &c, strcmp(jstr(cell_obj(m, cells[i]), "status"), "complete"));
+	}
+	fputs("</tr>\n", f);
+}
+
 static void heatmap(FILE *f, json_object *m, const char **cells, int n)
 {
-	int nc;
-	const char **ids = sorted_keys(jget(m, "cases"), &nc);
-	struct counts c;
+	int ns, r;
+	const char **suites = matrix_suites(m, &ns);
 
 	fputs("<h2>Verdicts per suite and cell <span class=\"n\">(pass / fail / skip)</span></h2>\n", f);
 	open_table(f, "heatmap", "suite", cells, n);
@@ -197,37 +156,18 @@ static void heatmap(FILE *f, json_object *m, const char **cells, int n)
 	}
 	fputs("</tr>\n", f);
 	/* Boundary suites, then their total, then the library's self-tests apart. */
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass)
-			fprintf(f, "<tr class=\"sep\"><th colspan=\"%d\">library self-tests (lib.*: our own code, not a "
-				   "kernel boundary)</th></tr>\n", n + 1);
-		for (int r = 0; r < nc; r++) {
-			char suite[64];
-
-			if (r && suite_len(ids[r]) == suite_len(ids[r - 1]) &&
-			    !strncmp(ids[r], ids[r - 1], suite_len(ids[r])))
-				continue;
-			snprintf(suite, sizeof(suite), "%.*s", suite_len(ids[r]), ids[r]);
-			if ((strcmp(suite, "lib") == 0) != (pass == 1))
-				continue;
-			fprintf(f, "<tr><th>%s</th>", suite);
-			for (int i = 0; i < n; i++) {
-				count_suite(m, suite, cells[i], &c);
-				heat_cell(f, &c, strcmp(jstr(cell_obj(m, cells[i]), "status"), "complete"));
-			}
-			fputs("</tr>\n", f);
-		}
-		if (!pass) {
-			fputs("<tr class=\"tot\"><th>boundary verdicts</th>", f);
-			for (int i = 0; i < n; i++) {
-				count_suite(m, "", cells[i], &c);
-				heat_cell(f, &c, strcmp(jstr(cell_obj(m, cells[i]), "status"), "complete"));
-			}
-			fputs("</tr>\n", f);
-		}
+	for (r = 0; r < ns && strcmp(suites[r], "lib"); r++)
+		heat_row(f, m, "", suites[r], suites[r], cells, n);
+	heat_row(f, m, "tot", "boundary verdicts", "", cells, n);
+	for (; r < ns; r++) {
+		fprintf(f, "<tr class=\"sep\"><th colspan=\"%d\">library self-tests (lib.*: our own code, not a "
+			   "kernel boundary)</th></tr>\n", n + 1);
+		heat_row(f, m, "", suites[r], suites[r], cells, n);
 	}
 	close_table(f);
-	free(ids);
+	while (ns)
+		free((char *)suites[--ns]);
+	free(suites);
 }
 
 /* ---- rows ---- */
@@ -254,19 +194,6 @@ static void fact_row(FILE *f, json_object *m, const char *key, const char **cell
 		fputs("</td>", f);
 	}
 	fputs("</tr>\n", f);
-}
-
-/* A row that fails somewhere is a regression; one whose cells only pass or skip
- * shows a capability that some kernels have and others lack. */
-static bool row_fails(json_object *row, const char **cells, int n)
-{
-	for (int i = 0; i < n; i++) {
-		const char *v = row_value(row, cells[i], true);
-
-		if (v && (!strcmp(v, "fail") || !strcmp(v, "error")))
-			return true;
-	}
-	return false;
 }
 
 static void case_row(FILE *f, json_object *m, const char *id, const char **cells, int n, bool reasons)
@@ -304,96 +231,35 @@ static void case_row(FILE *f, json_object *m, const char *id, const char **cells
 
 /* ---- what differs, grouped ---- */
 
-static void group_open(FILE *f, const char *title, const char *count, const char *first, const char **cells,
-		       int n)
-{
-	fprintf(f, "<details><summary>%s <span class=\"n\">%s</span></summary>\n", title, count);
-	open_table(f, NULL, first, cells, n);
-}
-
-static void group_close(FILE *f)
-{
-	close_table(f);
-	fputs("</details>\n", f);
-}
-
-/* Fact groups: the security-relevant ones (sec) or the rest, key facts aside. */
-static int fact_group(FILE *f, json_object *m, const char **keys, int nk, const char **cells, int n, bool sec)
-{
-	int count = 0;
-	char label[64];
-
-	for (int r = 0; r < nk; r++)
-		count += !is_key_fact(keys[r]) && is_security_fact(keys[r]) == sec &&
-			 row_differs(jget(jget(m, "facts"), keys[r]), cells, n, false);
-	if (!count)
-		return 0;
-	snprintf(label, sizeof(label), "(%d differ)", count);
-	group_open(f, sec ? "Security-relevant facts" : "Other facts", label, "fact", cells, n);
-	for (int r = 0; r < nk; r++)
-		if (!is_key_fact(keys[r]) && is_security_fact(keys[r]) == sec &&
-		    row_differs(jget(jget(m, "facts"), keys[r]), cells, n, false))
-			fact_row(f, m, keys[r], cells, n, true, false);
-	group_close(f);
-	return count;
-}
-
 static int differences(FILE *f, json_object *m, const char **cells, int n)
 {
-	int nc, nf, total = 0, nfail = 0;
-	const char **ids = sorted_keys(jget(m, "cases"), &nc), **facts = sorted_keys(jget(m, "facts"), &nf);
-	json_object *cases = jget(m, "cases");
-	char label[96];
+	int ng;
+	struct group *g = matrix_groups(m, cells, n, &ng);
 
 	fputs("<h2>What differs</h2>\n<p>Groups open on a click. <span class=\"tag regress\">fails</span> a "
 	      "case that fails in some cell; <span class=\"tag capab\">capability</span> a case that passes in "
 	      "some cells and skips in others (a kernel feature one has and another lacks); a red frame marks "
 	      "the cell whose fact differs from its row's usual value.</p>\n",
 	      f);
-	for (int r = 0; r < nc; r++)
-		nfail += row_fails(jget(cases, ids[r]), cells, n);
-	if (nfail) {
-		snprintf(label, sizeof(label), "(%d case%s)", nfail, nfail == 1 ? "" : "s");
-		group_open(f, "Failing cases", label, "case", cells, n);
-		for (int r = 0; r < nc; r++)
-			if (row_fails(jget(cases, ids[r]), cells, n))
-				case_row(f, m, ids[r], cells, n, true);
-		group_close(f);
+	for (int i = 0; i < ng; i++) {
+		fputs("<details><summary>", f);
+		esc(f, g[i].title);
+		fputs(" <span class=\"n\">", f);
+		esc(f, g[i].count);
+		fputs("</span></summary>\n", f);
+		open_table(f, NULL, g[i].facts ? "fact" : "case", cells, n);
+		for (int r = 0; r < g[i].nrows; r++)
+			if (g[i].facts)
+				fact_row(f, m, g[i].rows[r], cells, n, true, false);
+			else
+				case_row(f, m, g[i].rows[r], cells, n, true);
+		close_table(f);
+		fputs("</details>\n", f);
 	}
-	total += fact_group(f, m, facts, nf, cells, n, true);
-	/* Verdicts by suite, the library's self-tests last. */
-	for (int lib = 0; lib < 2; lib++)
-		for (int r = 0; r < nc;) {
-			int sl = suite_len(ids[r]), e = r, nd = 0, nreg = 0;
-
-			while (e < nc && suite_len(ids[e]) == sl && !strncmp(ids[e], ids[r], sl))
-				e++;
-			if ((sl == 3 && !strncmp(ids[r], "lib", 3)) == lib)
-				for (int k = r; k < e; k++)
-					if (row_differs(jget(cases, ids[k]), cells, n, true)) {
-						nd++;
-						nreg += row_fails(jget(cases, ids[k]), cells, n);
-					}
-			if (nd) {
-				char title[96];
-
-				snprintf(title, sizeof(title), lib ? "lib (library self-tests)" : "%.*s", sl, ids[r]);
-				snprintf(label, sizeof(label), "(%d differ: %d failing, %d capability)", nd, nreg, nd - nreg);
-				group_open(f, title, label, "case", cells, n);
-				for (int k = r; k < e; k++)
-					if (row_differs(jget(cases, ids[k]), cells, n, true))
-						case_row(f, m, ids[k], cells, n, true);
-				group_close(f);
-				total += nd;
-			}
-			r = e;
-		}
-	total += fact_group(f, m, facts, nf, cells, n, false);
-	if (!total && !nfail)
+	if (!ng)
 		fputs("<p>No differences between the cells.</p>\n", f);
-	free(ids);
-	free(facts);
-	return total;
+	groups_free(g, ng);
+	return ng;
 }
 
 int matrix_write_html(json_object *m, const char *path, const char **cells, int n)
@@ -419,14 +285,14 @@ int matrix_write_html(json_object *m, const char *path, const char **cells, int 
 			fact_row(f, m, key_facts[k], cells, n, false, false);
 	close_table(f);
 	differences(f, m, cells, n);
-	fprintf(f, "<h2>Every row</h2>\n<details><summary>All %d cases and %d facts <span class=\"n\">(hover a "
-		   "verdict for its reason)</span></summary>\n"
+	fprintf(f, "<h2>Every row</h2>\n<details><summary>All %d cases and %d facts <span class=\"n\">(a skip "
+		   "or failure shows its reason, here too)</span></summary>\n"
 		   "<input id=\"filter\" placeholder=\"filter rows (case id, fact, verdict)\">"
 		   "<label><input type=\"checkbox\" id=\"onlydiff\"> only rows that differ</label>\n",
 		nc, nf);
 	open_table(f, "all", "case or fact", cells, n);
 	for (int r = 0; r < nc; r++)
-		case_row(f, m, ids[r], cells, n, false);
+		case_row(f, m, ids[r], cells, n, true); /* a case skipped everywhere is in no group */
 	for (int r = 0; r < nf; r++)
 		fact_row(f, m, facts[r], cells, n, true, true);
 	close_table(f);

@@ -882,8 +882,16 @@ int kernel_resolve(const char *spec, bool fetch, bool update, struct kernel *k)
 	}
 	if (!strncmp(spec, "linux-", 6) && own[0])
 		return from_apt(spec, own, spec, fetch, update, k);
-	fprintf(stderr, "blastradius: unknown kernel '%s' (want an alias from 'blastradius kernels list', "
-			"SUITE:PACKAGE, a package name, a .deb, a vmlinuz/bzImage, or host)\n", spec);
+	{
+		const char *names[64] = {"host"};
+		size_t n = 1;
+
+		for (int i = 0; kernel_aliases[i].name && n < 64; i++)
+			names[n++] = kernel_aliases[i].name;
+		fprintf(stderr, "blastradius: unknown kernel '%s'%s (want an alias from 'blastradius kernels list', "
+				"SUITE:PACKAGE, a package name, a .deb, a vmlinuz/bzImage, or host)\n",
+			spec, did_you_mean(spec, names, n));
+	}
 	return -EINVAL;
 }
 
@@ -973,6 +981,10 @@ int cmd_kernels(int argc, char **argv)
 	if (!strcmp(argv[1], "list")) {
 		struct kernel k;
 
+		if (argc > 2)
+			argv[2][0] == '-' ? bad_option(usage_kernels, "kernels list", argv[2])
+					  : die_usage("kernels list: unexpected argument '%s'", argv[2]);
+
 		printf("%-20s %-32s %s\n", "NAME", "RELEASE", "IMAGE (cached) / SOURCE");
 		for (int i = 0; kernel_aliases[i].name; i++) {
 			if (!kernel_resolve(kernel_aliases[i].name, false, false, &k))
@@ -986,7 +998,9 @@ int cmd_kernels(int argc, char **argv)
 		return BR_EXIT_PASS;
 	}
 	if (strcmp(argv[1], "fetch"))
-		die_usage("kernels: unknown action '%s' (list or fetch)", argv[1]);
+		die_usage("kernels: unknown action '%s'%s (list or fetch)", argv[1],
+			  argv[1][0] == '-' ? did_you_mean_option(usage_kernels, argv[1])
+					    : did_you_mean(argv[1], (const char *[]){"list", "fetch"}, 2));
 	{
 		const char *specs[64];
 		int n = 0;
@@ -998,15 +1012,21 @@ int cmd_kernels(int argc, char **argv)
 			else if (!strcmp(argv[i], "--dry-run"))
 				dry = true;
 			else if (argv[i][0] == '-' && argv[i][1])
-				die_usage("kernels fetch: unknown option '%s'", argv[i]);
+				bad_option(usage_kernels, "kernels fetch", argv[i]);
 			else if (n < 64)
 				specs[n++] = argv[i];
 		/* No KERNEL: all the default ones (the loop must not stop at the first). */
 		for (int a = 0, none = !n; none && kernel_aliases[a].name; a++)
 			if (kernel_aliases[a].is_default)
 				specs[n++] = kernel_aliases[a].name;
-		for (int i = 0; dry && i < n; i++)
-			printf("%s\n", specs[i]);
+		for (int i = 0; dry && i < n; i++) {
+			struct kernel k; /* a name that is no kernel is refused here too */
+
+			if (kernel_resolve(specs[i], false, false, &k) == -EINVAL)
+				rc = BR_EXIT_USAGE;
+			else
+				printf("%s\n", specs[i]);
+		}
 		for (int i = 0; !dry && i < n; i++) {
 			struct kernel k;
 			int r = kernel_resolve(specs[i], true, update, &k);

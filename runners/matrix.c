@@ -717,8 +717,15 @@ static struct cell *plan(const struct mopts *o, size_t *ncells, struct kernel **
 
 			while (v->name && strcmp(v->name, t))
 				v++;
-			if (!v->name)
-				die_usage("matrix: unknown variant '%s' (see blastradius matrix --help)", t);
+			if (!v->name) {
+				const char *names[32] = {"all", "none"};
+				size_t nv = 2;
+
+				for (v = variants; v->name && nv < 32; v++)
+					names[nv++] = v->name;
+				die_usage("matrix: unknown variant '%s'%s (see blastradius matrix --help)", t,
+					  did_you_mean(t, names, nv));
+			}
 		}
 	}
 	for (char *t = strtok_r(list, ",", &save); t && nk < 64; t = strtok_r(NULL, ",", &save)) {

@@ -9,7 +9,7 @@
 
 static void usage_probes(FILE *f)
 {
-	fprintf(f, "usage: blastradius probes\n\n"
+	fprintf(f, "usage: blastradius probes [--help]\n\n"
 		   "Prints the table of probed syscalls: the names claims take in seccomp.deny,\n"
 		   "seccomp.allow and syscalls.blocked; their numbers on x86_64, x32 (ORed with\n"
 		   "0x40000000 when called) and i386, - where the ABI has no such call; the errno\n"
@@ -33,6 +33,9 @@ int cmd_probes(int argc, char **argv)
 	if (argc > 1) {
 		int h = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
 
+		if (!h)
+			fprintf(stderr, "blastradius: probes: unexpected '%s'%s (it takes no arguments)\n", argv[1],
+				argv[1][0] == '-' ? did_you_mean_option(usage_probes, argv[1]) : "");
 		usage_probes(h ? stdout : stderr);
 		return h ? BR_EXIT_PASS : BR_EXIT_USAGE;
 	}

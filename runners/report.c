@@ -482,15 +482,6 @@ void esc(FILE *f, const char *s)
 		}
 }
 
-static void md_cell(FILE *f, const char *s)
-{
-	for (; s && *s; s++)
-		if (*s == '|')
-			fputs("\\|", f);
-		else if (*s != '\n')
-			fputc(*s, f);
-}
-
 /* Do the cells disagree on this row? (missing entries do not count) */
 const char *row_value(json_object *row, const char *cell, bool verdict)
 {
@@ -568,65 +559,6 @@ json_object *cell_obj(json_object *m, const char *name)
 const char *absent(json_object *m, const char *cell)
 {
 	return strcmp(jstr(cell_obj(m, cell), "status"), "complete") ? "incomplete" : "n/a";
-}
-
-static void md_header(FILE *f, const char *title, const char *first, const char **cells, int n)
-{
-	fprintf(f, "\n## %s\n\n| %s |", title, first);
-	for (int i = 0; i < n; i++)
-		fprintf(f, " %s |", cells[i]);
-	fprintf(f, "\n|---|");
-	for (int i = 0; i < n; i++)
-		fprintf(f, "---|");
-	fputc('\n', f);
-}
-
-static int write_md(json_object *m, const char *path, const char **cells, int n)
-{
-	FILE *f = tmp_open(path);
-	int nc, nf;
-	const char **cases = sorted_keys(jget(m, "cases"), &nc), **facts = sorted_keys(jget(m, "facts"), &nf);
-
-	if (!f)
-		return -errno;
-	fprintf(f, "# blastradius matrix\n\n| cell | status | accel | wall s | pass | fail | skip | xfail | error |\n"
-		   "|---|---|---|---|---|---|---|---|---|\n");
-	for (int i = 0; i < n; i++) {
-		json_object *c = cell_obj(m, cells[i]), *t = jget(c, "totals");
-
-		fprintf(f, "| %s | %s%s%s | %s | %.1f |", cells[i], jstr(c, "status"), *jstr(c, "reason") ? ": " : "",
-			jstr(c, "reason"), jstr(c, "accel"), json_object_get_int(jget(c, "wall_ms")) / 1000.0);
-		for (int v = 0; verdicts[v]; v++)
-			fprintf(f, " %d |", json_object_get_int(jget(t, verdicts[v])));
-		fputc('\n', f);
-	}
-	md_header(f, "Verdicts", "case", cells, n);
-	for (int r = 0; r < nc; r++) {
-		json_object *row = jget(jget(m, "cases"), cases[r]);
-
-		fprintf(f, "| %s%s |", row_differs(row, cells, n, true) ? "**≠** " : "", cases[r]);
-		for (int i = 0; i < n; i++) {
-			json_object *v = jget(row, cells[i]);
-
-			fprintf(f, " %s |", v ? jstr(v, "verdict") : absent(m, cells[i]));
-		}
-		fputc('\n', f);
-	}
-	md_header(f, "Facts", "fact", cells, n);
-	for (int r = 0; r < nf; r++) {
-		json_object *row = jget(jget(m, "facts"), facts[r]);
-
-		fprintf(f, "| %s%s |", row_differs(row, cells, n, false) ? "**≠** " : "", facts[r]);
-		for (int i = 0; i < n; i++) {
-			fputc(' ', f);
-			md_cell(f, jget(row, cells[i]) ? json_object_get_string(jget(row, cells[i])) : "");
-			fputs(" |", f);
-		}
-		fputc('\n', f);
-	}
-	free(cases);
-	free(facts);
-	return tmp_commit(f, path);
 }
 
 /* Does case id belong to the part of a cell's junit: boundary verdicts (0) or
@@ -713,7 +645,7 @@ int matrix_write_reports(json_object *m, const char *dir)
 	/* Each one atomic (tmp + rename); the first that fails is named. */
 	for (int i = 0; i < 4 && !rc; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		rc = i == 0 ? json_write_file(path, m) : i == 1 ? write_md(m, path, cells, n)
+		rc = i == 0 ? json_write_file(path, m) : i == 1 ? matrix_write_md(m, path, cells, n)
 		     : i == 2 ? matrix_write_html(m, path, cells, n) : write_junit(m, path, cells, n);
 	}
 	if (rc)
@@ -997,9 +929,9 @@ static void change(json_object *list, const char *cell, const char *kind, const 
 
 static bool ignored(const struct diffopt *o, const char *key, bool host_pair)
 {
-	/* A matrix's host cell adds the kernel's config and the guest.* facts a
-	 * plain `blastradius run` does not have. */
-	if (host_pair && (!strncmp(key, "kconfig.", 8) || !strncmp(key, "guest.", 6)))
+	/* A matrix's host cell adds the kernel's config, where the kernel came
+	 * from and the guest.* facts, which a plain `blastradius run` does not have. */
+	if (host_pair && (!strncmp(key, "kconfig.", 8) || !strncmp(key, "guest.", 6) || !strcmp(key, "kernel.source")))
 		return true;
 	for (int i = 0; i < o->nignore; i++)
 		if (!fnmatch(o->ignore[i], key, 0))
@@ -1127,7 +1059,8 @@ static void usage_diff(FILE *f)
 		   "each change. A and B are two run dirs (cells are paired by name) or two cell\n"
 		   "dirs (compared directly); a run and a cell are not compared.\n\n"
 		   "  --ignore PATTERN  leave out fact keys matching the glob (repeatable);\n"
-		   "                    between two host cells kconfig.* and guest.* always are\n"
+		   "                    between two host cells kconfig.*, guest.* and\n"
+		   "                    kernel.source always are (a matrix adds them)\n"
 		   "  --json            the changes as a JSON array\n\n"
 		   "Exit: 0 nothing changed ('no differences'), 1 something changed, 2 bad input.\n");
 }

@@ -52,5 +52,34 @@ const char *row_mode(struct json_object *row, const char **cells, int n, bool ve
 const char **sorted_keys(struct json_object *o, int *n);
 /* matrix.html (html.c). 0 or -errno. */
 int matrix_write_html(struct json_object *m, const char *path, const char **cells, int n);
+/* matrix.md (markdown.c): the same sections as matrix.html, as text. 0 or -errno. */
+int matrix_write_md(struct json_object *m, const char *path, const char **cells, int n);
+/* How both read the matrix (view.c), so the two pages say the same: */
+extern const char *const key_facts[]; /* shown on top, NULL-terminated */
+bool is_key_fact(const char *key);
+bool is_security_fact(const char *key); /* a change that moves a boundary */
+int suite_len(const char *id);          /* "ns" of "ns.uts.x": 2 */
+/* The suites of the cases, sorted, lib last (caller frees each and the array). */
+const char **matrix_suites(struct json_object *m, int *n);
+/* A suite's verdicts in a cell (xfail counts as pass, error as fail); suite ""
+ * is every boundary case, lib.* left out. */
+struct counts {
+	int pass, fail, skip;
+};
+void count_suite(struct json_object *m, const char *suite, const char *cell, struct counts *c);
+/* Does the row fail (or error) in some cell? A row that differs without failing
+ * is a capability that some kernels have and others lack. */
+bool row_fails(struct json_object *row, const char **cells, int n);
+/* "What differs", in page order: failing cases, security-relevant facts, the
+ * verdicts that differ by suite (lib last), other facts; empty groups left out.
+ * rows are case ids or (facts) fact keys, borrowed from m. Free with groups_free. */
+struct group {
+	char title[96], count[96];
+	bool facts;
+	const char **rows;
+	int nrows;
+};
+struct group *matrix_groups(struct json_object *m, const char **cells, int n, int *ngroups);
+void groups_free(struct group *g, int n);
 
 #endif

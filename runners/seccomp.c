@@ -110,8 +110,10 @@ static int do_dump(int argc, char **argv)
 			bpf = false;
 		else if (!strcmp(argv[i], "--bpf"))
 			pfc = false;
-		else if (argv[i][0] == '-' || what)
-			die_usage("seccomp dump: unexpected '%s' (see --help)", argv[i]);
+		else if (argv[i][0] == '-' && argv[i][1])
+			bad_option(usage_seccomp, "seccomp dump", argv[i]);
+		else if (what)
+			die_usage("seccomp dump: unexpected '%s' (one PROFILE; see --help)", argv[i]);
 		else
 			what = argv[i];
 	}
@@ -124,8 +126,15 @@ static int do_dump(int argc, char **argv)
 		return dump_bpf_file(what, pfc, bpf);
 	if (ends_with(what, ".profile"))
 		return dump_sandbox_profile(what, pfc, bpf);
-	die_usage("seccomp dump: '%s' is not a built-in profile, a .profile or a .bpf file "
-		  "('blastradius seccomp list' names the built-ins)", what);
+	{
+		const char *names[64];
+		size_t n = 0;
+
+		for (p = br_seccomp_builtins; p->name && n < 64; p++)
+			names[n++] = p->name;
+		die_usage("seccomp dump: '%s' is not a built-in profile, a .profile or a .bpf file%s "
+			  "('blastradius seccomp list' names the built-ins)", what, did_you_mean(what, names, n));
+	}
 }
 
 static int do_list(void)
@@ -157,9 +166,18 @@ int cmd_seccomp(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "dump"))
 		return do_dump(argc - 1, argv + 1);
+	if ((!strcmp(argv[1], "list") || !strcmp(argv[1], "actions")) && argc > 2) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "seccomp %s", argv[1]);
+		argv[2][0] == '-' ? bad_option(usage_seccomp, what, argv[2])
+				  : die_usage("%s: unexpected argument '%s'", what, argv[2]);
+	}
 	if (!strcmp(argv[1], "list"))
 		return do_list();
 	if (!strcmp(argv[1], "actions"))
 		return do_actions();
-	die_usage("seccomp: unknown subcommand '%s' (dump, list, actions)", argv[1]);
+	die_usage("seccomp: unknown subcommand '%s'%s (dump, list, actions)", argv[1],
+		  argv[1][0] == '-' ? did_you_mean_option(usage_seccomp, argv[1])
+				    : did_you_mean(argv[1], (const char *[]){"dump", "list", "actions"}, 3));
 }

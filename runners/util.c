@@ -47,32 +47,43 @@ void die(const char *fmt, ...)
 
 char **cli_argv;
 
-/* Edit distance, for "did you mean". */
+/* Edit distance, for "did you mean": insertions, deletions, substitutions and
+ * swaps of two neighbours ("--quite" is one from --quiet, two from --suite). */
 static size_t distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), row[64], prev, tmp;
+	size_t la = strlen(a), lb = strlen(b), d[64][64];
 
-	if (lb >= 64)
+	if (la >= 64 || lb >= 64)
 		return (size_t)-1;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			tmp = row[j];
-			row[j] = a[i - 1] == b[j - 1] ? prev : 1 + (prev < row[j] ? (prev < row[j - 1] ? prev : row[j - 1])
-								    : (row[j] < row[j - 1] ? row[j] : row[j - 1]));
-			prev = tmp;
+	for (size_t i = 0; i <= la; i++)
+		for (size_t j = 0; j <= lb; j++) {
+			size_t best;
+
+			if (!i || !j) {
+				d[i][j] = i + j;
+				continue;
+			}
+			best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
-	}
-	return row[lb];
+	return d[la][lb];
+}
+
+static char first_letter(const char *s)
+{
+	return s[strspn(s, "-")];
 }
 
 const char *nearest(const char *word, const char *const *cands, size_t n)
 {
 	const char *best = NULL;
-	size_t bd = (size_t)-1, limit = strlen(word) / 3 + 1;
+	size_t bd = (size_t)-1, limit = strlen(word + strspn(word, "-")) / 3 + 1;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t d = distance(word, cands[i]);
@@ -80,37 +91,129 @@ const char *nearest(const char *word, const char *const *cands, size_t n)
 		/* a prefix counts as near too: "--fail" for "--failures" */
 		if (!strncmp(cands[i], word, strlen(word)) && strlen(word) > 3)
 			d = 1;
-		if (d < bd)
+		/* a tie goes to the one with the same first letter: --quite is --quiet */
+		if (d < bd || (d == bd && best && first_letter(cands[i]) == first_letter(word) &&
+			       first_letter(best) != first_letter(word)))
 			bd = d, best = cands[i];
 	}
 	return bd <= limit ? best : NULL;
 }
 
-/* The long option getopt just refused, next to the usage's --words. */
-static void suggest_option(void (*usage)(FILE *f))
+/* "; did you mean 'X'?" for the candidate nearest to word, else "". Static. */
+const char *did_you_mean(const char *word, const char *const *cands, size_t n)
 {
-	const char *bad = cli_argv && optind > 1 ? cli_argv[optind - 1] : NULL;
-	char *text = NULL, word[64], *p;
-	size_t len = 0, n = 0;
-	const char *words[128], *near;
-	FILE *m;
+	static char buf[160];
+	const char *near = nearest(word, cands, n);
 
-	if (!bad || strncmp(bad, "--", 2) || !(m = open_memstream(&text, &len)))
-		return;
+	buf[0] = 0;
+	if (near && strcmp(near, word))
+		snprintf(buf, sizeof(buf), "; did you mean '%s'?", near);
+	return buf;
+}
+
+/* The options a usage text names: --long words, then -x letters. */
+static size_t usage_options(void (*usage)(FILE *f), const char **words, size_t max)
+{
+	char *text = NULL, *p;
+	size_t len = 0, n = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m)
+		return 0;
 	usage(m);
 	fclose(m);
-	for (p = text; (p = strstr(p, "--")) && n < 128; p += 2) {
-		size_t l = 2 + strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+	if ((words[n] = strdup("--help"))) /* every command takes it, said or not */
+		n++;
+	for (p = text; p && *p && n < max; p++) {
+		size_t l;
 
-		if (l > 3 && (words[n] = strndup(p, l)))
+		if (p[0] != '-' || (p > text && !strchr(" [(|,\n", p[-1])))
+			continue;
+		if (p[1] == '-') {
+			l = 2 + strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+			if (l > 3 && (words[n] = strndup(p, l)))
+				n++;
+			p += l - 1;
+		} else if (isalpha((unsigned char)p[1]) && strchr(" ]|,=\n", p[2]) && (words[n] = strndup(p, 2))) {
 			n++;
+		}
 	}
+	free(text);
+	return n;
+}
+
+/* A near option of the usage for bad: "--failrues" -> --failures, "-failures"
+ * -> --failures (one dash, four letters or more), "-J" -> -j (case), "-k" -> --kernels (the one long
+ * option with that letter). "" when bad is an option of the usage (then getopt
+ * refused its missing argument) or nothing is near. Static. */
+const char *did_you_mean_option(void (*usage)(FILE *f), const char *bad)
+{
+	static char buf[160];
+	const char *words[256], *longs[256], *hit = NULL;
+	char word[64];
+	size_t n = usage_options(usage, words, 256), nl = 0, first = 0;
+
+	buf[0] = 0;
 	snprintf(word, sizeof(word), "%.*s", (int)strcspn(bad, "="), bad);
-	if ((near = nearest(word, words, n)))
-		fprintf(stderr, "blastradius: did you mean '%s'?\n", near);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(words[i], word))
+			goto out; /* known: its argument is what is missing */
+		if (words[i][1] == '-')
+			longs[nl++] = words[i];
+	}
+	if (word[0] == '-' && word[1] == '-') {
+		hit = nearest(word, longs, nl);
+	} else if (word[0] == '-' && strlen(word) > 4) {
+		char two[66];
+
+		snprintf(two, sizeof(two), "-%s", word);
+		hit = nearest(two, longs, nl);
+	} else if (word[0] == '-' && word[1]) {
+		char sw[3] = {'-', (char)(islower((unsigned char)word[1]) ? toupper((unsigned char)word[1])
+									  : tolower((unsigned char)word[1])), 0};
+
+		for (size_t i = 0; i < n && !hit; i++)
+			if (!strcmp(words[i], sw))
+				hit = words[i];
+		for (size_t i = 0; i < nl && !hit; i++)
+			if (longs[i][2] == word[1] && !first++)
+				hit = longs[i];
+		if (first > 1)
+			hit = NULL;
+	}
+	if (hit)
+		snprintf(buf, sizeof(buf), "; did you mean '%s'?", hit);
+out:
 	while (n)
 		free((char *)words[--n]);
-	free(text);
+	return buf;
+}
+
+_Noreturn void bad_option(void (*usage)(FILE *f), const char *what, const char *bad)
+{
+	die_usage("%s: unknown option '%s'%s (see --help)", what, bad, did_you_mean_option(usage, bad));
+}
+
+/* The option getopt just refused: a long one is argv[optind - 1]; a letter is
+ * optopt, inside a cluster that may not be finished yet ("-failures"). */
+static void suggest_option(void (*usage)(FILE *f))
+{
+	const char *bad = cli_argv && optind > 1 ? cli_argv[optind - 1] : NULL, *hint;
+	char letter[3] = {'-', (char)optopt, 0};
+
+	if (optopt && (!bad || bad[0] != '-' || bad[1] == '-' || bad[strlen(bad) - 1] != optopt)) {
+		const char *cur = cli_argv ? cli_argv[optind] : NULL;
+
+		bad = cur && cur[0] == '-' && cur[1] != '-' && strchr(cur + 1, optopt) ? cur : NULL;
+	}
+	if (!bad || bad[0] != '-')
+		return;
+	/* a single-dash word may be a long option typed with one dash; else the letter */
+	hint = did_you_mean_option(usage, bad[1] != '-' && strlen(bad) > 4 ? bad : optopt ? letter : bad);
+	if (!*hint && bad[1] != '-' && strlen(bad) > 4 && optopt)
+		hint = did_you_mean_option(usage, letter);
+	if (*hint)
+		fprintf(stderr, "blastradius: %s\n", hint + 2);
 }
 
 int help_or_usage(void (*usage)(FILE *f), int opt)

@@ -23,6 +23,38 @@ e=$("$cli" rnu 2>&1); rc=$?
 e=$("$cli" run --failrues 2>&1); rc=$?
 [ $rc = 2 ] && grep -q "did you mean '--failures'?" <<<"$e" && ok "a near-miss option: exit 2, did you mean '--failures'" || not_ok "did you mean (option)" "rc=$rc $(head -3 <<<"$e")"
 e=$("$cli" diff --ingore x a b 2>&1); grep -q "did you mean '--ignore'?" <<<"$e" && ok "diff --ingore: did you mean '--ignore'" || not_ok "did you mean (diff)" "$(head -3 <<<"$e")"
+# ... and in the hand-parsed commands, for short options, kernel and variant names.
+# Each: exit 2 and the suggestion; a known option whose argument is missing gets none.
+bad=
+while IFS='|' read -r args want; do
+	e=$("$cli" $args 2>&1 </dev/null); rc=$?
+	{ [ $rc = 2 ] && grep -qF "did you mean '$want'?" <<<"$e"; } || bad="$bad [$args: rc=$rc $(head -1 <<<"$e")]"
+done <<'EOF'
+kernels fecth|fetch
+kernels fetch --updat|--update
+kernels fetch -u|--update
+kernels list --dryrun|--dry-run
+seccomp dmup|dump
+seccomp dump --pcf allow-stdio|--pfc
+seccomp dump allow-stdi|allow-stdio
+seccomp --hepl|--help
+probes --hlep|--help
+run -J 2|-j
+run -failures|--failures
+run --quite|--quiet
+matrix -k bookworm-cloud|--kernels
+matrix --kernels bokworm-cloud --no-fetch|bookworm-cloud
+matrix --kernels bookworm-cloud,sid-clod --no-fetch|sid-cloud
+matrix --variants nouser --no-fetch|nouserns
+kernels fetch --dry-run bullseye-clod|bullseye-cloud
+EOF
+[ -z "$bad" ] && ok "did you mean: kernels, seccomp and probes options and actions, short options, kernel and variant names" ||
+	not_ok "did you mean (hand-parsed, short, names)" "$bad"
+e=$("$cli" matrix --kernels 2>&1); rc=$?
+[ $rc = 2 ] && ! grep -q 'did you mean' <<<"$e" && grep -q "requires an argument" <<<"$e" &&
+	ok "a known option missing its argument: exit 2, no suggestion" || not_ok "missing argument" "rc=$rc $(head -2 <<<"$e")"
+e=$("$cli" run -qZ 2>&1); rc=$?
+[ $rc = 2 ] && ! grep -q 'did you mean' <<<"$e" && ok "an unknown letter with nothing near: exit 2, no guess" || not_ok "no guess" "rc=$rc $(head -2 <<<"$e")"
 
 v=$("$cli" --version)
 grep -Eq '^commit [0-9a-f]{7,}' <<<"$v" && grep -Eq '^libseccomp [0-9]+\.[0-9]+\.[0-9]+$' <<<"$v" && grep -Eq '^libcap [0-9]+\.[0-9]+$' <<<"$v" &&

@@ -61,4 +61,50 @@ baseline skip 1 'REGRESSION fake x.y.b: pass -> skip: gone'
 "$cli" report "$tmp/base" -o "$tmp/rep3" --check-baseline "$tmp/bl2" >"$tmp/bl3.out" 2>&1
 [ $? = 0 ] && ! grep -q REGRESSION "$tmp/bl3.out" && ok "--check-baseline: skip -> pass is no regression (exit 0)" ||
 	not_ok "skip -> pass" "$(cat "$tmp/bl3.out")"
+# matrix.md has matrix.html's sections: the heatmap, key facts, then what differs
+# grouped with counts (failing cases, security facts, by suite, other facts), a
+# failing row tagged `fails` and a pass/skip row `capability`, then every row.
+mdcell() { # NAME B_LINE A_LINE USERNS_DIR CONFIG_X
+	local d=$tmp/md/$1
+	mkdir -p "$d"
+	printf '{"status":"complete","kernel":"fake-%s","accel":"tcg"}\n' "$1" >"$d/cell.json"
+	printf '{"kernel.release":"6.1.0","fhandle.userns_dir":"%s","kconfig.CONFIG_X":"%s"}\n' "$4" "$5" >"$d/facts.json"
+	printf 'KTAP version 1\n1..3\n%s\n%s\nok 3 x.y.c # SKIP not here\n' "$3" "$2" >"$d/x.y.ktap"
+	printf 'KTAP version 1\n1..1\nok 1 lib.z.q\n' >"$d/lib.z.ktap"
+}
+mdcell a 'ok 2 x.y.b' 'ok 1 x.y.a' denied y
+mdcell b $'# FAIL x.y.b: got a|b\nnot ok 2 x.y.b' 'ok 1 x.y.a' denied y
+mdcell c 'ok 2 x.y.b # SKIP gone' 'ok 1 x.y.a # SKIP no feature' allowed n
+"$cli" report "$tmp/md" >/dev/null 2>&1
+md=$tmp/md/matrix.md
+order=$(grep -n -e '^## Verdicts per suite and cell' -e '^## Key facts' -e '^## What differs' -e '^### Failing cases (1 case)$' \
+	-e '^### Security-relevant facts (1 differ)$' -e '^### x (2 differ: 1 failing, 1 capability)$' -e '^### Other facts (1 differ)$' \
+	-e '^## Every case (4)$' -e '^## Every fact (3)$' "$md" | cut -d: -f1 | tr '\n' ' ')
+[ "$(wc -w <<<"$order")" = 9 ] && [ "$(tr ' ' '\n' <<<"$order" | grep . | sort -n | tr '\n' ' ')" = "$order" ] &&
+	ok "matrix.md: heatmap, key facts, what differs (failing, security facts, by suite, other facts), every row, in that order" ||
+	not_ok "matrix.md sections" "lines: $order" "$(grep -n '^#' "$md")"
+grep -qxF '| x | 2 / 0 / 1 | 1 / **1** / 1 | 0 / 0 / 3 |' "$md" && grep -qxF '| **boundary verdicts** | 2 / 0 / 1 | 1 / **1** / 1 | 0 / 0 / 3 |' "$md" &&
+	grep -qxF '| lib (library self-tests, not a kernel boundary) | 1 / 0 / 0 | 1 / 0 / 0 | 1 / 0 / 0 |' "$md" &&
+	ok "matrix.md heatmap: pass / fail / skip per suite and cell, failures bold, lib.* apart" || not_ok "matrix.md heatmap" "$(sed -n 1,16p "$md")"
+grep -qxF '| x.y.b `fails` | pass | **fail**: got a\|b | skip |' "$md" && grep -qxF '| x.y.a `capability` | pass | pass | skip |' "$md" &&
+	grep -qxF '| fhandle.userns_dir | denied | denied | **allowed** |' "$md" &&
+	ok "matrix.md: a failing case (with its reason) and a capability are tagged apart; the odd fact value is bold" ||
+	not_ok "matrix.md rows" "$(grep -e 'x.y.[ab]' -e userns_dir "$md")"
+# matrix.html: the reason of a case skipped in every cell (in no group) is in the page too.
+grep -q '<div class="why">not here</div>' "$tmp/md/matrix.html" && ok "matrix.html prints the reason of a case skipped everywhere, not only on hover" ||
+	not_ok "skip reason in the page"
+
+# A plain run's host folder against a matrix's host cell: the facts only the
+# matrix adds (kconfig.*, guest.*, kernel.source) are no difference; others are.
+mkdir -p "$tmp/hr/host" "$tmp/hm/host"
+printf 'KTAP version 1\n1..1\nok 1 x.y.a\n' | tee "$tmp/hr/host/x.y.ktap" >"$tmp/hm/host/x.y.ktap"
+printf '{"kernel.release":"6.1.0","ns.time":"supported"}\n' >"$tmp/hr/host/facts.json"
+printf '{"status":"complete","accel":"none"}\n' >"$tmp/hm/host/cell.json"
+printf '{"kernel.release":"6.1.0","ns.time":"supported","kernel.source":"host","kconfig.CONFIG_X":"y","guest.accel":"none"}\n' >"$tmp/hm/host/facts.json"
+d=$("$cli" diff "$tmp/hr/host" "$tmp/hm/host"); rc=$?
+sed -i 's/"supported"/"unsupported"/' "$tmp/hm/host/facts.json"
+d2=$("$cli" diff "$tmp/hr/host" "$tmp/hm/host")
+[ $rc = 0 ] && [ "$d" = "no differences" ] && grep -qx 'host..host: fact ns.time: supported -> unsupported' <<<"$d2" &&
+	ok "diff host run vs matrix host cell: kconfig.*, guest.*, kernel.source left out; a real fact change is kept" ||
+	not_ok "host pair" "rc=$rc $d" "$d2"
 done_testing

@@ -30,12 +30,17 @@
 #define IPPROTO_MPTCP 262
 #endif
 
-static int tcp_socket(int family)
+static int inet_socket(int family, int type)
 {
-	int s = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int s = socket(family, type | SOCK_CLOEXEC, 0);
 
 	ASSERT_LE(0, s);
 	return s;
+}
+
+static int tcp_socket(int family)
+{
+	return inet_socket(family, SOCK_STREAM);
 }
 
 static void listen_at(int family, int port)
@@ -194,10 +199,7 @@ static void enforce_net(uint64_t handled, uint64_t right, int port)
  * is a connect of its own, checked under CONNECT_SEND_UDP. */
 static int udp_socket(int family)
 {
-	int s = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	ASSERT_LE(0, s);
-	return s;
+	return inet_socket(family, SOCK_DGRAM);
 }
 
 static int op_udp_sendto(int family, int port)
@@ -418,8 +420,7 @@ static void addrform_case(int type, bool restricted)
 	netns_lo(AF_INET);
 	need_family(AF_INET6);
 	listen_at(AF_INET, LISTEN_PORT);
-	s = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
-	ASSERT_LE(0, s);
+	s = inet_socket(AF_INET6, type);
 	ASSERT_OK(connect(s, (struct sockaddr *)&m, v4mapped(LISTEN_PORT, &m)));
 	e = outcome(setsockopt(s, IPPROTO_IPV6, IPV6_ADDRFORM, &v4, sizeof(v4)));
 	if (e == ENOPROTOOPT)

@@ -214,11 +214,19 @@ static int p_raise_hard_rlimit(void)
 static int p_lower_nice(void)
 {
 	struct rlimit none = {0, 0};
+	int cur, v;
 
-	/* RLIMIT_NICE 0: only CAP_SYS_NICE may lower the nice value. */
-	if (setrlimit(RLIMIT_NICE, &none) || setpriority(PRIO_PROCESS, 0, 5))
+	/* RLIMIT_NICE 0: only CAP_SYS_NICE may lower the nice value. Raise it
+	 * first (always allowed) to at least the current one, which is above 5
+	 * under nice(1), then ask for one lower. */
+	errno = 0;
+	cur = getpriority(PRIO_PROCESS, 0);
+	if (cur == -1 && errno)
 		return 100;
-	return err_of(setpriority(PRIO_PROCESS, 0, 4));
+	v = cur < 5 ? 5 : cur;
+	if (setrlimit(RLIMIT_NICE, &none) || setpriority(PRIO_PROCESS, 0, v))
+		return 100;
+	return err_of(setpriority(PRIO_PROCESS, 0, v - 1));
 }
 
 /* AddressSanitizer (make sanitize) replaces mlock() with a no-op that succeeds. */

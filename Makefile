@@ -10,6 +10,10 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototyp
            -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation -Wundef -Wvla
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Ilib -MMD -MP
+# One section per function and object, so suite binaries link only what they
+# use (--gc-sections below): ~90 static binaries are held twice in a guest's
+# 256 MiB (the initramfs and its unpacked copy), and ~7 MB less let them fit.
+CFLAGS  += -ffunction-sections -fdata-sections
 LDSTATIC := -static
 LIBS    := -lseccomp -lcap
 
@@ -80,7 +84,7 @@ $(CLI): $(CLI_OBJS) $(LIB)
 $(BUILD)/suites/%: suites/%.c $(LIB) $(FIXTURES) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DBR_SUITE='"$(word 2,$(subst /, ,$<))"' -DBR_BUILD_DIR='"$(BUILD)"' \
-		-DBR_FILE='"$(basename $(notdir $<))"' $(LDSTATIC) -o $@ $< $(LIB) $(LIBS)
+		-DBR_FILE='"$(basename $(notdir $<))"' $(LDSTATIC) -Wl,--gc-sections -o $@ $< $(LIB) $(LIBS)
 
 # suites/mac/apparmor* embed the AppArmor policy, compiled here against the
 # features ABI pinned in fixtures/apparmor/features (never the build host's

@@ -32,6 +32,7 @@ static const char html_head[] =
 	"td.skip{background:#fff1b8}td.xfail{background:#c9dcf7}td.na{color:#999}\n"
 	"td.incomplete{background:repeating-linear-gradient(45deg,#eee,#eee 4px,#ddd 4px,#ddd 8px)}\n"
 	"td.hm{text-align:right;font-variant-numeric:tabular-nums}td.hm b{color:#a00}\n"
+	"#heatmap th,#heatmap td{padding:2px 4px}\n"
 	"td.mixed{background:#e3f5c8}\n"
 	"tr.sep th{background:#e8e8f4;font-weight:bold}tr.tot td,tr.tot th{font-weight:bold;border-top:2px solid #999}\n"
 	"div.why{font-size:11px;font-weight:normal;color:#444;white-space:normal;min-width:11em;max-width:22em}\n"

@@ -184,7 +184,7 @@ for t in json.load(open(d + '/run.json'))['targets']:
 EOF
 		not_ok "variant cells' suite files" "$(tail -3 "$tmp/default.err")"
 	"$cli" matrix --kernels bookworm-cloud --variants selinux --all-suites --trivial --results "$tmp" --id allsuites >/dev/null 2>&1
-	python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); assert c["suites"] == "all" and "blastradius.suites" not in c["cmdline"], c' \
+	python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); assert c["suite_files"] == "all" and "blastradius.suites" not in c["cmdline"], c' \
 		"$tmp/allsuites/bookworm-cloud+selinux/cell.json" && ok "--all-suites: a variant's cell runs every suite file" ||
 		not_ok "--all-suites" "$(cat "$tmp/allsuites/bookworm-cloud+selinux/cell.json" 2>&1)"
 fi

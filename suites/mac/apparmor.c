@@ -97,8 +97,8 @@ TEST(exec_denied, GUEST)
 	aa_require();
 	files(&f);
 	aa_copy_self(f.dir, "br-aa-noexec", exe, sizeof(exe));
-	AA_CONTROL(NULL, NULL, "exec", exe);
-	EXPECT_EQ(EACCES, aa_op(AA_DENY, NULL, NULL, OP("exec", exe), NULL));
+	AA_CONTROL_HOW(AA_ONEXEC, NULL, NULL, "exec", exe);
+	EXPECT_EQ(EACCES, aa_op_exec(AA_DENY, NULL, NULL, OP("exec", exe), NULL));
 }
 
 /* The copy runs and reports in: the exec path works without AppArmor. */
@@ -110,7 +110,7 @@ TEST(exec_unconfined_control, CONTROL)
 
 	files(&f);
 	aa_copy_self(f.dir, "br-aa-noexec", exe, sizeof(exe));
-	ASSERT_EQ(1, aa_run(NULL, NULL, NULL, OP("exec", exe), r));
+	ASSERT_EQ(1, aa_run_how(AA_ONEXEC, NULL, NULL, NULL, OP("exec", exe), r));
 	EXPECT_EQ(0, r[0].err);
 }
 
@@ -263,8 +263,8 @@ TEST(unix_inherited_socket_revoked_at_exec, GUEST)
 
 	aa_require();
 	listener(&l);
-	AA_CONTROL(keep_socket, NULL, "connectfd", "7", l.path);
-	e = aa_op(AA_DENY, keep_socket, NULL, OP("connectfd", "7", l.path), NULL);
+	AA_CONTROL_HOW(AA_ONEXEC, keep_socket, NULL, "connectfd", "7", l.path);
+	e = aa_op_exec(AA_DENY, keep_socket, NULL, OP("connectfd", "7", l.path), NULL);
 	TH_LOG("connect on the inherited fd under " AA_DENY ": %s", br_errname(e));
 	EXPECT_NE(0, e);
 }
@@ -274,7 +274,7 @@ TEST(unix_inherited_socket_unconfined_control, CONTROL)
 	struct listener l;
 
 	listener(&l);
-	EXPECT_EQ(0, aa_op(NULL, keep_socket, NULL, OP("connectfd", "7", l.path), NULL));
+	EXPECT_EQ(0, aa_op_exec(NULL, keep_socket, NULL, OP("connectfd", "7", l.path), NULL));
 }
 
 /* ---- mounts (all inside the case's own mount namespace) ---- */
@@ -442,7 +442,7 @@ TEST(onexec_label_after_exec, GUEST)
 	struct aa_res r;
 
 	aa_require();
-	EXPECT_EQ(0, aa_op(AA_DENY, NULL, NULL, OP("label"), &r));
+	EXPECT_EQ(0, aa_op_exec(AA_DENY, NULL, NULL, OP("label"), &r));
 	EXPECT_STREQ(aa_enforced(AA_DENY), r.text);
 }
 
@@ -504,7 +504,7 @@ TEST(label_unconfined_control, CONTROL)
 	struct aa_res r;
 	const char *why;
 
-	EXPECT_EQ(0, aa_op(NULL, NULL, NULL, OP("label"), &r));
+	EXPECT_EQ(0, aa_op_exec(NULL, NULL, NULL, OP("label"), &r));
 	if (!br_mac_aa_active(&why))
 		EXPECT_STREQ("unconfined", r.text);
 }
@@ -518,7 +518,7 @@ TEST(inherited_across_exec, GUEST)
 	aa_require();
 	ASSERT_EQ(0, br_scratch(0, dir, sizeof(dir)));
 	aa_copy_self(dir, "br-aa-same", exe, sizeof(exe));
-	EXPECT_EQ(0, aa_op(AA_DENY, NULL, NULL, OP("exec", exe), &r));
+	EXPECT_EQ(0, aa_op_exec(AA_DENY, NULL, NULL, OP("exec", exe), &r));
 	EXPECT_STREQ(aa_enforced(AA_DENY), r.text);
 }
 
@@ -562,7 +562,7 @@ TEST(transition_on_exec, GUEST)
 
 	aa_require();
 	tree(&t);
-	EXPECT_EQ(0, aa_op(AA_PARENT, NULL, NULL, OP("exec", t.child), &r));
+	EXPECT_EQ(0, aa_op_exec(AA_PARENT, NULL, NULL, OP("exec", t.child), &r));
 	EXPECT_STREQ(aa_enforced(AA_CHILD), r.text);
 }
 
@@ -574,7 +574,7 @@ TEST(transition_other_exec_stays, GUEST)
 
 	aa_require();
 	tree(&t);
-	EXPECT_EQ(0, aa_op(AA_PARENT, NULL, NULL, OP("exec", t.same), &r));
+	EXPECT_EQ(0, aa_op_exec(AA_PARENT, NULL, NULL, OP("exec", t.same), &r));
 	EXPECT_STREQ(aa_enforced(AA_PARENT), r.text);
 }
 
@@ -587,7 +587,7 @@ TEST(transition_target_enforces, GUEST)
 	tree(&t);
 	if (aa_op(AA_PARENT, NULL, NULL, OP("read", t.noread), NULL))
 		SKIP("control: " AA_PARENT " cannot read the file either");
-	EXPECT_EQ(EACCES, aa_op(AA_PARENT, NULL, NULL, OP("exec", t.child, "read", t.noread), NULL));
+	EXPECT_EQ(EACCES, aa_op_exec(AA_PARENT, NULL, NULL, OP("exec", t.child, "read", t.noread), NULL));
 }
 
 /* A confined label that allows everything denies nothing: the denials of

@@ -99,12 +99,12 @@ TEST(exec_denied, GUEST)
 
 	aa_require();
 	files(&f);
-	aa_copy_self(f.dir, "br-aa-noexec", exe, sizeof(exe));
+	aa_bind_self(f.dir, "br-aa-noexec", exe, sizeof(exe));
 	AA_CONTROL_HOW(AA_ONEXEC, NULL, NULL, "exec", exe);
 	EXPECT_EQ(EACCES, aa_op_exec(AA_DENY, NULL, NULL, OP("exec", exe), NULL));
 }
 
-/* The copy runs and reports in: the exec path works without AppArmor. */
+/* This binary under that name runs and reports in: the exec path works without AppArmor. */
 TEST(exec_unconfined_control, CONTROL)
 {
 	struct files f;
@@ -112,7 +112,7 @@ TEST(exec_unconfined_control, CONTROL)
 	char exe[320];
 
 	files(&f);
-	aa_copy_self(f.dir, "br-aa-noexec", exe, sizeof(exe));
+	aa_bind_self(f.dir, "br-aa-noexec", exe, sizeof(exe));
 	ASSERT_EQ(1, aa_run_how(AA_ONEXEC, NULL, NULL, NULL, OP("exec", exe), r));
 	EXPECT_EQ(0, r[0].err);
 }
@@ -512,7 +512,7 @@ TEST(label_unconfined_control, CONTROL)
 		EXPECT_STREQ("unconfined", r.text);
 }
 
-/* A copy of this binary run from inside the profile (its "ix" rule). */
+/* This binary under another name, run from inside the profile (its "ix" rule). */
 TEST(inherited_across_exec, GUEST)
 {
 	char dir[256], exe[320];
@@ -520,7 +520,7 @@ TEST(inherited_across_exec, GUEST)
 
 	aa_require();
 	ASSERT_EQ(0, br_scratch(0, dir, sizeof(dir)));
-	aa_copy_self(dir, "br-aa-same", exe, sizeof(exe));
+	aa_bind_self(dir, "br-aa-same", exe, sizeof(exe));
 	EXPECT_EQ(0, aa_op_exec(AA_DENY, NULL, NULL, OP("exec", exe), &r));
 	EXPECT_STREQ(aa_enforced(AA_DENY), r.text);
 }
@@ -553,8 +553,8 @@ struct tree {
 static void tree(struct tree *t)
 {
 	aa_scratch_file(t->dir, sizeof(t->dir), t->noread, sizeof(t->noread), "br-aa-noread", 0644);
-	aa_copy_self(t->dir, "br-aa-child", t->child, sizeof(t->child));
-	aa_copy_self(t->dir, "br-aa-same", t->same, sizeof(t->same));
+	aa_bind_self(t->dir, "br-aa-child", t->child, sizeof(t->child));
+	aa_bind_self(t->dir, "br-aa-same", t->same, sizeof(t->same));
 }
 
 /* blastradius-parent's "br-aa-child* Px -> blastradius-child". */
@@ -645,21 +645,34 @@ static long now_ms(void)
 	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* Does a kernel log record hold both a and b? /dev/kmsg from the start, then
- * new records as they come (audit reaches printk through the kauditd thread,
- * after the call returned) until audit's queue has stayed empty for 20 ms
- * (kauditd took the record: printed, or dropped by printk's rate limit), at
- * most timeout_ms: 1, 0, or -errno. */
-static int kmsg_has(const char *a, const char *b, int timeout_ms)
+/* /dev/kmsg past its last record, opened before the call whose record is
+ * wanted: a full cell's log holds thousands of records. fd or -errno. */
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+/* Does a kernel log record read from fd (kmsg_open; closed here) hold both
+ * a and b? Records as they come (audit reaches printk through the kauditd
+ * thread, after the call returned) until audit's queue has stayed empty for
+ * 20 ms (kauditd took the record: printed, or dropped by printk's rate
+ * limit), at most timeout_ms: 1, 0, or -errno. */
+static int kmsg_has(int fd, const char *a, const char *b, int timeout_ms)
 {
 	char rec[2048];
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC), found = 0;
+	int found = 0;
 	long end = now_ms() + timeout_ms, empty = 0;
 	struct pollfd pfd;
 	ssize_t n;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	pfd = (struct pollfd){.fd = fd, .events = POLLIN};
 	while (!found) {
 		n = read(fd, rec, sizeof(rec) - 1);
@@ -696,15 +709,16 @@ TEST(complain_allows_and_logs, GUEST)
 {
 	char dir[256], path[300], name[64];
 	struct aa_res r;
-	int e, logged;
+	int e, logged, kmsg;
 
 	aa_require();
 	snprintf(name, sizeof(name), "br-aa-complain-%d", (int)getpid());
 	aa_scratch_file(dir, sizeof(dir), path, sizeof(path), name, 0644);
+	kmsg = kmsg_open();
 	e = aa_op(AA_COMPLAIN, NULL, NULL, OP("read", path), &r);
 	EXPECT_STREQ(AA_COMPLAIN " (complain)", r.text);
 	br_fact("mac.apparmor.complain.read", "%s", e ? br_errname(e) : "allowed");
-	logged = kmsg_has("apparmor=\"ALLOWED\"", name, 500);
+	logged = kmsg_has(kmsg, "apparmor=\"ALLOWED\"", name, 500);
 	br_fact("mac.apparmor.complain.logged", "%s",
 		logged > 0 ? "yes" : logged == 0 ? "no" : br_errname(-logged));
 }

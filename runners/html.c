@@ -126,7 +126,7 @@ void heat_cell(FILE *f, const struct counts *c, bool incomplete)
 	const char *cls = incomplete ? "incomplete" : c->fail ? "fail" : !total ? "na" : !c->skip ? "pass"
 			  : c->skip * 4 >= total ? "skip" : "mixed";
 
-	fprintf(f, "<td class=\"hm %s\">", cls);
+	fprintf(f, "<td class=\"hm %s\"%s>", cls, total || incomplete ? "" : " title=\"not run in this cell (guest.suites)\"");
 	if (total)
 		fprintf(f, "%d / %s%d%s / %d", c->pass, c->fail ? "<b>" : "", c->fail, c->fail ? "</b>" : "",
 			c->skip);

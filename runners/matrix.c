@@ -41,7 +41,13 @@ struct variant {
 	const char *default_on;
 	/* Fills the extra cmdline for k; false when the variant does not apply to k. */
 	bool (*applies)(const struct kernel *k, char *append, size_t len);
+	/* The suite files its boot parameter can change (globs over <suite>.<file>, comma
+	 * separated); its cell runs only those unless --all-suites. NULL: every file. */
+	const char *suites;
 };
+
+/* The facts files run in every cell: a restricted cell still has its key facts. */
+#define V_FACTS "*.facts,"
 
 static bool config_is(const struct kernel *k, const char *opt, const char *want)
 {
@@ -130,16 +136,18 @@ static bool v_badinit(const struct kernel *k, char *a, size_t l)
 }
 
 static const struct variant variants[] = {
-	{"x32", "syscall.x32=y where x32 is built in (the generic kernel)", true, NULL, v_x32},
-	{"noia32", "ia32_emulation=0 where the kernel knows it (6.7+)", true, NULL, v_noia32},
-	{"nolandlock", "lsm= without landlock", true, NULL, v_nolandlock},
+	{"x32", "syscall.x32=y where x32 is built in (the generic kernel)", true, NULL, v_x32,
+	 V_FACTS "lib.probe,lib.seccomp,seccomp.*"},
+	{"noia32", "ia32_emulation=0 where the kernel knows it (6.7+)", true, NULL, v_noia32,
+	 V_FACTS "lib.probe,lib.seccomp,seccomp.*"},
+	{"nolandlock", "lsm= without landlock", true, NULL, v_nolandlock, NULL}, /* any Landlock user */
 	{"noapparmor", "lsm= without apparmor, selinux, smack: no labelling MAC", true, "bookworm-generic",
-	 v_noapparmor},
-	{"nouserns", "sysctl.user.max_user_namespaces=0", true, NULL, v_nouserns},
+	 v_noapparmor, V_FACTS "mac.*"},
+	{"nouserns", "sysctl.user.max_user_namespaces=0", true, NULL, v_nouserns, NULL}, /* most cases */
 	{"selinux", "lsm= without AppArmor (SELinux leads), enforcing=1", true,
-	 "bookworm-cloud", v_selinux},
+	 "bookworm-cloud", v_selinux, V_FACTS "mac.*"},
 	{"badinit", "rdinit= that does not exist: a forced panic (tests the incomplete path)", false,
-	 NULL, v_badinit},
+	 NULL, v_badinit, NULL},
 	{0},
 };
 
@@ -154,6 +162,7 @@ struct cell {
 	char append[512];
 	char accel[8];
 	const char *machine; /* "microvm" or "pc", as booted */
+	const char *suites;  /* the variant's suite files (blastradius.suites=); NULL: all */
 	char cmdline[1100];  /* the kernel command line, as booted */
 	enum cell_state state;
 	pid_t pid;
@@ -173,7 +182,7 @@ struct mopts {
 	const char *kernels, *variants, *results, *id, *initramfs, *baselines, *shard;
 	const char *accel, *cpu, *machine, *append;
 	int jobs, timeout, memory, shard_i, shard_n;
-	bool check_baseline, trivial, no_fetch, update, variants_given;
+	bool check_baseline, trivial, no_fetch, update, variants_given, all_suites;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -235,6 +244,9 @@ static void qemu_argv(struct cell *c, const struct mopts *o, unsigned long khz, 
 		 c->nonce, o->trivial ? " blastradius.trivial=1" : "",
 		 strcmp(c->accel, "tcg") ? "" : " blastradius.timeout_scale=10", c->append[0] ? " " : "",
 		 c->append);
+	if (c->suites)
+		snprintf(cmdline + strlen(cmdline), sizeof(b->cmdline) - strlen(cmdline), " blastradius.suites=%s",
+			 c->suites);
 	if (o->append)
 		snprintf(cmdline + strlen(cmdline), sizeof(b->cmdline) - strlen(cmdline), " %s", o->append);
 	if (micro && !strcmp(c->accel, "tcg"))
@@ -448,6 +460,7 @@ static void finish_guest(struct cell *c, const char *celldir)
 			       json_object_new_string(c->machine));
 	if (c->v)
 		json_object_object_add(facts, "guest.variant", json_object_new_string(c->v->name));
+	json_object_object_add(facts, "guest.suites", json_object_new_string(c->suites ? c->suites : "all"));
 	{
 		char path[PATH_MAX];
 		json_object *cj = json_object_new_object();
@@ -459,6 +472,7 @@ static void finish_guest(struct cell *c, const char *celldir)
 		json_object_object_add(cj, "release", json_object_new_string(c->k->release));
 		json_object_object_add(cj, "variant", json_object_new_string(c->v ? c->v->name : ""));
 		json_object_object_add(cj, "append", json_object_new_string(c->append));
+		json_object_object_add(cj, "suite_files", json_object_new_string(c->suites ? c->suites : "all"));
 		json_object_object_add(cj, "cmdline", json_object_new_string(c->cmdline));
 		json_object_object_add(cj, "accel", json_object_new_string(c->accel));
 		json_object_object_add(cj, "machine", json_object_new_string(c->machine));
@@ -526,12 +540,14 @@ static void finish_host(struct cell *c, const char *rundir, const char *celldir)
 		json_object_put(kf);
 	}
 	json_object_object_add(facts, "guest.accel", json_object_new_string("none"));
+	json_object_object_add(facts, "guest.suites", json_object_new_string("all"));
 	json_write_file(path, facts);
 	json_object_put(facts);
 	json_object_object_add(cj, "cell", json_object_new_string("host"));
 	json_object_object_add(cj, "kernel", json_object_new_string("host"));
 	json_object_object_add(cj, "release", json_object_new_string(c->k->release));
 	json_object_object_add(cj, "variant", json_object_new_string(""));
+	json_object_object_add(cj, "suite_files", json_object_new_string("all"));
 	json_object_object_add(cj, "accel", json_object_new_string("none"));
 	json_object_object_add(cj, "machine", json_object_new_string("host"));
 	json_object_object_add(cj, "status", json_object_new_string(c->complete ? "complete" : "incomplete"));
@@ -585,7 +601,7 @@ static void usage_matrix(FILE *f)
 		"         [--accel kvm|tcg|auto] [--timeout SEC] [--memory MIB] [--shard I/N]\n"
 		"         [--results DIR] [--id RUN_ID] [--initramfs FILE] [--check-baseline]\n"
 		"         [--baselines DIR] [--no-fetch] [--update] [--trivial] [--cpu MODEL]\n"
-		"         [--machine auto|pc] [--append ARGS]\n\n"
+		"         [--machine auto|pc] [--append ARGS] [--all-suites]\n\n"
 		"Runs every suite binary on each kernel in a QEMU guest (and on the host), one\n"
 		"cell per kernel and boot-parameter variant, then writes the reports.\n\n"
 		"  --kernels LIST   comma-separated kernels (see 'blastradius kernels --help');\n"
@@ -597,6 +613,11 @@ static void usage_matrix(FILE *f)
 		fprintf(f, "                     %-11s %s%s%s%s%s\n", v->name, v->desc,
 			v->in_all ? "" : " (not in all)", v->default_on ? " (default on " : "",
 			v->default_on ? v->default_on : "", v->default_on ? ")" : "");
+	fprintf(f, "                   a variant's cell runs only the suite files its boot\n"
+		   "                   parameter can change (and the *.facts files):\n");
+	for (const struct variant *v = variants; v->name; v++)
+		if (v->suites)
+			fprintf(f, "                     %-11s %s\n", v->name, v->suites + strlen(V_FACTS));
 	fprintf(f,
 		"  -j N             guests in parallel (default: online cpus)\n"
 		"  --accel A        kvm, tcg or auto (default): auto uses KVM only after a\n"
@@ -615,7 +636,8 @@ static void usage_matrix(FILE *f)
 		"  --baselines DIR  where baselines live (default fixtures/baselines, else the\n"
 		"                   installed share/blastradius/baselines); implies --check-baseline\n"
 		"  --no-fetch       use only cached kernels; --update refreshes apt lists\n"
-		"  --trivial        boot without suites (the boot-time floor; for make bench)\n\n"
+		"  --trivial        boot without suites (the boot-time floor; for make bench)\n"
+		"  --all-suites     every suite file in every cell, variants' cells included\n\n"
 		"Writes DIR/<run-id>/<cell>/{<suite>.<file>.ktap,facts.json,cell.json,console.log},\n"
 		"run.json and matrix.{json,md,html}, junit.xml. A panic, hang or missing end\n"
 		"marker makes a cell 'incomplete' and keeps its console.log. Ctrl-C stops every\n"
@@ -635,7 +657,7 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 		{"baselines", required_argument, 0, 'B'}, {"no-fetch", no_argument, 0, 'n'},
 		{"update", no_argument, 0, 'u'},        {"trivial", no_argument, 0, 'T'},
 		{"cpu", required_argument, 0, 'C'},     {"machine", required_argument, 0, 'M'},
-		{"append", required_argument, 0, 'A'},
+		{"append", required_argument, 0, 'A'},  {"all-suites", no_argument, 0, 'S'},
 		{"help", no_argument, 0, 'h'},          {0},
 	};
 	static char initrd[PATH_MAX];
@@ -673,6 +695,7 @@ static void parse_opts(int argc, char **argv, struct mopts *o)
 		case 'T': o->trivial = true; break;
 		case 'C': o->cpu = optarg; break;
 		case 'A': o->append = optarg; break;
+		case 'S': o->all_suites = true; break;
 		case 'M':
 			if (strcmp(optarg, "auto") && strcmp(optarg, "pc"))
 				die_usage("--machine wants auto or pc, got '%s'", optarg);
@@ -785,6 +808,7 @@ static struct cell *plan(const struct mopts *o, size_t *ncells, struct kernel **
 				continue;
 			}
 			c->k = k, c->v = v;
+			c->suites = v && v->suites && !o->all_suites ? v->suites : NULL;
 			snprintf(c->name, sizeof(c->name), "%s%s%s", k->name, v ? "+" : "", v ? v->name : "");
 			name_check("matrix: cell", c->name);
 			for (size_t d = 0; d < n; d++)

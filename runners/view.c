@@ -12,7 +12,7 @@
 
 const char *const key_facts[] = {"kernel.release", "landlock.abi", "x32", "ia32", "lsm",
 				 "mac.active", "mac.apparmor.label", "mac.apparmor.mode",
-				 "mac.selinux.mode", "guest.accel", "guest.variant", NULL};
+				 "mac.selinux.mode", "guest.accel", "guest.variant", "guest.suites", NULL};
 
 /* Facts whose change moves a boundary: what an unprivileged process can reach
  * (file handles, user namespaces, sysctls that gate them), the filters and

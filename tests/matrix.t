@@ -104,6 +104,15 @@ import json, sys; c = json.load(sys.stdin); assert len(c) == 1 and c[0]["a"] == 
 "$cli" report "$tmp/changed" -o "$tmp/rep2" --check-baseline "$tmp/baselines" >"$tmp/bl.out" 2>&1
 grep -q "REGRESSION bookworm-cloud $first: pass -> fail" "$tmp/bl.out" && ok "--check-baseline reports the regression" ||
 	not_ok "check-baseline" "$(cat "$tmp/bl.out")"
+# A variant's cell runs some files only (suite_files): the others' cases are not regressions.
+mkdir -p "$tmp/part" && cp -r "$run/bookworm-cloud" "$tmp/part/" && find "$tmp/part/bookworm-cloud" -name '*.ktap' ! -name 'mac.*' -delete
+sed -i 's/"suite_files":"all"/"suite_files":"mac.*"/' "$tmp/part/bookworm-cloud/cell.json"
+"$cli" report "$tmp/part" -o "$tmp/part" --check-baseline "$tmp/baselines" >"$tmp/blp.out" 2>&1; prc=$?
+sed -i 's/"suite_files":"mac\.\*"/"suite_files":"all"/' "$tmp/part/bookworm-cloud/cell.json"
+"$cli" report "$tmp/part" -o "$tmp/part" --check-baseline "$tmp/baselines" >"$tmp/blq.out" 2>&1; qrc=$?
+[ "$prc" = 0 ] && grep -q '0 regression' "$tmp/blp.out" && [ "$qrc" = 1 ] && grep -q '^REGRESSION bookworm-cloud ns\.' "$tmp/blq.out" &&
+	ok "--check-baseline: a cell that ran mac.* only is checked on mac.*; the same cell claiming every file regresses" ||
+	not_ok "check-baseline with suite_files" "rc=$prc/$qrc" "$(tail -2 "$tmp/blp.out")" "$(head -2 "$tmp/blq.out")"
 
 # ---- shards merge; Ctrl-C keeps what finished ----
 "$cli" matrix --kernels bookworm-cloud --variants badinit --trivial --shard 1/2 --results "$tmp" --id s1 >/dev/null 2>&1
@@ -156,6 +165,28 @@ for t in r['targets']:
 EOF
 		not_ok "default matrix" "rc=$rc" "$(tail -5 "$tmp/default.err")"
 	[ "$rc" = 0 ] || [ "$rc" = 1 ] || not_ok "default matrix exit" "rc=$rc"
+	# A variant's cell runs the suite files its boot parameter can change, and says so.
+	python3 - "$def" "$BUILD/suites" <<'EOF' && ok "variant cells run only their suite files (+x32: the seccomp ones, +selinux/+noapparmor: mac.*) and the facts; every other cell runs every file" ||
+import fnmatch, json, os, sys
+d, bins = sys.argv[1], sys.argv[2]
+every = sorted(f'{s}.{f}' for s in os.listdir(bins) for f in os.listdir(f'{bins}/{s}') if not f.endswith('.d'))
+for t in json.load(open(d + '/run.json'))['targets']:
+    c = json.load(open(f'{d}/{t}/cell.json')); facts = json.load(open(f'{d}/{t}/facts.json'))
+    ran = sorted(f[:-5] for f in os.listdir(f'{d}/{t}') if f.endswith('.ktap'))
+    want = every if c['suite_files'] == 'all' else [i for i in every if any(fnmatch.fnmatch(i, g) for g in c['suite_files'].split(','))]
+    assert facts['guest.suites'] == c['suite_files'] and ran == want, (t, c['suite_files'], set(ran) ^ set(want))
+    v = t.partition('+')[2]
+    assert (c['suite_files'] == 'all') == (v not in ('x32', 'selinux', 'noapparmor')), (t, c['suite_files'])
+    assert v not in ('x32',) or 'lib.probe' in ran and 'seccomp.arch' in ran and 'lib.facts' in ran, ran
+    assert v not in ('selinux', 'noapparmor') or 'mac.apparmor' in ran and 'ns.uts' not in ran, ran
+    if c['suite_files'] != 'all':
+        assert 'blastradius.suites=' + c['suite_files'] in c['cmdline'], c['cmdline']
+EOF
+		not_ok "variant cells' suite files" "$(tail -3 "$tmp/default.err")"
+	"$cli" matrix --kernels bookworm-cloud --variants selinux --all-suites --trivial --results "$tmp" --id allsuites >/dev/null 2>&1
+	python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); assert c["suite_files"] == "all" and "blastradius.suites" not in c["cmdline"], c' \
+		"$tmp/allsuites/bookworm-cloud+selinux/cell.json" && ok "--all-suites: a variant's cell runs every suite file" ||
+		not_ok "--all-suites" "$(cat "$tmp/allsuites/bookworm-cloud+selinux/cell.json" 2>&1)"
 fi
 
 # ---- the HTML in headless chromium ----

@@ -3,7 +3,8 @@
  *
  * Mounts what the suites need (and loads our SELinux policy where SELinux is
  * active), runs every /suites/<suite>/<file> as root in order (names ending
- * "_last" after all the others), and streams their KTAP on the console
+ * "_last" after all the others; blastradius.suites=GLOB,... keeps only the
+ * <suite>.<file> names that match, for a variant's cell), and streams their KTAP on the console
  * between markers that carry the run's nonce from the kernel command line
  * (blastradius.nonce=...), because the serial line also carries firmware and
  * kernel noise:
@@ -36,6 +37,7 @@
 #include <unistd.h>
 
 #include "embed.h"
+#include "../globs.h"
 
 /* Our SELinux policy (fixtures/selinux), loaded when SELinux is active. */
 BR_INCBIN_SIZED(br_selinux_policy, BR_SELINUX_POLICY);
@@ -129,8 +131,17 @@ static int cmp(const void *a, const void *b)
 	return is_last(x) != is_last(y) ? is_last(x) - is_last(y) : strcmp(x, y);
 }
 
-/* Sorted "<suite>/<file>" names under /suites. */
-static char **suite_list(size_t *n)
+/* Whether blastradius.suites= selects <suite>.<file> (empty: every file). */
+static int wanted(const char *suite, const char *file, const char *globs)
+{
+	char id[512];
+
+	snprintf(id, sizeof(id), "%s.%s", suite, file);
+	return globs_match(globs, id);
+}
+
+/* Sorted "<suite>/<file>" names under /suites that blastradius.suites= selects. */
+static char **suite_list(size_t *n, const char *globs)
 {
 	DIR *top = opendir("/suites"), *sub;
 	struct dirent *d, *e;
@@ -144,7 +155,7 @@ static char **suite_list(size_t *n)
 		if (!(sub = opendir(path)))
 			continue;
 		while ((e = readdir(sub))) {
-			if (e->d_name[0] == '.')
+			if (e->d_name[0] == '.' || !wanted(d->d_name, e->d_name, globs))
 				continue;
 			v = realloc(v, (*n + 1) * sizeof(*v));
 			if (asprintf(&v[*n], "%s/%s", d->d_name, e->d_name) < 0)
@@ -267,7 +278,7 @@ static void run_floor(const char *rel, char *cases)
 
 int main(void)
 {
-	char scale[16] = "1", trivial[8] = "0", suite_timeout[16] = "60", floor[16] = "0";
+	char scale[16] = "1", trivial[8] = "0", suite_timeout[16] = "60", floor[16] = "0", globs[512] = "";
 	sigset_t chld;
 	size_t n;
 	char **suites;
@@ -303,6 +314,8 @@ int main(void)
 	 * runs, so one hang costs its own results, not the cell's. */
 	cmdline_param("suite_timeout", suite_timeout, sizeof(suite_timeout));
 	cmdline_param("floor", floor, sizeof(floor));
+	/* A variant's cell runs only the files its boot parameter can change. */
+	cmdline_param("suites", globs, sizeof(globs));
 	suite_timeout_ms = atoll(suite_timeout) * 1000;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -321,7 +334,7 @@ int main(void)
 	}
 	fflush(stdout);
 
-	suites = strcmp(trivial, "1") || atoi(floor) > 0 ? suite_list(&n) : (n = 0, NULL);
+	suites = strcmp(trivial, "1") || atoi(floor) > 0 ? suite_list(&n, globs) : (n = 0, NULL);
 	if (n && atoi(floor) > 0)
 		run_floor(suites[0], floor);
 	if (!strcmp(trivial, "1"))

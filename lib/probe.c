@@ -79,6 +79,7 @@ const char *br_outcome_str(const struct br_outcome *o, char *buf, size_t size)
 
 /* Shared with the child: it survives whatever kills the child. */
 struct probe_shm {
+	volatile unsigned gen; /* which probe owns the page now */
 	volatile int done;    /* fn returned; ret is valid */
 	volatile long ret;
 	volatile int trapped; /* the SIGSYS handler ran */
@@ -87,11 +88,22 @@ struct probe_shm {
 	volatile int broken_errno;
 };
 
-static struct probe_shm *shm;
+/*
+ * One page per process, reused by its probes: a fresh MAP_SHARED mapping is
+ * a new shmem object and a fault in the child, which under TCG cost a third
+ * of a probe. A probe child drops it (a probe it runs maps its own), and
+ * writes only while the page's gen is its own, so a process it left behind
+ * does not write into a later probe's result.
+ */
+static struct probe_shm *page;
+static struct probe_shm *shm; /* in a probe child: its parent's page */
+static unsigned shm_gen;      /* in a probe child: its probe's gen */
 
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig, (void)uc;
+	if (shm->gen != shm_gen)
+		syscall(SYS_exit_group, 0);
 	shm->trap_nr = si->si_syscall;
 	shm->trap_arch = si->si_arch;
 	shm->trap_errno = si->si_errno;
@@ -110,6 +122,8 @@ static _Noreturn void probe_child(br_probe_fn fn, void *arg)
 	sigaction(SIGSYS, &sa, NULL);
 	errno = 0;
 	ret = fn(arg);
+	if (shm->gen != shm_gen)
+		syscall(SYS_exit_group, 0);
 	if (ret == BR_PROBE_BROKEN)
 		shm->broken_errno = errno;
 	shm->ret = ret;
@@ -156,28 +170,52 @@ static void set_error(struct br_outcome *o, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A call's raw result: >= 0 or -sentinel allowed, -ENOSYS unsupported, else denied. */
+static void classify(struct br_outcome *o, long ret, int sentinel)
+{
+	o->ret = ret;
+	if (ret >= 0 || (sentinel && ret == -sentinel)) {
+		o->kind = BR_ALLOWED;
+	} else if (ret == -ENOSYS) {
+		o->kind = BR_UNSUPPORTED;
+		o->err = ENOSYS;
+	} else {
+		o->kind = BR_DENIED;
+		o->err = (int)-ret;
+	}
+}
+
 enum br_outcome_kind br_probe(struct br_outcome *o, br_probe_fn fn, void *arg, int sentinel,
 			      int timeout_ms)
 {
 	int st = 0, ms = timeout_ms > 0 ? timeout_ms : BR_PROBE_DEFAULT_MS;
 	struct probe_shm *s;
+	unsigned gen;
 	pid_t pid;
 
 	memset(o, 0, sizeof(*o));
-	s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (s == MAP_FAILED) {
-		set_error(o, "mmap: %s", br_errname(errno));
-		return o->kind;
+	if (!page) {
+		s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (s == MAP_FAILED) {
+			set_error(o, "mmap: %s", br_errname(errno));
+			return o->kind;
+		}
+		page = s;
 	}
+	s = page;
+	gen = s->gen + 1;
+	memset(s, 0, sizeof(*s));
+	s->gen = gen;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		set_error(o, "fork: %s", br_errname(errno));
-		munmap(s, sizeof(*s));
 		return o->kind;
 	}
 	if (pid == 0) {
 		shm = s;
+		shm_gen = gen;
+		page = NULL;
 		probe_child(fn, arg);
 	}
 	if (!wait_for(pid, ms, &st)) {
@@ -194,24 +232,194 @@ enum br_outcome_kind br_probe(struct br_outcome *o, br_probe_fn fn, void *arg, i
 	} else if (s->done && s->ret == BR_PROBE_BROKEN) {
 		set_error(o, "probe setup failed: %s", br_errname(s->broken_errno));
 	} else if (s->done) {
-		o->ret = s->ret;
-		if (o->ret >= 0 || (sentinel && o->ret == -sentinel)) {
-			o->kind = BR_ALLOWED;
-		} else if (o->ret == -ENOSYS) {
-			o->kind = BR_UNSUPPORTED;
-			o->err = ENOSYS;
-		} else {
-			o->kind = BR_DENIED;
-			o->err = (int)-o->ret;
-		}
+		classify(o, s->ret, sentinel);
 	} else if (WIFSIGNALED(st)) {
 		o->kind = BR_KILLED;
 		o->sig = WTERMSIG(st);
 	} else {
 		set_error(o, "exited with status %d before reporting", WEXITSTATUS(st));
 	}
-	munmap(s, sizeof(*s));
+	s->gen = gen + 1; /* nothing the child left behind writes here now */
 	return o->kind;
+}
+
+/* ---- chains: many steps per child ---- */
+
+/* What the chain's children leave for the parent, one slot per step. */
+struct chain_slot {
+	long before, after;
+	int stage; /* CHAIN_* reached */
+	int before_trap, after_trap; /* a SIGSYS arrived during the call */
+	int trap_nr, trap_errno;
+	unsigned trap_arch;
+};
+enum { CHAIN_NONE, CHAIN_BEFORE, CHAIN_ARMED, CHAIN_AFTER };
+struct chain_shm {
+	volatile int cur; /* the step the child is on; -1 before the first */
+	volatile int traps; /* SIGSYS caught so far */
+	volatile int trap_nr, trap_errno;
+	volatile unsigned trap_arch;
+	volatile long arm_err;
+	struct chain_slot slot[];
+};
+struct chain {
+	struct br_chain_step *steps;
+	size_t start, n;
+	br_chain_arm arm;
+	void *ctx;
+	bool before;
+	struct chain_shm *sh;
+};
+static struct chain_shm *chain_sh;
+
+/* Unlike br_probe's handler, this one returns: the child goes on. */
+static void on_chain_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	chain_sh->trap_nr = si->si_syscall;
+	chain_sh->trap_arch = si->si_arch;
+	chain_sh->trap_errno = si->si_errno;
+	chain_sh->traps++;
+}
+
+/* Make step i's call; *trapped: a SIGSYS came meanwhile (its details saved in s). */
+static long chain_call(const struct chain *c, size_t i, struct chain_slot *s, int *trapped)
+{
+	int traps = chain_sh->traps;
+	long r = br_sysprobe_call(c->steps[i].sp, c->steps[i].abi);
+
+	*trapped = chain_sh->traps != traps;
+	if (*trapped) {
+		s->trap_nr = chain_sh->trap_nr;
+		s->trap_errno = chain_sh->trap_errno;
+		s->trap_arch = chain_sh->trap_arch;
+	}
+	return r;
+}
+
+static long chain_child(void *arg)
+{
+	const struct chain *c = arg;
+	struct sigaction sa = {.sa_sigaction = on_chain_sigsys, .sa_flags = SA_SIGINFO};
+
+	chain_sh = c->sh;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSYS, &sa, NULL);
+	for (size_t i = c->start; i < c->n; i++) {
+		struct chain_slot *s = &c->sh->slot[i];
+		int traps, trapped;
+		long r;
+
+		c->sh->cur = (int)i;
+		if (c->before) {
+			s->before = chain_call(c, i, s, &trapped);
+			s->before_trap = trapped;
+		}
+		s->stage = CHAIN_BEFORE;
+		traps = chain_sh->traps;
+		r = c->arm(c->ctx, i, i == c->start);
+		if (r || chain_sh->traps != traps) { /* refused (or trapped) by an earlier filter */
+			c->sh->arm_err = r < 0 ? r : -ENOSYS;
+			return BR_PROBE_BROKEN;
+		}
+		s->stage = CHAIN_ARMED;
+		s->after = chain_call(c, i, s, &trapped);
+		s->after_trap = trapped;
+		s->stage = CHAIN_AFTER;
+	}
+	c->sh->cur = (int)c->n;
+	return 0;
+}
+
+/* A call's outcome from its slot. */
+static void chain_outcome(struct br_outcome *o, const struct br_sysprobe *sp, long ret, int trapped,
+			  const struct chain_slot *s)
+{
+	memset(o, 0, sizeof(*o));
+	if (!trapped) {
+		classify(o, ret, sp->sentinel);
+		return;
+	}
+	o->kind = BR_TRAPPED;
+	o->err = s->trap_errno;
+	o->trap_nr = s->trap_nr;
+	o->trap_arch = s->trap_arch;
+	snprintf(o->detail, sizeof(o->detail), "si_syscall=%d si_arch=0x%x si_errno=%d", s->trap_nr,
+		 s->trap_arch, s->trap_errno);
+}
+
+/* Keep the first before outcome that was not allowed: a later fresh child's
+ * clean one must not hide it. */
+static void chain_before(struct br_chain_step *st, const struct chain_slot *s)
+{
+	struct br_outcome o;
+
+	chain_outcome(&o, st->sp, s->before, s->before_trap, s);
+	if (st->before.kind == BR_ALLOWED)
+		st->before = o;
+}
+
+void br_probe_chain(struct br_chain_step *steps, size_t n, br_chain_arm arm, void *ctx,
+		    bool before, int timeout_ms)
+{
+	size_t size = sizeof(struct chain_shm) + n * sizeof(struct chain_slot);
+	struct chain c = {steps, 0, n, arm, ctx, before, NULL};
+
+	for (size_t i = 0; i < n; i++) {
+		memset(&steps[i].before, 0, sizeof(steps[i].before));
+		steps[i].before.kind = BR_ALLOWED; /* stays so when before is not asked */
+		set_error(&steps[i].after, "not run");
+	}
+	c.sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (c.sh == MAP_FAILED) {
+		for (size_t i = 0; i < n; i++)
+			set_error(&steps[i].after, "mmap: %s", br_errname(errno));
+		return;
+	}
+	while (c.start < n) {
+		struct br_outcome o;
+		size_t cur;
+		const struct chain_slot *s;
+
+		memset(c.sh, 0, size);
+		c.sh->cur = -1;
+		/* One child may take every step: more time than one probe's. */
+		br_probe(&o, chain_child, &c, 0, timeout_ms > 0 ? timeout_ms : 5 * BR_PROBE_DEFAULT_MS);
+		if (c.sh->cur < (int)c.start) { /* the child broke before its first step */
+			for (size_t i = c.start; i < n; i++)
+				steps[i].after = o;
+			break;
+		}
+		cur = (size_t)c.sh->cur;
+		for (size_t i = c.start; i < cur && i < n; i++) {
+			s = &c.sh->slot[i];
+			if (before)
+				chain_before(&steps[i], s);
+			chain_outcome(&steps[i].after, steps[i].sp, s->after, s->after_trap, s);
+		}
+		if (cur >= n)
+			break;
+		s = &c.sh->slot[cur];
+		if (s->stage == CHAIN_NONE && steps[cur].before.kind == BR_ALLOWED)
+			steps[cur].before = o; /* the child ended in the call before the arm */
+		else if (before && s->stage >= CHAIN_BEFORE)
+			chain_before(&steps[cur], s);
+		if ((s->stage == CHAIN_NONE || (s->stage == CHAIN_BEFORE && c.sh->arm_err)) &&
+		    cur > c.start) {
+			c.start = cur; /* an earlier step's filter stopped this one: a fresh child */
+			continue;
+		}
+		if (s->stage == CHAIN_NONE)
+			set_error(&steps[cur].after, "the child ended before the arm");
+		else if (s->stage == CHAIN_BEFORE && c.sh->arm_err)
+			set_error(&steps[cur].after, "setup failed: %s", br_errname((int)-c.sh->arm_err));
+		else if (s->stage == CHAIN_AFTER) /* the child ended after the call */
+			chain_outcome(&steps[cur].after, steps[cur].sp, s->after, s->after_trap, s);
+		else
+			steps[cur].after = o; /* what ended the child: a kill, a timeout */
+		c.start = cur + 1;
+	}
+	munmap(c.sh, size);
 }
 
 /* ---- raw syscalls ---- */

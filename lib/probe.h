@@ -130,6 +130,32 @@ enum br_outcome_kind br_probe_sys_control(struct br_outcome *o, const struct br_
 					  enum br_abi abi);
 
 /*
+ * Entries checked in as few children as the action allows. For each step,
+ * in table order, one child makes the call (the "before" outcome, when
+ * `before` is set), runs arm(ctx, i, fresh) to install what must stop it
+ * (fresh: the first step of this child, which has no filter yet), then
+ * makes the call again (the "after" outcome). An action that does not end
+ * the process (an errno, a caught SIGSYS) lets one child go on to the next
+ * step with every earlier step's filter still in place: the before outcome
+ * shows they do not touch this call. A step that ends the child (a kill, a
+ * timeout) gets the child's outcome as its after, and the next step a fresh
+ * child; so does a step whose arm fails under the earlier filters (a filter
+ * on seccomp(2) itself), and it is retried there. after is TRAPPED when a
+ * SIGSYS arrived during the call (trap_nr, trap_arch, err = si_errno: the
+ * filter's data), else the call's result classified as br_probe does.
+ */
+struct br_chain_step {
+	const struct br_sysprobe *sp;
+	enum br_abi abi;
+	struct br_outcome before; /* the first one that was not allowed, if any */
+	struct br_outcome after;
+};
+/* In the child: install what must stop steps[i]; 0 or -errno. */
+typedef long (*br_chain_arm)(void *ctx, size_t i, bool fresh);
+void br_probe_chain(struct br_chain_step *steps, size_t n, br_chain_arm arm, void *ctx,
+		    bool before, int timeout_ms);
+
+/*
  * io_uring: open path (O_RDONLY | flags) through IORING_OP_OPENAT, which the
  * kernel runs without any syscall a seccomp filter could see. Uses raw
  * io_uring_setup/enter and mmap. Returns the new fd, or -errno: from

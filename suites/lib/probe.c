@@ -7,7 +7,9 @@
  */
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -251,19 +253,25 @@ static long step_nr(const struct br_chain_step *st)
 	return st->sp->nr[st->abi] | (st->abi == BR_ABI_X32 ? BR_X32_BIT : 0);
 }
 
-/* A filter that hits exactly steps[i]'s call on its ABI. */
+/* A filter that hits exactly steps[i]'s call on its ABI. Built as BPF, not
+ * parsed from text: each kill's child builds one (the parser has its own cases). */
 static long arm_filter(void *ctx, size_t i, bool fresh)
 {
 	const struct filters *f = ctx;
 	const struct br_chain_step *st = &f->steps[i];
 	uint32_t data = f->action == SECCOMP_RET_KILL_PROCESS ? 0 : STEP_DATA(i);
-	char text[256];
+	const struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+			 st->abi == BR_ABI_IA32 ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)step_nr(st), 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, (f->action & SECCOMP_RET_ACTION_FULL) | data),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
 
 	(void)fresh;
-	snprintf(text, sizeof(text), "ld arch\njeq %#x 0 3\nld nr\njeq %#lx 0 1\nret %#x\nret ALLOW\n",
-		 st->abi == BR_ABI_IA32 ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64, step_nr(st),
-		 (f->action & SECCOMP_RET_ACTION_FULL) | data);
-	return br_seccomp_load_text(text, BR_SECCOMP_NNP);
+	return br_seccomp_load(prog, sizeof(prog) / sizeof(prog[0]), BR_SECCOMP_NNP);
 }
 
 /*

@@ -57,14 +57,16 @@ fi
 # ---- SIGKILL: suite binaries, the host cell and guests go with their parent ----
 # A stand-in suite that never ends (real ones finish too fast to catch): it must
 # die with the runner that started it.
-mkdir -p fake/hang && printf '#!/bin/sh\necho "KTAP version 1"\nexec sleep 300\n' >fake/hang/forever
+# Its sleep is this test's own (300.PID s): a host-wide pgrep below must not see another one.
+forever="sleep 300.$$"
+mkdir -p fake/hang && printf '#!/bin/sh\necho "KTAP version 1"\nexec %s\n' "$forever" >fake/hang/forever
 chmod +x fake/hang/forever
 orph() { python3 "$top/tests/orphans.py" "$@"; }
 out=$(orph "$BUILD/suites/" 2 -- "$cli" run --no-results -q) && ok "SIGKILL of run: $(tail -1 <<<"$out" | cut -c3-)" ||
 	not_ok "SIGKILL of run leaves nothing" "$out"
-out=$(BR_SUITES_DIR=$w/fake orph "sleep 300" 1 -- "$cli" run --no-results -q) &&
+out=$(BR_SUITES_DIR=$w/fake orph "$forever" 1 -- "$cli" run --no-results -q) &&
 	ok "SIGKILL of run takes a hanging suite binary with it" || not_ok "SIGKILL of run, hanging suite" "$out"
-out=$(BR_SUITES_DIR=$w/fake orph "sleep 300" 1 -- "$cli" matrix --kernels host --results "$w/m") &&
+out=$(BR_SUITES_DIR=$w/fake orph "$forever" 1 -- "$cli" matrix --kernels host --results "$w/m") &&
 	ok "SIGKILL of matrix takes its host cell and its suites with it" || not_ok "SIGKILL of matrix, host cell" "$out"
 # Ctrl-C or SIGTERM of run: the suites stop and the half-filled folder goes.
 for sig in INT TERM; do
@@ -72,7 +74,7 @@ for sig in INT TERM; do
 	pid=$!
 	for _ in $(seq 200); do pgrep -P "$pid" >/dev/null && break; sleep 0.05; done
 	kill -$sig $pid; wait $pid; rc=$?
-	[ "$rc" = $((128 + $(kill -l $sig))) ] && [ -z "$(ls -A "$w/intr" 2>/dev/null)" ] && ! pgrep -f "sleep 300" >/dev/null &&
+	[ "$rc" = $((128 + $(kill -l $sig))) ] && [ -z "$(ls -A "$w/intr" 2>/dev/null)" ] && ! pgrep -fx "$forever" >/dev/null &&
 		ok "SIG$sig of run: exit $rc, no run folder and no suite left" ||
 		not_ok "SIG$sig of run" "rc=$rc" "$(ls -A "$w/intr")" "$(cat "$w/intr.err")"
 done

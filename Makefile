@@ -79,12 +79,17 @@ $(PROBE): $(PROBE_OBJS) $(LIB)
 $(CLI): $(CLI_OBJS) $(LIB)
 	$(CC) $(LDSTATIC) -o $@ $(CLI_OBJS) $(LIB) -ljson-c $(LIBS)
 
-# One static binary per suite source: build/suites/<suite>/<file>.
-# Suites embed fixtures (.incbin), which -MMD cannot see.
-$(BUILD)/suites/%: suites/%.c $(LIB) $(FIXTURES) | $(DEPS_STAMP)
+# One object per suite source (build/obj/suites/<suite>/<file>.o), linked into
+# the host's static binary build/suites/<suite>/<file> and into the guest's
+# multi-call binary (below). Suites embed fixtures (.incbin), which -MMD cannot see.
+SUITE_OBJS  := $(SUITE_SRCS:%.c=$(BUILD)/obj/%.o)
+$(BUILD)/obj/suites/%.o: suites/%.c $(FIXTURES) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DBR_SUITE='"$(word 2,$(subst /, ,$<))"' -DBR_BUILD_DIR='"$(BUILD)"' \
-		-DBR_FILE='"$(basename $(notdir $<))"' $(LDSTATIC) -Wl,--gc-sections -o $@ $< $(LIB) $(LIBS)
+		-DBR_FILE='"$(basename $(notdir $<))"' -c -o $@ $<
+$(BUILD)/suites/%: $(BUILD)/obj/suites/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDSTATIC) -Wl,--gc-sections -o $@ $< $(LIB) $(LIBS)
 
 # suites/mac/apparmor* embed the AppArmor policy, compiled here against the
 # features ABI pinned in fixtures/apparmor/features (never the build host's
@@ -94,10 +99,10 @@ $(AA_POLICY): $(wildcard fixtures/apparmor/*) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	apparmor_parser --config-file /dev/null -M fixtures/apparmor/features -I fixtures/apparmor \
 		-Q -K -S fixtures/apparmor/blastradius.aa > $@.tmp && mv $@.tmp $@
-$(filter $(BUILD)/suites/mac/apparmor%,$(SUITE_BINS)): $(AA_POLICY) suites/mac/aa.h
+$(filter $(BUILD)/obj/suites/mac/apparmor%,$(SUITE_OBJS)): $(AA_POLICY) suites/mac/aa.h
 
 # suites/seccomp/fixtures.c embeds these with .incbin.
-$(BUILD)/suites/seccomp/fixtures: $(wildcard fixtures/seccomp/*.bpf)
+$(BUILD)/obj/suites/seccomp/fixtures.o: $(wildcard fixtures/seccomp/*.bpf)
 
 # Our SELinux policy (fixtures/selinux, CIL), compiled for the guest's init to
 # load when SELinux is active (the matrix's selinux cell).
@@ -107,27 +112,40 @@ $(SELINUX_POLICY): fixtures/selinux/blastradius.cil | $(DEPS_STAMP)
 	secilc -o $@.tmp -f /dev/null $< && mv $@.tmp $@
 
 # suites/mac/assess links the probe's code (runners/probe/probe.c) and loads the policy.
-$(BUILD)/suites/mac/assess: runners/probe/probe.c $(AA_POLICY) suites/mac/aa.h
+$(BUILD)/obj/suites/mac/assess.o: runners/probe/probe.c $(AA_POLICY) suites/mac/aa.h
 
 # The matrix guest's PID 1: static, libc only; it embeds the SELinux policy.
 $(GUEST_INIT): runners/guest/init.c $(SELINUX_POLICY) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DBR_SELINUX_POLICY='"$(SELINUX_POLICY)"' $(LDSTATIC) -o $@ $<
 
-# Guests get stripped suite binaries: the initramfs and its unpacked copy must
-# both fit in the guest's 256 MiB next to the kernel.
-GUEST_SUITES := $(SUITE_BINS:$(BUILD)/suites/%=$(BUILD)/guest/suites/%)
-$(BUILD)/guest/suites/%: $(BUILD)/suites/%
+# The guest's suites: ONE static binary, build/guest/blastradius-suites, with
+# every suite object, each main renamed br_main_<suite>_<file>, and
+# runners/guest/suites.c's main choosing one by argv[0] (README "Architecture").
+# 76 static binaries (libc, libseccomp, libcap and lib copied 76 times, 66 MB)
+# are 3.7 MB as one: the guest boots faster and has its memory back.
+# suites.h lists the files and whether each one's own binary links lib/probe
+# (the harness's -K and shared page follow that, as in the separate binaries).
+GUEST_OBJS  := $(SUITE_SRCS:%.c=$(BUILD)/obj/guest/%.o)
+.SECONDARY: $(SUITE_OBJS)
+GUEST_SUITES := $(BUILD)/guest/blastradius-suites
+$(BUILD)/obj/guest/suites/%.o: $(BUILD)/obj/suites/%.o
 	@mkdir -p $(@D)
-	strip -o $@ $<
+	objcopy --redefine-sym main=br_main_$(subst /,_,$*) $< $@
+$(BUILD)/guest/suites.h: $(SUITE_BINS)
+	@mkdir -p $(@D)
+	for b in $(SUITE_BINS:$(BUILD)/suites/%=%); do \
+		p=0; nm $(BUILD)/suites/$$b | grep -q ' T br_probe_share$$' && p=1; \
+		echo "BR_SUITE_FILE($${b%%/*}, $${b#*/}, $$p)"; done > $@.tmp && mv $@.tmp $@
+$(GUEST_SUITES): runners/guest/suites.c $(BUILD)/guest/suites.h $(GUEST_OBJS) $(LIB)
+	$(CC) $(CFLAGS) -I$(BUILD)/guest $(LDSTATIC) -Wl,--gc-sections -o $@.full $< $(GUEST_OBJS) $(LIB) $(LIBS)
+	strip -o $@.tmp $@.full && mv $@.tmp $@ && rm -f $@.full
 
-# Reproducible newc cpio: /init, /dev/console, /suites/<suite>/<file>; then
-# gzip -n (no name, no time: still reproducible), which halves the image the
-# guest holds while it unpacks: raw, at 70 MB, it left bookworm-generic's
-# cells incomplete ("Initramfs unpacking failed") in 256 MiB.
+# Reproducible newc cpio: /init, /dev/console, /suites/<suite>/<file> (hard
+# links of the one binary). Raw, not compressed: at ~4 MB it costs the guest
+# no memory worth a gzip (which once kept 76 binaries within 256 MiB).
 $(INITRAMFS): $(CLI) $(GUEST_INIT) $(GUEST_SUITES)
-	SOURCE_DATE_EPOCH=0 BR_SUITES_DIR=$(BUILD)/guest/suites $(CLI) initramfs --init $(GUEST_INIT) -o $@.raw
-	gzip -1 -n -c $@.raw > $@.tmp && mv $@.tmp $@ && rm -f $@.raw
+	SOURCE_DATE_EPOCH=0 $(CLI) initramfs --init $(GUEST_INIT) --suites $(GUEST_SUITES) -o $@
 
 $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -250,4 +268,4 @@ install: all
 
 .PHONY: all run check clean install matrix matrix-deps bench compare-kselftest sanitize sanitize-bins \
 	fuzz fuzz-bins mutate
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(PROBE_OBJS:.o=.d) $(SUITE_BINS:=.d) $(TEST_BINS:=.d) $(GUEST_INIT).d
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(PROBE_OBJS:.o=.d) $(SUITE_OBJS:.o=.d) $(TEST_BINS:=.d) $(GUEST_INIT).d

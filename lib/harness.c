@@ -604,6 +604,16 @@ static struct br_case *expand(const char *prefix, size_t *ncases)
 	struct br_case *cs = NULL;
 	size_t n = 0;
 
+	/* This file's tests and variants only (one binary may hold several files'),
+	 * in source order: lines are unique within a file. */
+	for (size_t i = 0; i < ntests; i++)
+		if (!strcmp(tests[i]->prefix, prefix))
+			tests[n++] = tests[i];
+	ntests = n, n = 0;
+	for (size_t i = 0; i < nvariants; i++)
+		if (!strcmp(variants[i]->prefix, prefix))
+			variants[n++] = variants[i];
+	nvariants = n, n = 0;
 	if (ntests) /* qsort(NULL, 0) is undefined */
 		qsort(tests, ntests, sizeof(*tests), cmp_line);
 	if (nvariants)
@@ -703,6 +713,22 @@ static int floor_run(long n)
  * any call made before its main. */
 void br_probe_share(void) __attribute__((weak));
 const char *br_probe_ksyms(void) __attribute__((weak));
+int br_links_probe = -1;
+
+static bool links_probe(void)
+{
+	return br_links_probe < 0 ? br_probe_share != NULL : br_links_probe && br_probe_share;
+}
+
+char *br_suite_file_env(void)
+{
+	extern char **environ;
+
+	for (char **e = environ; e && *e; e++)
+		if (!strncmp(*e, "BR_SUITE_FILE=", 14))
+			return *e;
+	return NULL;
+}
 
 int br_main(int argc, char **argv, const char *prefix)
 {
@@ -719,7 +745,7 @@ int br_main(int argc, char **argv, const char *prefix)
 		switch (opt) {
 		case 'K': {
 			/* For the guest init: lib/probe's kallsyms answer, as $BR_KSYMS. */
-			const char *v = br_probe_ksyms ? br_probe_ksyms() : NULL;
+			const char *v = links_probe() ? br_probe_ksyms() : NULL;
 
 			free(pats);
 			if (v)
@@ -777,7 +803,7 @@ int br_main(int argc, char **argv, const char *prefix)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	if (br_probe_share)
+	if (links_probe())
 		br_probe_share();
 	printf(BR_TAP_VERSION "\n1..%zu\n", nsel);
 	for (size_t i = 0; i < ncases; i++) {

@@ -38,6 +38,7 @@ struct br_test {
 	const char *name;    /* case name */
 	const char *fixture; /* TEST_F fixture name, or NULL */
 	const char *file;    /* __FILE__ */
+	const char *prefix;  /* "<suite>.<file>" of the defining file (br_main's filter) */
 	int line;            /* __LINE__ (sort key) */
 	enum br_as as;
 	bool guest_only;
@@ -53,13 +54,23 @@ struct br_test {
 struct br_variant {
 	const char *fixture;
 	const char *name;
+	const char *prefix; /* as br_test's */
 	const void *data;
 	int line;
 };
 
 void br_register(struct br_test *t);
 void br_register_variant(struct br_variant *v);
+/* Runs the cases registered with this prefix ("<suite>.<file>") only: the
+ * guest's multi-call binary (runners/guest/suites.c) holds every file's. */
 int br_main(int argc, char **argv, const char *prefix);
+/* Set by that binary, which links lib/probe for every file: whether the
+ * running file's own binary would (-K, the shared page); -1 in the others. */
+extern int br_links_probe;
+/* "BR_SUITE_FILE=<suite>/<file>" from the environment, or NULL: the one
+ * variable a re-exec of this binary with an otherwise empty environment
+ * keeps, so that the multi-call binary finds the file (caps/sets). */
+char *br_suite_file_env(void);
 
 /* Reporting from inside a case (any process of the case). */
 void br_fact(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -75,13 +86,22 @@ bool br_in_guest(void);
 const char *br_errname(int e);
 const char *br_signame(int s);
 
+#ifndef BR_SUITE
+#define BR_SUITE "suite"
+#endif
+#ifndef BR_FILE
+#define BR_FILE "file"
+#endif
+#define BR_PREFIX BR_SUITE "." BR_FILE
+
 #define BR__CAT(a, b) a##b
 #define BR__XCAT(a, b) BR__CAT(a, b)
 
 #define BR__TEST(tname, fix, sig, fnname, sz, su, td, ...)                       \
 	static void fnname(struct br_meta *, void *, const void *);               \
 	static struct br_test BR__CAT(br__t_, fnname) = {                         \
-		.name = #tname, .fixture = fix, .file = __FILE__, .line = __LINE__, \
+		.name = #tname, .fixture = fix, .file = __FILE__, .prefix = BR_PREFIX, \
+		.line = __LINE__,                                                   \
 		.signal = sig, .fn = fnname, .self_size = sz, .setup = su,          \
 		.teardown = td, __VA_ARGS__};                                       \
 	__attribute__((constructor)) static void BR__CAT(br__reg_, fnname)(void) \
@@ -120,7 +140,8 @@ const char *br_signame(int s);
 #define FIXTURE_VARIANT_ADD(f, v)                                                \
 	static const struct br__var_##f br__vd_##f##_##v;                        \
 	static struct br_variant br__v_##f##_##v = {                             \
-		.fixture = #f, .name = #v, .data = &br__vd_##f##_##v, .line = __LINE__}; \
+		.fixture = #f, .name = #v, .prefix = BR_PREFIX, .data = &br__vd_##f##_##v, \
+		.line = __LINE__};                                                  \
 	__attribute__((constructor)) static void br__vreg_##f##_##v(void)        \
 	{                                                                         \
 		br_register_variant(&br__v_##f##_##v);                            \
@@ -135,7 +156,8 @@ const char *br_signame(int s);
 		br__tf_##f##_##tn(m, s, v);                                     \
 	}                                                                         \
 	static struct br_test br__t_##f##_##tn = {                             \
-		.name = #tn, .fixture = #f, .file = __FILE__, .line = __LINE__,   \
+		.name = #tn, .fixture = #f, .file = __FILE__, .prefix = BR_PREFIX, \
+		.line = __LINE__,                                                   \
 		.fn = br__fn_##f##_##tn, .self_size = sizeof(struct br__fix_##f), \
 		.setup = br__setup_##f##_, .teardown = br__teardown_##f##_,         \
 		__VA_ARGS__};                                                       \
@@ -147,16 +169,10 @@ const char *br_signame(int s);
 					struct br__fix_##f *self __attribute__((unused)), \
 					const struct br__var_##f *variant __attribute__((unused)))
 
-#ifndef BR_SUITE
-#define BR_SUITE "suite"
-#endif
-#ifndef BR_FILE
-#define BR_FILE "file"
-#endif
 #define TEST_HARNESS_MAIN                                                        \
 	int main(int argc, char **argv)                                           \
 	{                                                                         \
-		return br_main(argc, argv, BR_SUITE "." BR_FILE);                 \
+		return br_main(argc, argv, BR_PREFIX);                            \
 	}
 
 /* Diagnostics and verdicts. */

@@ -48,7 +48,7 @@ else
 		"$cli" assess --out full/o/bundle
 	if [ -x "$BUILD/guest/init" ]; then
 		expect "initramfs -o on a full disk" full "No space left on device" \
-			env BR_SUITES_DIR="$BUILD/guest/suites" "$cli" initramfs --init "$BUILD/guest/init" -o full/o/i.cpio
+			"$cli" initramfs --init "$BUILD/guest/init" -o full/o/i.cpio
 	else
 		skip "initramfs -o on a full disk" "this build has no guest files (make sanitize builds none)"
 	fi

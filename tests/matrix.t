@@ -14,7 +14,7 @@ at_exit 'rm -rf "$tmp"'
 	"$cli" initramfs --init "$BUILD/guest/init" -o "$tmp/b.cpio" &&
 	cmp -s "$tmp/a.cpio" "$tmp/b.cpio" && ok "initramfs is byte-for-byte reproducible" ||
 	not_ok "initramfs reproducible"
-python3 - "$tmp/a.cpio" <<'EOF' && ok "initramfs holds /dev/console (char 5,1), /init and every suite binary" || not_ok "initramfs contents"
+python3 - "$tmp/a.cpio" <<'EOF' && ok "initramfs holds /dev/console (char 5,1), /init and every suite file, hard links of one binary" || not_ok "initramfs contents"
 import sys
 d = open(sys.argv[1], 'rb').read(); off = 0; names = {}
 while True:
@@ -24,7 +24,34 @@ while True:
     if name == 'TRAILER!!!': break
 c = names['dev/console']; assert c[1] == 0o20600 and (c[9], c[10]) == (5, 1), c
 assert 'init' in names and any(n.startswith('suites/') for n in names)
+# The suite files: hard links of one multi-call binary, its data with the last name.
+links = [f for n, f in sorted(names.items()) if n.startswith('suites/') and f[1] & 0o170000 == 0o100000]
+assert len({f[0] for f in links}) == 1 and all(f[4] == len(links) for f in links), links[:2]
+assert [f[6] > 0 for f in links] == [False] * (len(links) - 1) + [True], [f[6] for f in links]
 EOF
+size=$(wc -c <"$BUILD/initramfs.cpio")
+[ "$size" -lt 16000000 ] && ! gzip -t "$BUILD/initramfs.cpio" 2>/dev/null &&
+	ok "build/initramfs.cpio is raw, under 16 MB ($size bytes)" || not_ok "initramfs size or compression" "$size bytes"
+
+# ---- the guest's multi-call binary: the same answers as each separate binary ----
+mc=$BUILD/guest/blastradius-suites
+diffs= nb=0
+for b in $(cd "$BUILD/suites" && ls -d */* | grep -v '\.d$'); do
+	mkdir -p "$tmp/mc/${b%/*}" && ln -sf "$mc" "$tmp/mc/$b" && nb=$((nb + 1))
+	for args in -l "-r *_control -l" -K; do
+		[ "$("$BUILD/suites/$b" $args 2>&1; echo "rc=$?")" = "$("$tmp/mc/$b" $args 2>&1; echo "rc=$?")" ] ||
+			diffs="$diffs $b($args)"
+	done
+done
+[ -z "$diffs" ] && ok "the multi-call binary lists, filters and answers -K as each of the $nb separate binaries" ||
+	not_ok "multi-call vs separate binaries" "differ:$diffs"
+out=$("$mc" -l 2>&1); rc=$?
+ln -sf "$mc" "$tmp/mc/ns/nosuch"
+out2=$(BR_SUITE_FILE=ns/uts "$tmp/mc/ns/nosuch" -l 2>&1)
+[ "$rc" = 127 ] && case $out in *"names no suite file"*) true;; *) false;; esac &&
+	[ "$out2" = "$("$BUILD/suites/ns/uts" -l)" ] &&
+	ok "the multi-call binary runs nothing for an argv[0] naming no file (127); \$BR_SUITE_FILE selects one" ||
+	not_ok "multi-call dispatch" "rc=$rc: $out" "$out2"
 
 # ---- dependencies and the kernel ----
 if ! make -s -C "$top" matrix-deps >"$tmp/deps.log" 2>&1; then

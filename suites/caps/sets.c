@@ -142,7 +142,8 @@ static struct report run_helper(const char *path, void (*before)(void *), void *
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		char *argv[] = {(char *)path, REPORT_ARG, NULL};
-		char *envp[] = {NULL};
+		/* Empty, but for the guest's multi-call binary's file selector. */
+		char *envp[] = {br_suite_file_env(), NULL};
 
 		close(p[0]);
 		dup2(p[1], 1);

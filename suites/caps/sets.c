@@ -91,7 +91,9 @@ static void need_uid(unsigned uid)
 	SKIP("uid %u is not mapped in this user namespace: the case needs it", uid);
 }
 
-/* A private mount namespace with a suid-capable tmpfs as cwd, and ./plain. */
+/* A private mount namespace with a suid-capable tmpfs as cwd. Helpers are
+ * copied in by the case that runs them, one copy each: under TCG a copy of
+ * this binary costs about as much as the exec itself. */
 static void workspace(void)
 {
 	char dir[64];
@@ -100,6 +102,10 @@ static void workspace(void)
 	if (ret)
 		SKIP("cannot mount a private tmpfs to work in: %s", br_errname(-ret));
 	ASSERT_OK(chdir(dir));
+}
+
+static void helper_plain(void)
+{
 	copy_self("plain", 0755);
 }
 
@@ -256,7 +262,9 @@ static void exec_case(const struct exec_case *c)
 	need_uid(NOBODY);
 	workspace();
 	snprintf(path, sizeof(path), "./%s", c->helper);
-	if (!strcmp(c->helper, "suid"))
+	if (!strcmp(c->helper, "plain"))
+		helper_plain();
+	else if (!strcmp(c->helper, "suid"))
 		helper_suid();
 	else if (!strcmp(c->helper, "sgid"))
 		helper_sgid();
@@ -432,6 +440,7 @@ static void exec_as_root(unsigned bits, bool caps_expected)
 
 	if (br_is_root()) {
 		workspace();
+		helper_plain();
 		r = run_helper("./plain", before_noroot, &bits);
 	} else {
 		own_caps();

@@ -12,6 +12,7 @@
  *   an inherited fd on the host's "/" (a shocker mount fd), a copy of this
  *   binary in the tmpfs, and /proc/sys/kernel/core_pattern (opened only)
  *
+ * Each case sets up only the target its payload aims at.
  * <target>.control runs the payload with no profile (reachable; the ones
  * only real root reaches SKIP otherwise), <target>.strict_agent inside it.
  */
@@ -123,79 +124,107 @@ FIXTURE(strict) {
 	bool real_root; /* before the setup's namespaces make us root inside */
 };
 
+/* The targets a case sets up: only its payload's, since a sandbox's verdict
+ * on one target does not depend on the others being there, and each costs
+ * under TCG (a net namespace ~5 ms, the binary copy a few ms). */
+enum {
+	T_HOST = 1,      /* the parked child */
+	T_PATH = 2,      /* the pathname socket, in the tmpfs */
+	T_ABSTRACT = 4,  /* the abstract socket, in the case's own netns */
+	T_KEY = 8,       /* a key in a fresh session keyring */
+	T_TTY = 16,      /* a pty as controlling terminal (in_session) */
+	T_HANDLE = 32,   /* fd and handle on the host's "/" */
+	T_COPY = 64,     /* a copy of this binary, in the tmpfs */
+};
+
 FIXTURE_VARIANT(strict) {
 	int (*payload)(void *);
 	int closed; /* the errno inside strict-agent */
 	bool control_needs_root;
+	unsigned targets; /* T_*: what the payload aims at */
 };
 
-FIXTURE_VARIANT_ADD(strict, host_process_signal) { signal_host, ESRCH, false };
-FIXTURE_VARIANT_ADD(strict, host_process_ptrace) { seize_host, EPERM, false };
-FIXTURE_VARIANT_ADD(strict, daemon_pathname_socket) { daemon_socket, ENOENT, false };
-FIXTURE_VARIANT_ADD(strict, daemon_abstract_socket) { abstract_socket, ECONNREFUSED, false };
-FIXTURE_VARIANT_ADD(strict, session_keyring) { read_key, EPERM, false };
-FIXTURE_VARIANT_ADD(strict, terminal_tiocsti) { inject_tty, EPERM, false };
-FIXTURE_VARIANT_ADD(strict, bpf) { bpf_reached, EPERM, false };
-FIXTURE_VARIANT_ADD(strict, running_binary_copy) { write_binary, ENOENT, false };
-FIXTURE_VARIANT_ADD(strict, open_by_handle_at) { open_by_handle, EPERM, true };
-FIXTURE_VARIANT_ADD(strict, core_pattern) { core_pattern, EROFS, true };
+FIXTURE_VARIANT_ADD(strict, host_process_signal) { signal_host, ESRCH, false, T_HOST };
+FIXTURE_VARIANT_ADD(strict, host_process_ptrace) { seize_host, EPERM, false, T_HOST };
+FIXTURE_VARIANT_ADD(strict, daemon_pathname_socket) { daemon_socket, ENOENT, false, T_PATH };
+FIXTURE_VARIANT_ADD(strict, daemon_abstract_socket) { abstract_socket, ECONNREFUSED, false, T_ABSTRACT };
+FIXTURE_VARIANT_ADD(strict, session_keyring) { read_key, EPERM, false, T_KEY };
+FIXTURE_VARIANT_ADD(strict, terminal_tiocsti) { inject_tty, EPERM, false, T_TTY };
+FIXTURE_VARIANT_ADD(strict, bpf) { bpf_reached, EPERM, false, 0 };
+FIXTURE_VARIANT_ADD(strict, running_binary_copy) { write_binary, ENOENT, false, T_COPY };
+FIXTURE_VARIANT_ADD(strict, open_by_handle_at) { open_by_handle, EPERM, true, T_HANDLE };
+FIXTURE_VARIANT_ADD(strict, core_pattern) { core_pattern, EROFS, true, 0 };
 
 FIXTURE_SETUP(strict)
 {
 	static const char name[] = "br-strict-daemon";
+	unsigned t = variant->targets;
 	char err[512], tmp[64];
 	int p[2], in, out, ret;
 	struct stat st;
 
 	self->real_root = br_is_root();
+	w.host_pid = -1;
 	if (br_profile_parse(strict_agent_profile, PROFILE, &self->sb, err, sizeof(err)))
 		TH_LOG("%s", err);
 	ASSERT_EQ(0, br_profile_parse(strict_agent_profile, PROFILE, &self->sb, err, sizeof(err)));
 
 	/* handle and fd on the host's "/" first, before any namespace */
-	w.root_fd = open("/", O_RDONLY | O_DIRECTORY); /* inherited on purpose */
-	ASSERT_LE(0, w.root_fd);
-	if (br_fh_encode(w.root_fd, "", AT_EMPTY_PATH, &w.fh, NULL))
-		SKIP("the root filesystem cannot export file handles");
-
-	if ((ret = br_scratch(0, tmp, sizeof(tmp))))
-		SKIP("cannot mount a private tmpfs to work in: %s", br_errname(-ret));
-	w.path.sun_family = AF_UNIX;
-	snprintf(w.path.sun_path, sizeof(w.path.sun_path), "%s/daemon.sock", tmp);
-	ASSERT_OK(listen_on(&w.path, sizeof(w.path)));
-	if ((ret = br_ns_private(CLONE_NEWNET)))
-		SKIP("cannot create a network namespace to work in: %s", br_errname(-ret));
-	w.abstract.sun_family = AF_UNIX;
-	memcpy(w.abstract.sun_path + 1, name, sizeof(name) - 1);
-	w.abstract_len = offsetof(struct sockaddr_un, sun_path) + sizeof(name);
-	ASSERT_OK(listen_on(&w.abstract, w.abstract_len));
-
-	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0) < 0)
-		SKIP("cannot join a private session keyring: %s", br_errname(errno));
-	w.key = syscall(SYS_add_key, "user", "br-containment", "s", 1, KEY_SPEC_SESSION_KEYRING);
-	ASSERT_LT(0, w.key);
-
-	snprintf(w.copy, sizeof(w.copy), "%s/copy", tmp);
-	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	out = open(w.copy, O_WRONLY | O_CREAT | O_CLOEXEC, 0755);
-	ASSERT_LE(0, in);
-	ASSERT_LE(0, out);
-	ASSERT_OK(fstat(in, &st));
-	ASSERT_EQ(st.st_size, sendfile(out, in, NULL, st.st_size));
-	close(in);
-	close(out);
-
-	ASSERT_OK(pipe2(p, O_CLOEXEC));
-	w.host_pid = fork();
-	ASSERT_LE(0, w.host_pid);
-	if (w.host_pid == 0) {
-		char c;
-
-		close(p[1]);
-		_exit(read(p[0], &c, 1) < 0);
+	if (t & T_HANDLE) {
+		w.root_fd = open("/", O_RDONLY | O_DIRECTORY); /* inherited on purpose */
+		ASSERT_LE(0, w.root_fd);
+		if (br_fh_encode(w.root_fd, "", AT_EMPTY_PATH, &w.fh, NULL))
+			SKIP("the root filesystem cannot export file handles");
 	}
-	close(p[0]);
-	w.hold = p[1];
+
+	if ((t & (T_PATH | T_COPY)) && (ret = br_scratch(0, tmp, sizeof(tmp))))
+		SKIP("cannot mount a private tmpfs to work in: %s", br_errname(-ret));
+	if (t & T_PATH) {
+		w.path.sun_family = AF_UNIX;
+		snprintf(w.path.sun_path, sizeof(w.path.sun_path), "%s/daemon.sock", tmp);
+		ASSERT_OK(listen_on(&w.path, sizeof(w.path)));
+	}
+	if (t & T_ABSTRACT) {
+		if ((ret = br_ns_private(CLONE_NEWNET)))
+			SKIP("cannot create a network namespace to work in: %s", br_errname(-ret));
+		w.abstract.sun_family = AF_UNIX;
+		memcpy(w.abstract.sun_path + 1, name, sizeof(name) - 1);
+		w.abstract_len = offsetof(struct sockaddr_un, sun_path) + sizeof(name);
+		ASSERT_OK(listen_on(&w.abstract, w.abstract_len));
+	}
+
+	if (t & T_KEY) {
+		if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0) < 0)
+			SKIP("cannot join a private session keyring: %s", br_errname(errno));
+		w.key = syscall(SYS_add_key, "user", "br-containment", "s", 1, KEY_SPEC_SESSION_KEYRING);
+		ASSERT_LT(0, w.key);
+	}
+
+	if (t & T_COPY) {
+		snprintf(w.copy, sizeof(w.copy), "%s/copy", tmp);
+		in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+		out = open(w.copy, O_WRONLY | O_CREAT | O_CLOEXEC, 0755);
+		ASSERT_LE(0, in);
+		ASSERT_LE(0, out);
+		ASSERT_OK(fstat(in, &st));
+		ASSERT_EQ(st.st_size, sendfile(out, in, NULL, st.st_size));
+		close(in);
+		close(out);
+	}
+
+	if (t & T_HOST) {
+		ASSERT_OK(pipe2(p, O_CLOEXEC));
+		w.host_pid = fork();
+		ASSERT_LE(0, w.host_pid);
+		if (w.host_pid == 0) {
+			char c;
+
+			close(p[1]);
+			_exit(read(p[0], &c, 1) < 0);
+		}
+		close(p[0]);
+		w.hold = p[1];
+	}
 }
 
 FIXTURE_TEARDOWN(strict)
@@ -211,9 +240,11 @@ struct job {
 	const struct br_sandbox *sb; /* NULL: no profile */
 	int (*payload)(void *);
 	int expect;
+	bool tty; /* give the session a pty as controlling terminal */
 };
 
-/* In a child: a session whose controlling terminal is a fresh pty. */
+/* In a child: a new session, whose controlling terminal is a fresh pty
+ * when the payload aims at it. */
 static int in_session(void *arg)
 {
 	const struct job *j = arg;
@@ -221,6 +252,11 @@ static int in_session(void *arg)
 	int m;
 
 	ASSERT_LE(0, setsid());
+	br_sandbox_init(&none);
+	if (!j->tty) {
+		ASSERT_EQ(j->expect, sandboxed_sb(j->sb ? j->sb : &none, j->payload, NULL));
+		return 0;
+	}
 	m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (m < 0)
 		SKIP("no pseudo-terminals: %s (devpts)", br_errname(errno));
@@ -228,7 +264,6 @@ static int in_session(void *arg)
 	ASSERT_OK(unlockpt(m));
 	w.tty = open(ptsname(m), O_RDWR); /* becomes our controlling tty */
 	ASSERT_LE(0, w.tty);
-	br_sandbox_init(&none);
 	ASSERT_EQ(j->expect, sandboxed_sb(j->sb ? j->sb : &none, j->payload, NULL));
 	return 0;
 }
@@ -253,7 +288,7 @@ static bool legacy_tiocsti_off(void)
 
 TEST_F(strict, control)
 {
-	struct job j = {NULL, variant->payload, 0};
+	struct job j = {NULL, variant->payload, 0, variant->targets & T_TTY};
 	char v[8];
 
 	if (variant->control_needs_root && !self->real_root)
@@ -268,7 +303,7 @@ TEST_F(strict, control)
 
 TEST_F(strict, strict_agent)
 {
-	struct job j = {&self->sb, variant->payload, variant->closed};
+	struct job j = {&self->sb, variant->payload, variant->closed, variant->targets & T_TTY};
 
 	if (variant->payload == inject_tty && legacy_tiocsti_off())
 		j.expect = EIO; /* closed by the kernel before the sandbox is asked */

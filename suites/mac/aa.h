@@ -5,15 +5,20 @@
  * The policy (fixtures/apparmor/blastradius.aa, compiled by the Makefile
  * against a pinned features ABI) is embedded and loaded with .replace. A
  * case runs an operation in a payload: a forked child that sets up what the
- * case needs (unconfined), enters a profile with change_onexec and
- * re-executes this binary as `--aa-op FD OP ARGS...`, which does OP and
- * writes "ERRNO TEXT" lines to FD (TEXT: its AppArmor label, unless the op
- * says otherwise). The control runs the same payload without a profile.
+ * case needs (unconfined), enters a profile and does OP, writing
+ * "ERRNO TEXT" lines to a pipe (TEXT: its AppArmor label, unless the op says
+ * otherwise). AA_NOW enters with change_profile (immediate) and does OP in
+ * the child, after checking its label names the profile: what a profile
+ * allows or denies needs no exec. AA_ONEXEC, for the cases about exec,
+ * enters with change_onexec and re-executes this binary as
+ * `--aa-op FD OP ARGS...`. The control runs the same payload without a
+ * profile.
  */
 #ifndef BR_MAC_AA_H
 #define BR_MAC_AA_H
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sched.h>
@@ -23,7 +28,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
-#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -60,13 +64,19 @@ struct aa_res {
 static __attribute__((unused)) void aa_require(void)
 {
 	static const char *const names[] = {AA_DENY, AA_ALLOW, AA_COMPLAIN, AA_PARENT, AA_CHILD};
+	char list[8192] = "\n", want[64];
 	const char *why;
 	int r, loaded = 1;
 
 	if (br_mac_aa_active(&why))
 		SKIP("%s", why);
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		loaded &= br_mac_aa_loaded(names[i]) == 1;
+	/* One read of the list (lines "NAME (MODE)"); a full buffer counts as not loaded. */
+	r = (int)br_read_file(BR_AA_FS "/profiles", list + 1, sizeof(list) - 1);
+	loaded = r > 0 && r < (int)sizeof(list) - 2;
+	for (size_t i = 0; loaded && i < sizeof(names) / sizeof(*names); i++) {
+		snprintf(want, sizeof(want), "\n%s (", names[i]);
+		loaded = strstr(list, want) != NULL;
+	}
 	if (loaded)
 		return;
 	r = br_mac_aa_load(br_aa_policy, (size_t)(br_aa_policy_end - br_aa_policy));
@@ -211,16 +221,31 @@ static int aa_do(int fd, const char *op, char **a, int na, char *text, size_t ts
 #undef NEED
 }
 
-/* argv: this binary, AA_OP, FD, OP, ARGS... */
-static int aa_op_main(int argc, char **argv)
+/* Do op (a NULL-terminated list: OP ARGS...) and report on fd; label: the
+ * profile the payload must be in before it operates (NULL: not checked). */
+static __attribute__((noreturn)) void aa_payload(int fd, const char *label, char **op)
 {
 	char text[256];
-	int fd = atoi(argv[2]), err;
+	int n = 0, err;
+	size_t len = label ? strlen(label) : 0;
 
+	while (op[n])
+		n++;
 	aa_label_text(text, sizeof(text));
-	err = aa_do(fd, argv[3], argv + 4, argc - 4, text, sizeof(text));
+	if (label && (strncmp(text, label, len) || strncmp(text + len, " (", 2))) {
+		dprintf(fd, "%d setup:label (is %s)\n", EPROTO, text);
+		_exit(1);
+	}
+	err = aa_do(fd, op[0], op + 1, n - 1, text, sizeof(text));
 	dprintf(fd, "%d %s\n", err, text);
 	_exit(0);
+}
+
+/* argv: this binary, AA_OP, FD, OP, ARGS... */
+static __attribute__((unused)) int aa_op_main(int argc, char **argv)
+{
+	(void)argc;
+	aa_payload(atoi(argv[2]), NULL, argv + 3);
 }
 
 #define AA_HARNESS_MAIN                                                                            \
@@ -233,17 +258,22 @@ static int aa_op_main(int argc, char **argv)
 
 /* ---- the case side ---- */
 
-/* Setup in the forked child before change_onexec: 0 or -errno. */
+/* Setup in the forked child before it enters the profile: 0 or -errno. */
 typedef int (*aa_pre_fn)(void *arg);
 
+/* How the payload enters its profile (see the top of this file). */
+enum aa_how { AA_NOW, AA_ONEXEC };
+
 /*
- * Run OP (NULL-terminated) in a child: pre(arg) if given, then change_onexec
- * to profile unless it is NULL, then exec this binary as the payload. Fills
- * up to AA_MAX lines of res; returns how many. A failed setup step fails the
- * case (a skip is the caller's to decide before).
+ * Run OP (NULL-terminated) in a child: pre(arg) if given, then, unless
+ * profile is NULL, change_profile (AA_NOW: OP runs in this child once its
+ * label names the profile) or change_onexec and an exec of this binary as
+ * the payload (AA_ONEXEC). Fills up to AA_MAX lines of res; returns how
+ * many. A failed setup step fails the case (a skip is the caller's to
+ * decide before).
  */
-static int aa_run(const char *profile, aa_pre_fn pre, void *arg, const char *const *op,
-		  struct aa_res *res)
+static int aa_run_how(enum aa_how how, const char *profile, aa_pre_fn pre, void *arg,
+		      const char *const *op, struct aa_res *res)
 {
 	char buf[4096];
 	size_t len = 0;
@@ -261,12 +291,17 @@ static int aa_run(const char *profile, aa_pre_fn pre, void *arg, const char *con
 
 		if (w >= 0 && pre && (r = pre(arg)))
 			step = "pre";
-		else if (w >= 0 && profile && (r = br_mac_aa_change_onexec(profile)))
+		else if (w >= 0 && profile && how == AA_NOW && (r = br_mac_aa_change_profile(profile)))
+			step = "change_profile";
+		else if (w >= 0 && profile && how == AA_ONEXEC &&
+			 (r = br_mac_aa_change_onexec(profile)))
 			step = "change_onexec";
 		if (w < 0 || r) {
 			dprintf(p[1], "%d setup:%s\n", w < 0 ? errno : -r, step);
 			_exit(1);
 		}
+		if (how == AA_NOW)
+			aa_payload(w, profile, (char **)op);
 		snprintf(fds, sizeof(fds), "%d", w);
 		argv[k++] = "/proc/self/exe", argv[k++] = AA_OP, argv[k++] = fds;
 		for (int i = 0; op[i] && k < 15; i++)
@@ -302,17 +337,27 @@ static int aa_run(const char *profile, aa_pre_fn pre, void *arg, const char *con
 	return count;
 }
 
-/* One op, one result: its errno; *label (may be NULL) gets the payload's text. */
-static __attribute__((unused)) int aa_op(const char *profile, aa_pre_fn pre, void *arg, const char *const *op,
-		 struct aa_res *out)
+static __attribute__((unused)) int aa_run(const char *profile, aa_pre_fn pre, void *arg,
+					  const char *const *op, struct aa_res *res)
+{
+	return aa_run_how(AA_NOW, profile, pre, arg, op, res);
+}
+
+/* One op, one result: its errno; *out (may be NULL) gets the payload's text. */
+static __attribute__((unused)) int aa_op_how(enum aa_how how, const char *profile, aa_pre_fn pre,
+					     void *arg, const char *const *op, struct aa_res *out)
 {
 	struct aa_res res[AA_MAX];
-	int n = aa_run(profile, pre, arg, op, res);
+	int n = aa_run_how(how, profile, pre, arg, op, res);
 
 	if (out)
 		*out = res[n - 1];
 	return res[n - 1].err;
 }
+
+/* The same, entering the profile at once (AA_NOW) or at an exec (AA_ONEXEC). */
+#define aa_op(...) aa_op_how(AA_NOW, __VA_ARGS__)
+#define aa_op_exec(...) aa_op_how(AA_ONEXEC, __VA_ARGS__)
 
 /* The label a payload in profile (enforce mode) shows. */
 static __attribute__((unused)) const char *aa_enforced(const char *profile)
@@ -332,28 +377,29 @@ static __attribute__((unused)) void aa_scratch_file(char *dir, size_t size, char
 	ASSERT_EQ(0, br_make_file(path, "blastradius\n", mode));
 }
 
-/* A copy of this binary at dir/name, executable. */
-static __attribute__((unused)) void aa_copy_self(const char *dir, const char *name, char *path, size_t psize)
+/* This binary at dir/name (in the case's scratch, its own mount namespace):
+ * its path bound onto an empty file there, no copy; AppArmor's rules see
+ * dir/name. (/proc/self/exe itself is a mount of the namespace we left.) */
+static __attribute__((unused)) void aa_bind_self(const char *dir, const char *name, char *path, size_t psize)
 {
-	int in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), out;
-	struct stat st;
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
+	ASSERT_GT(n, 0);
+	self[n] = 0;
 	snprintf(path, psize, "%s/%s", dir, name);
-	ASSERT_GE(in, 0);
-	ASSERT_OK(fstat(in, &st));
-	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	ASSERT_GE(out, 0);
-	for (off_t off = 0; off < st.st_size;)
-		ASSERT_GT(sendfile(out, in, &off, (size_t)(st.st_size - off)), 0);
-	close(in);
-	close(out);
+	ASSERT_EQ(0, br_make_file(path, "", 0755));
+	ASSERT_OK(mount(self, path, NULL, MS_BIND, NULL));
 }
 
-/* Skip the case when the unconfined control does not succeed: nothing to deny. */
-#define AA_CONTROL(pre, arg, ...)                                                                  \
+/* Skip the case when the unconfined control does not succeed: nothing to
+ * deny. AA_CONTROL_HOW: the control of an AA_ONEXEC case runs its payload. */
+#define AA_CONTROL(pre, arg, ...) AA_CONTROL_HOW(AA_NOW, pre, arg, __VA_ARGS__)
+#define AA_CONTROL_HOW(how, pre, arg, ...)                                                         \
 	do {                                                                                       \
 		struct aa_res br__c;                                                               \
-		int br__e = aa_op(NULL, pre, arg, (const char *const[]){__VA_ARGS__, NULL}, &br__c); \
+		int br__e = aa_op_how(how, NULL, pre, arg, (const char *const[]){__VA_ARGS__, NULL}, \
+				      &br__c);                                                     \
 		if (br__e)                                                                         \
 			SKIP("unconfined control failed (%s): nothing for AppArmor to deny",       \
 			     br_errname(br__e));                                                   \

@@ -3,13 +3,15 @@
  * report the MAC label and mode it runs under. Its code (runners/probe/
  * probe.c, whose main becomes probe_main) is linked into this binary: a
  * second static binary in the initramfs would not fit the guest's memory.
- * A case copies this binary into a private scratch tmpfs, prepares its exec
- * (change_onexec, a file label) and runs it as `blastradius-probe --section
- * mac`, then reads the records; the control runs it unprepared.
+ * A case runs `blastradius-probe --section mac` and reads its records; the
+ * control runs it unprepared.
  *
- * AppArmor (suites/mac's policy, aa.h): entered with change_onexec into
+ * AppArmor (suites/mac's policy, aa.h): entered with change_profile into
  * blastradius-allow (enforce, denies nothing) or blastradius-complain, the
- * probe must say so, and unconfined without. SELinux (our policy, loaded by
+ * probe's code, run in that forked child (what a profile lets the probe see
+ * needs no exec), must say so, and unconfined without. SELinux enters its
+ * domain at an exec: the case copies this binary into a private scratch
+ * tmpfs, labels it and runs it. SELinux (our policy, loaded by
  * the guest's init in the selinux cell): executed from a br_exec_t file the
  * probe enters br_trans_t, which reads neither securityfs nor selinuxfs; it
  * must still name its context and never call SELinux disabled; from a plain
@@ -30,7 +32,8 @@ typedef int (*probe_pre_fn)(const char *path, void *arg);
 /*
  * Write the probe as NAME in a scratch tmpfs mounted with flags
  * (BR_SCRATCH_*), run pre (unless NULL), exec it with --section mac and
- * collect its stdout in out. A failed step fails the case.
+ * collect its stdout in out; name NULL: no copy and no exec, pre(NULL, arg)
+ * then the probe's code in the forked child. A failed step fails the case.
  */
 static __attribute__((unused)) void run_probe(unsigned flags, const char *name, probe_pre_fn pre,
 					      void *arg, char *out, size_t size)
@@ -44,10 +47,21 @@ static __attribute__((unused)) void run_probe(unsigned flags, const char *name, 
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
-		char dir[256], path[300];
+		char dir[256], path[300], fd[16];
 		const char *step = "scratch";
-		int r = br_scratch(flags, dir, sizeof(dir));
+		int r = name ? br_scratch(flags, dir, sizeof(dir)) : 0;
 
+		if (!name) {
+			if (pre)
+				step = "prepare", r = pre(NULL, arg);
+			snprintf(fd, sizeof(fd), "%d", p[1]);
+			optind = 0; /* getopt starts over */
+			if (!r)
+				_exit(probe_main(5, (char *[]){"blastradius-probe", "--fd", fd, "--section",
+							     "mac", NULL}));
+			dprintf(p[1], "setup %s: %s\n", step, br_errname(-r));
+			_exit(125);
+		}
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		if (!r)
 			step = "copy", r = br_copy_file("/proc/self/exe", path, 0755);
@@ -93,10 +107,10 @@ static __attribute__((unused)) const char *probe_rec(const char *out, const char
 
 /* ---- AppArmor ---- */
 
-static int onexec(const char *path, void *profile)
+static int enter(const char *path, void *profile)
 {
 	(void)path;
-	return br_mac_aa_change_onexec(profile);
+	return br_mac_aa_change_profile(profile);
 }
 
 static void expect_probe(const char *profile, const char *mode, const char *label)
@@ -104,10 +118,10 @@ static void expect_probe(const char *profile, const char *mode, const char *labe
 	char out[8192], v[256];
 
 	aa_require();
-	run_probe(0, "blastradius-probe", NULL, NULL, out, sizeof(out));
+	run_probe(0, NULL, NULL, NULL, out, sizeof(out));
 	ASSERT_STREQ("unconfined", probe_rec(out, "mac.apparmor", v, sizeof(v)));
 	ASSERT_STREQ("unconfined", probe_rec(out, "mac.label.apparmor", v, sizeof(v)));
-	run_probe(0, "blastradius-probe", onexec, (void *)profile, out, sizeof(out));
+	run_probe(0, NULL, enter, (void *)profile, out, sizeof(out));
 	TH_LOG("the probe under %s: %s", profile, out);
 	ASSERT_STREQ(mode, probe_rec(out, "mac.apparmor", v, sizeof(v)));
 	ASSERT_STREQ(label, probe_rec(out, "mac.label.apparmor", v, sizeof(v)));

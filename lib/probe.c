@@ -185,6 +185,16 @@ static void classify(struct br_outcome *o, long ret, int sentinel)
 	}
 }
 
+/* A call that raised SIGSYS: what its siginfo said. */
+static void set_trapped(struct br_outcome *o, int nr, unsigned arch, int err)
+{
+	o->kind = BR_TRAPPED;
+	o->err = err;
+	o->trap_nr = nr;
+	o->trap_arch = arch;
+	snprintf(o->detail, sizeof(o->detail), "si_syscall=%d si_arch=0x%x si_errno=%d", nr, arch, err);
+}
+
 enum br_outcome_kind br_probe(struct br_outcome *o, br_probe_fn fn, void *arg, int sentinel,
 			      int timeout_ms)
 {
@@ -223,12 +233,7 @@ enum br_outcome_kind br_probe(struct br_outcome *o, br_probe_fn fn, void *arg, i
 		waitpid(pid, &st, 0);
 		set_error(o, "timeout after %d ms", ms);
 	} else if (s->trapped) {
-		o->kind = BR_TRAPPED;
-		o->err = s->trap_errno;
-		o->trap_nr = s->trap_nr;
-		o->trap_arch = s->trap_arch;
-		snprintf(o->detail, sizeof(o->detail), "si_syscall=%d si_arch=0x%x si_errno=%d",
-			 s->trap_nr, s->trap_arch, s->trap_errno);
+		set_trapped(o, s->trap_nr, s->trap_arch, s->trap_errno);
 	} else if (s->done && s->ret == BR_PROBE_BROKEN) {
 		set_error(o, "probe setup failed: %s", br_errname(s->broken_errno));
 	} else if (s->done) {
@@ -332,20 +337,14 @@ static long chain_child(void *arg)
 }
 
 /* A call's outcome from its slot. */
-static void chain_outcome(struct br_outcome *o, const struct br_sysprobe *sp, long ret, int trapped,
+static void chain_outcome(struct br_outcome *o, const struct br_sysprobe *sp, long ret, int trap,
 			  const struct chain_slot *s)
 {
 	memset(o, 0, sizeof(*o));
-	if (!trapped) {
+	if (trap)
+		set_trapped(o, s->trap_nr, s->trap_arch, s->trap_errno);
+	else
 		classify(o, ret, sp->sentinel);
-		return;
-	}
-	o->kind = BR_TRAPPED;
-	o->err = s->trap_errno;
-	o->trap_nr = s->trap_nr;
-	o->trap_arch = s->trap_arch;
-	snprintf(o->detail, sizeof(o->detail), "si_syscall=%d si_arch=0x%x si_errno=%d", s->trap_nr,
-		 s->trap_arch, s->trap_errno);
 }
 
 /* Keep the first before outcome that was not allowed: a later fresh child's

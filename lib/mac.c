@@ -150,20 +150,34 @@ int br_mac_aa_remove(const char *profile)
 	return write_whole(BR_AA_FS "/.remove", profile, strlen(profile));
 }
 
-int br_mac_aa_loaded(const char *profile)
+int br_mac_aa_loaded_all(const char *const *profiles)
 {
 	FILE *f = fopen(BR_AA_FS "/profiles", "re");
 	char line[512];
-	size_t n = strlen(profile);
-	int found = 0;
+	size_t n = 0, left;
+	bool found[16] = {false};
 
+	while (profiles[n])
+		n++;
+	if (n > sizeof(found) / sizeof(*found))
+		return -E2BIG;
 	if (!f)
 		return -errno;
-	/* Lines are "NAME (MODE)". */
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, profile, n) && !strncmp(line + n, " (", 2);
+	/* Lines are "NAME (MODE)": one read of the list for every name. */
+	for (left = n; left && fgets(line, sizeof(line), f);)
+		for (size_t i = 0; i < n; i++) {
+			size_t l = strlen(profiles[i]);
+
+			if (!found[i] && !strncmp(line, profiles[i], l) && !strncmp(line + l, " (", 2))
+				found[i] = true, left--;
+		}
 	fclose(f);
-	return found;
+	return !left;
+}
+
+int br_mac_aa_loaded(const char *profile)
+{
+	return br_mac_aa_loaded_all((const char *const[]){profile, NULL});
 }
 
 /* Write a command to this thread's AppArmor attr file (AppArmor refuses

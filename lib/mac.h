@@ -70,6 +70,8 @@ int br_mac_aa_remove(const char *profile);
 /* 1 when a profile of that name is loaded (BR_AA_FS/profiles), 0 if not,
  * -errno when the list cannot be read. */
 int br_mac_aa_loaded(const char *profile);
+/* 1 when every profile of the NULL-terminated list (at most 16) is loaded, 0 if not, -errno. */
+int br_mac_aa_loaded_all(const char *const *profiles);
 
 /* The calling task's next execve(2) enters profile (libapparmor's
  * aa_change_onexec: "exec NAME" to attr/apparmor/exec, else attr/exec). */

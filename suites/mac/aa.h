@@ -63,21 +63,13 @@ struct aa_res {
  * would be suppressed). The guest runs one build, so a loaded profile is ours. */
 static __attribute__((unused)) void aa_require(void)
 {
-	static const char *const names[] = {AA_DENY, AA_ALLOW, AA_COMPLAIN, AA_PARENT, AA_CHILD};
-	char list[8192] = "\n", want[64];
+	static const char *const names[] = {AA_DENY, AA_ALLOW, AA_COMPLAIN, AA_PARENT, AA_CHILD, NULL};
 	const char *why;
-	int r, loaded = 1;
+	int r;
 
 	if (br_mac_aa_active(&why))
 		SKIP("%s", why);
-	/* One read of the list (lines "NAME (MODE)"); a full buffer counts as not loaded. */
-	r = (int)br_read_file(BR_AA_FS "/profiles", list + 1, sizeof(list) - 1);
-	loaded = r > 0 && r < (int)sizeof(list) - 2;
-	for (size_t i = 0; loaded && i < sizeof(names) / sizeof(*names); i++) {
-		snprintf(want, sizeof(want), "\n%s (", names[i]);
-		loaded = strstr(list, want) != NULL;
-	}
-	if (loaded)
+	if (br_mac_aa_loaded_all(names) == 1)
 		return;
 	r = br_mac_aa_load(br_aa_policy, (size_t)(br_aa_policy_end - br_aa_policy));
 	if (r)

@@ -614,10 +614,10 @@ static void usage_matrix(FILE *f)
 			v->in_all ? "" : " (not in all)", v->default_on ? " (default on " : "",
 			v->default_on ? v->default_on : "", v->default_on ? ")" : "");
 	fprintf(f, "                   a variant's cell runs only the suite files its boot\n"
-		   "                   parameter can change (and the *.facts files):\n");
+		   "                   parameter can change:\n");
 	for (const struct variant *v = variants; v->name; v++)
 		if (v->suites)
-			fprintf(f, "                     %-11s %s\n", v->name, v->suites + strlen(V_FACTS));
+			fprintf(f, "                     %-11s %s\n", v->name, v->suites);
 	fprintf(f,
 		"  -j N             guests in parallel (default: online cpus)\n"
 		"  --accel A        kvm, tcg or auto (default): auto uses KVM only after a\n"
